@@ -1,0 +1,134 @@
+package io.spindle.autograd;
+
+import io.spindle.tensor.Blas;
+import io.spindle.tensor.Shape;
+import io.spindle.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Batched matrix multiply {@code C = op(A) op(B)} on BLAS, with either operand optionally transposed.
+ *
+ * <p>Shapes: A is (..., M, K), or (..., K, M) when {@code transA}; B is (..., K, N), or (..., N, K) when
+ * {@code transB}; C is (..., M, N). The leading (batch) dimensions of A and B must be equal, or one operand is a plain
+ * matrix shared by every batch entry, as a weight is: {@code linear(x, W)} is {@code matmul(x, W, false, true)} with
+ * x (B, T, C) and W (OC, C) in PyTorch's {@code Linear} layout, and runs as one (B*T, C) x (C, OC) gemm.
+ */
+public final class MatMul {
+  private MatMul() {}
+
+  /** {@code a @ b}. */
+  public static Variable matmul(Graph g, Variable a, Variable b) {
+    return matmul(g, a, b, false, false);
+  }
+
+  /** {@code op(a) @ op(b)}; see the class comment for shapes. */
+  public static Variable matmul(Graph g, Variable a, Variable b, boolean transA, boolean transB) {
+    Plan p = new Plan(a.value(), b.value(), transA, transB);
+    Tensor out = g.empty(p.outShape);
+    // forward: C[i] = op(A[i]) @ op(B[i])
+    for (int i = 0; i < p.calls; i++) {
+      gemm(transA, transB, p.m, p.n, p.k, 1f, a.value(), i * p.aStride, b.value(), i * p.bStride,
+          0f, out, i * p.m * p.n);
+    }
+    return g.record(out, dout -> {
+      Tensor da = g.gradOf(a);
+      Tensor db = g.gradOf(b);
+      for (int i = 0; i < p.calls; i++) {
+        int co = i * p.m * p.n;
+        if (da != null) {
+          // dop(A) = dC @ op(B)^T; stored transposed when transA: dA = op(B) @ dC^T
+          if (!transA) {
+            gemm(false, !transB, p.m, p.k, p.n, 1f, dout, co, b.value(), i * p.bStride, 1f, da, i * p.aStride);
+          } else {
+            gemm(transB, true, p.k, p.m, p.n, 1f, b.value(), i * p.bStride, dout, co, 1f, da, i * p.aStride);
+          }
+        }
+        if (db != null) {
+          // dop(B) = op(A)^T @ dC; stored transposed when transB: dB = dC^T @ op(A)
+          if (!transB) {
+            gemm(!transA, false, p.k, p.n, p.m, 1f, a.value(), i * p.aStride, dout, co, 1f, db, i * p.bStride);
+          } else {
+            gemm(true, transA, p.n, p.k, p.m, 1f, dout, co, a.value(), i * p.aStride, 1f, db, i * p.bStride);
+          }
+        }
+      }
+    }, a, b);
+  }
+
+  /** {@code x @ w^T (+ bias)} with w in PyTorch {@code Linear} layout (out, in): x (..., in) → (..., out). */
+  public static Variable linear(Graph g, Variable x, Variable w, Variable bias) {
+    Variable y = matmul(g, x, w, false, true);
+    return bias == null ? y : Elementwise.add(g, y, bias);
+  }
+
+  /**
+   * One row-major gemm on tensor windows: {@code out[oOff..] = alpha op(x[xOff..]) op(y[yOff..]) + beta out}, with
+   * op(x) (m, k), op(y) (k, n), out (m, n), all contiguous.
+   */
+  static void gemm(boolean tx, boolean ty, int m, int n, int k, float alpha, Tensor x, int xOff, Tensor y, int yOff,
+      float beta, Tensor out, int oOff) {
+    Blas.get().sgemm(tx, ty, m, n, k, alpha,
+        x.storage(), x.offset() + xOff, tx ? m : k,
+        y.storage(), y.offset() + yOff, ty ? k : n,
+        beta, out.storage(), out.offset() + oOff, n);
+  }
+
+  /** Validated dimensions of one matmul: how many gemm calls, their size, and where each operand's matrix starts. */
+  private static final class Plan {
+    final int m;
+    final int n;
+    final int k;
+    final int calls;
+    final int aStride;
+    final int bStride;
+    final int[] outShape;
+
+    Plan(Tensor a, Tensor b, boolean transA, boolean transB) {
+      int[] as = a.shape();
+      int[] bs = b.shape();
+      if (as.length < 2 || bs.length < 2) {
+        throw Shape.mismatch("matmul", as, bs, "both operands need at least 2 dimensions");
+      }
+      int mA = transA ? as[as.length - 1] : as[as.length - 2];
+      int kA = transA ? as[as.length - 2] : as[as.length - 1];
+      int kB = transB ? bs[bs.length - 1] : bs[bs.length - 2];
+      int nB = transB ? bs[bs.length - 2] : bs[bs.length - 1];
+      if (kA != kB) {
+        throw Shape.mismatch("matmul", as, bs, "inner dimensions " + kA + " and " + kB + " differ"
+            + (transA || transB ? ", transA=" + transA + " transB=" + transB : ""));
+      }
+      int[] batchA = Arrays.copyOf(as, as.length - 2);
+      int[] batchB = Arrays.copyOf(bs, bs.length - 2);
+      int[] batch;
+      if (Arrays.equals(batchA, batchB)) {
+        batch = batchA;
+      } else if (batchB.length == 0) {
+        batch = batchA;
+      } else if (batchA.length == 0) {
+        batch = batchB;
+      } else {
+        throw Shape.mismatch("matmul", as, bs, "batch dimensions differ");
+      }
+      int batchSize = Shape.size(batch);
+      int mm = mA;
+      int calls = batchSize;
+      boolean aBatched = batchA.length > 0;
+      boolean bBatched = batchB.length > 0;
+      if (aBatched && !bBatched && !transA) {
+        // A shared weight: fold the batch into A's rows and make one call.
+        mm = batchSize * mA;
+        calls = 1;
+      }
+      this.m = mm;
+      this.n = nB;
+      this.k = kA;
+      this.calls = calls;
+      this.aStride = aBatched ? mA * kA : 0;
+      this.bStride = bBatched ? kA * nB : 0;
+      int[] out = Arrays.copyOf(batch, batch.length + 2);
+      out[batch.length] = mA;
+      out[batch.length + 1] = nB;
+      this.outShape = out;
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.spindle.tensor;
+
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses the JVM's {@link Blas} backend once, on first use, and logs the choice once.
+ *
+ * <p>Settings (a system property wins over the environment variable):
+ * <ul>
+ *   <li>{@code spindle.blas} / {@code SPINDLE_BLAS}: {@code auto} (default: native, else Java), {@code native} or
+ *       {@code java}. If native is asked for but cannot load, Spindle logs one warning and uses Java; it never
+ *       fails a job for want of a native library.</li>
+ *   <li>{@code spindle.blas.threads} / {@code SPINDLE_BLAS_THREADS}: threads per BLAS call in this JVM, default 1
+ *       (Spark runs one task per core). {@link Blas#setThreads} changes it later.</li>
+ * </ul>
+ */
+final class BlasSelection {
+  static final String BACKEND_PROPERTY = "spindle.blas";
+  static final String THREADS_PROPERTY = "spindle.blas.threads";
+
+  private static final Logger LOG = LoggerFactory.getLogger(BlasSelection.class);
+
+  private BlasSelection() {}
+
+  static Blas active() {
+    return Holder.ACTIVE;
+  }
+
+  /** Lazy, thread-safe initialisation through class loading. */
+  private static final class Holder {
+    static final Blas ACTIVE = choose();
+  }
+
+  static String setting(String property) {
+    String value = System.getProperty(property);
+    if (value == null) {
+      value = System.getenv(property.toUpperCase(Locale.ROOT).replace('.', '_'));
+    }
+    return value == null ? null : value.trim();
+  }
+
+  private static Blas choose() {
+    String requested = setting(BACKEND_PROPERTY);
+    String mode = requested == null || requested.isEmpty() ? "auto" : requested.toLowerCase(Locale.ROOT);
+    Blas blas;
+    switch (mode) {
+      case "java":
+        blas = new JavaBlas();
+        break;
+      case "auto":
+      case "native":
+        blas = loadNativeOrFallBack(mode);
+        break;
+      default:
+        LOG.warn("Unknown {}={}; expected auto, native or java. Using auto.", BACKEND_PROPERTY, requested);
+        blas = loadNativeOrFallBack("auto");
+    }
+    blas.setThreads(threads());
+    LOG.info("Spindle BLAS backend: {} - {}", blas.name(), blas.describe());
+    return blas;
+  }
+
+  private static Blas loadNativeOrFallBack(String mode) {
+    try {
+      return new NativeBlas();
+    } catch (Throwable e) { // UnsatisfiedLinkError, NoClassDefFoundError, ...: any failure means "not here"
+      LOG.warn("Native OpenBLAS could not load ({}: {}); using the pure-Java BLAS{}.",
+          e.getClass().getSimpleName(), e.getMessage(),
+          "native".equals(mode) ? " although " + BACKEND_PROPERTY + "=native was requested" : "");
+      return new JavaBlas();
+    }
+  }
+
+  private static int threads() {
+    String value = setting(THREADS_PROPERTY);
+    if (value == null || value.isEmpty()) {
+      return 1;
+    }
+    try {
+      int threads = Integer.parseInt(value);
+      if (threads >= 1) {
+        return threads;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    LOG.warn("Ignoring {}={}: expected a positive integer; using 1.", THREADS_PROPERTY, value);
+    return 1;
+  }
+}

@@ -1,0 +1,70 @@
+package io.spindle.tensor;
+
+import static org.bytedeco.openblas.global.openblas_full.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_full.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas_full.CblasTrans;
+
+import java.nio.FloatBuffer;
+import org.bytedeco.javacpp.Loader;
+import org.bytedeco.openblas.global.openblas_full;
+
+/**
+ * OpenBLAS through JavaCPP's presets; the native libraries for Linux (x86-64, arm64), macOS (x86-64, arm64) and
+ * Windows (x86-64) travel inside the jar and are unpacked to JavaCPP's cache on first use, so executors need no
+ * per-node install.
+ *
+ * <p>Off-heap storage is passed by address (no copy). On-heap storage also works, but JNI copies those arrays in and
+ * out on every call.
+ */
+final class NativeBlas implements Blas {
+
+  /** Loads the native library; throws (any {@link Throwable}) when this platform has none or it cannot load. */
+  NativeBlas() {
+    Loader.load(openblas_full.class);
+  }
+
+  @Override
+  public String name() {
+    return "native";
+  }
+
+  @Override
+  public String describe() {
+    return "OpenBLAS " + openblas_full.openblas_get_config().getString().trim()
+        + " (core " + openblas_full.openblas_get_corename().getString() + ", "
+        + openblas_full.openblas_get_num_threads() + " thread(s))";
+  }
+
+  @Override
+  public boolean prefersDirectMemory() {
+    return true;
+  }
+
+  @Override
+  public void setThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("BLAS threads must be >= 1, got " + threads);
+    }
+    openblas_full.openblas_set_num_threads(threads);
+  }
+
+  @Override
+  public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+      Storage a, int aOffset, int lda, Storage b, int bOffset, int ldb,
+      float beta, Storage c, int cOffset, int ldc) {
+    int ta = transA ? CblasTrans : CblasNoTrans;
+    int tb = transB ? CblasTrans : CblasNoTrans;
+    if (a.isDirect() && b.isDirect() && c.isDirect()) {
+      openblas_full.cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, alpha,
+          a.pointer(aOffset), lda, b.pointer(bOffset), ldb, beta, c.pointer(cOffset), ldc);
+    } else {
+      // JavaCPP honours a buffer's position as the start and copies heap arrays across JNI.
+      openblas_full.cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, alpha,
+          at(a, aOffset), lda, at(b, bOffset), ldb, beta, at(c, cOffset), ldc);
+    }
+  }
+
+  private static FloatBuffer at(Storage s, int offset) {
+    return s.buffer().duplicate().position(offset);
+  }
+}
