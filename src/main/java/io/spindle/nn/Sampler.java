@@ -1,0 +1,117 @@
+package io.spindle.nn;
+
+import io.spindle.autograd.Graph;
+import io.spindle.tensor.Tensor;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Autoregressive sampling from a {@link Gpt} with temperature and top-k, using a {@link KvCache} so each new token
+ * costs one position's forward pass.
+ *
+ * <p>When the context reaches the block size the cache is rebuilt from the newest {@code blockSize / 2} tokens (the
+ * positions restart at 0), so long generations cost one re-prefill every {@code blockSize / 2} tokens. Within the
+ * block size the result is exactly what a full recomputation would give.
+ */
+public final class Sampler {
+  private final Gpt model;
+
+  public Sampler(Gpt model) {
+    this.model = model;
+  }
+
+  /**
+   * Continues {@code prompt} by {@code maxNewTokens} tokens.
+   *
+   * @param temperature divides the logits before the softmax; 0 means greedy (argmax)
+   * @param topK keep only the k most likely tokens before sampling; 0 means no limit
+   * @param seed seeds the draw, so a call is reproducible
+   * @return the new tokens only
+   */
+  public int[] generate(int[] prompt, int maxNewTokens, double temperature, int topK, long seed) {
+    if (prompt.length == 0) {
+      throw new IllegalArgumentException("generate: empty prompt");
+    }
+    if (maxNewTokens < 0 || temperature < 0 || topK < 0) {
+      throw new IllegalArgumentException("generate: maxNewTokens, temperature and topK must be >= 0, got "
+          + maxNewTokens + ", " + temperature + ", " + topK);
+    }
+    int blockSize = model.config().blockSize();
+    SplittableRandom rnd = new SplittableRandom(seed);
+    int[] context = Arrays.copyOf(prompt, prompt.length + maxNewTokens);
+    int length = prompt.length;
+    KvCache cache = model.newCache(1);
+    float[] last = prefill(cache, context, length, blockSize);
+    for (int n = 0; n < maxNewTokens; n++) {
+      int next = pick(last, temperature, topK, rnd);
+      context[length++] = next;
+      if (n == maxNewTokens - 1) {
+        break;
+      }
+      if (cache.length() == blockSize) {
+        cache.clear();
+        last = prefill(cache, context, length, blockSize / 2);
+      } else {
+        last = step(cache, new int[] {next});
+      }
+    }
+    return Arrays.copyOfRange(context, prompt.length, length);
+  }
+
+  /** Runs the newest {@code min(length, keep)} tokens through an empty cache; returns the last position's logits. */
+  private float[] prefill(KvCache cache, int[] context, int length, int keep) {
+    int start = Math.max(0, length - keep);
+    return step(cache, Arrays.copyOfRange(context, start, length));
+  }
+
+  private float[] step(KvCache cache, int[] ids) {
+    Tensor logits = model.logits(Graph.inference(), ids, 1, ids.length, cache).value(); // (1, T, V)
+    int v = logits.dim(-1);
+    float[] out = new float[v];
+    logits.buffer().get(logits.offset() + (ids.length - 1) * v, out, 0, v);
+    return out;
+  }
+
+  /** Greedy when temperature is 0, else a draw from softmax(logits / temperature) restricted to the top k. */
+  static int pick(float[] logits, double temperature, int topK, SplittableRandom rnd) {
+    int v = logits.length;
+    if (temperature == 0) {
+      int best = 0;
+      for (int i = 1; i < v; i++) {
+        if (logits[i] > logits[best]) {
+          best = i;
+        }
+      }
+      return best;
+    }
+    float threshold = Float.NEGATIVE_INFINITY;
+    if (topK > 0 && topK < v) {
+      float[] sorted = logits.clone();
+      Arrays.sort(sorted);
+      threshold = sorted[v - topK];
+    }
+    double max = Double.NEGATIVE_INFINITY;
+    for (float l : logits) {
+      max = Math.max(max, l);
+    }
+    double[] p = new double[v];
+    double total = 0;
+    for (int i = 0; i < v; i++) {
+      p[i] = logits[i] < threshold ? 0 : Math.exp((logits[i] - max) / temperature);
+      total += p[i];
+    }
+    double u = rnd.nextDouble() * total;
+    for (int i = 0; i < v; i++) {
+      u -= p[i];
+      if (u < 0) {
+        return i;
+      }
+    }
+    for (int i = v - 1; i >= 0; i--) {
+      if (p[i] > 0) {
+        return i;
+      }
+    }
+    return 0;
+  }
+}
