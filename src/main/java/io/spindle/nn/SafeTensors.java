@@ -47,14 +47,20 @@ public final class SafeTensors {
       throws IOException {
     Map<String, int[]> shapes = new LinkedHashMap<>();
     for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-      if (e.getKey() == null || e.getValue() == null || e.getKey().equals(SafeTensorsHeader.METADATA_KEY)) {
-        throw new IllegalArgumentException("safetensors: cannot write tensor '" + e.getKey() + "' -> " + e.getValue());
+      if (e.getKey() == null || e.getValue() == null) {
+        throw new IllegalArgumentException("safetensors: cannot write: tensor '" + e.getKey() + "' is "
+            + e.getValue() + "; names and tensors must be non-null");
+      }
+      if (e.getKey().equals(SafeTensorsHeader.METADATA_KEY)) {
+        throw new IllegalArgumentException("safetensors: cannot write a tensor named '" + e.getKey()
+            + "': the name is reserved for the metadata");
       }
       shapes.put(e.getKey(), e.getValue().shape());
     }
     metadata.forEach((key, value) -> {
       if (key == null || value == null) {
-        throw new IllegalArgumentException("safetensors: null in metadata entry " + key + " -> " + value);
+        throw new IllegalArgumentException("safetensors: cannot write metadata '" + key + "' = " + value
+            + ": keys and values must be non-null");
       }
     });
     byte[] header = SafeTensorsHeader.forFloat32(shapes, metadata).bytes();
@@ -148,8 +154,11 @@ public final class SafeTensors {
     }
   }
 
-  /** {@code length} is the input's total length in bytes, or -1 when unknown. */
-  private static SafeTensorsHeader readHeader(InputStream in, long length) throws IOException {
+  /**
+   * {@link #readHeader(InputStream)} where the input's total length in bytes is known (a Hadoop
+   * {@code FileStatus.getLen()}, say), so the whole layout is validated against it; -1 means unknown.
+   */
+  public static SafeTensorsHeader readHeader(InputStream in, long length) throws IOException {
     byte[] prefix = in.readNBytes(8);
     if (prefix.length < 8) {
       throw new IllegalArgumentException("safetensors: input ends after " + prefix.length
@@ -172,7 +181,12 @@ public final class SafeTensors {
     return SafeTensorsHeader.parse(header, length < 0 ? -1 : length - 8 - headerLength);
   }
 
-  private static SafeTensorsFile read(InputStream in, long length) throws IOException {
+  /**
+   * {@link #read(InputStream)} where the input's total length in bytes is known, so the layout is validated before
+   * any tensor is allocated (a stream of unknown length, -1, is trusted to hold what its header promises until it
+   * ends early).
+   */
+  public static SafeTensorsFile read(InputStream in, long length) throws IOException {
     SafeTensorsHeader header = readHeader(in, length);
     checkReadable(header.entries());
     Map<String, TensorData> byName = new LinkedHashMap<>();
@@ -188,7 +202,8 @@ public final class SafeTensors {
     return new SafeTensorsFile(header.metadata(), inHeaderOrder);
   }
 
-  private static Map<String, String> readInto(InputStream in, long length, Map<String, Tensor> destinations)
+  /** {@link #readInto(InputStream, Map)} where the input's total length in bytes is known (or -1, unknown). */
+  public static Map<String, String> readInto(InputStream in, long length, Map<String, Tensor> destinations)
       throws IOException {
     SafeTensorsHeader header = readHeader(in, length);
     checkMatches(header, destinations);

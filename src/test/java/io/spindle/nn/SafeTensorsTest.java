@@ -85,7 +85,8 @@ class SafeTensorsTest {
     assertArrayEquals(bytes, Files.readAllBytes(path));
 
     for (SafeTensorsFile read : List.of(SafeTensors.read(bytes), SafeTensors.read(path),
-        SafeTensors.read(new ByteArrayInputStream(bytes)))) {
+        SafeTensors.read(new ByteArrayInputStream(bytes)),
+        SafeTensors.read(new ByteArrayInputStream(bytes), bytes.length))) {
       assertSameBits(tensors, read);
       assertEquals(new ArrayList<>(metadata().entrySet()), new ArrayList<>(read.metadata().entrySet()));
     }
@@ -98,7 +99,8 @@ class SafeTensorsTest {
     tensors.put("b", Tensor.scalar(3f));
     byte[] bytes = SafeTensors.toBytes(tensors, Map.of("format", "pt"));
     long n = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
-    String json = "{\"__metadata__\":{\"format\":\"pt\"},\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+    String json = "{\"__metadata__\":{\"format\":\"pt\"},"
+        + "\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
         + "\"b\":{\"dtype\":\"F32\",\"shape\":[],\"data_offsets\":[8,12]}}"; // 138 bytes, padded to 144
     assertEquals(144, n);
     assertEquals(json + "      ", new String(bytes, 8, (int) n, StandardCharsets.UTF_8));
