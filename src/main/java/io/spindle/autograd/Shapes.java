@@ -15,6 +15,9 @@ import java.util.Arrays;
  * (B, T, NH, HS) into (B, NH, T, HS).
  */
 public final class Shapes {
+  /** Runs shorter than this are copied element by element; a bulk buffer copy costs more to set up. */
+  private static final int SHORT_RUN = 16;
+
   private Shapes() {}
 
   /**
@@ -113,12 +116,13 @@ public final class Shapes {
     if (parts.length == 0) {
       throw new IllegalArgumentException("concat: no parts");
     }
-    int[] first = parts[0].shape();
+    Variable[] inputs = parts.clone(); // backward must see these parts even if the caller reuses the array
+    int[] first = inputs[0].shape();
     int d = axis("concat", dim, first);
-    int[] starts = new int[parts.length];
+    int[] starts = new int[inputs.length];
     long total = 0;
-    for (int j = 0; j < parts.length; j++) {
-      int[] ps = parts[j].shape();
+    for (int j = 0; j < inputs.length; j++) {
+      int[] ps = inputs[j].shape();
       int[] a = first.clone();
       int[] b = ps.clone();
       if (a.length == b.length) {
@@ -140,20 +144,20 @@ public final class Shapes {
     int outer = Shape.size(first, 0, d);
     int inner = Shape.size(first, d + 1, first.length);
     int rowOut = os[d] * inner; // floats of out per outer index
-    for (int j = 0; j < parts.length; j++) {
-      int run = parts[j].value().dim(d) * inner;
-      copyRuns(parts[j].value(), 0, run, out, starts[j] * inner, rowOut, outer, run, false);
+    for (int j = 0; j < inputs.length; j++) {
+      int run = inputs[j].value().dim(d) * inner;
+      copyRuns(inputs[j].value(), 0, run, out, starts[j] * inner, rowOut, outer, run, false);
     }
     return g.record(out, dout -> {
       // out = [part_0 | part_1 | ...] along d: dpart_j += its slice of dout
-      for (int j = 0; j < parts.length; j++) {
-        Tensor dp = g.gradOf(parts[j]);
+      for (int j = 0; j < inputs.length; j++) {
+        Tensor dp = g.gradOf(inputs[j]);
         if (dp != null) {
           int run = dp.dim(d) * inner;
           copyRuns(dout, starts[j] * inner, rowOut, dp, 0, run, outer, run, true);
         }
       }
-    }, parts);
+    }, inputs);
   }
 
   /** {@code dim} as an index in {@code [0, rank)}; negative values count from the end. */
@@ -180,6 +184,10 @@ public final class Shapes {
       if (accumulate) {
         for (int i = 0; i < run; i++) {
           db.put(d + i, db.get(d + i) + sb.get(s + i));
+        }
+      } else if (run < SHORT_RUN) {
+        for (int i = 0; i < run; i++) {
+          db.put(d + i, sb.get(s + i));
         }
       } else {
         db.put(d, sb, s, run);

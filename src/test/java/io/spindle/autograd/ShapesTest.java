@@ -207,6 +207,19 @@ class ShapesTest {
   }
 
   @Test
+  void concatKeepsItsOwnListOfParts() {
+    Variable x = Variable.leaf(GradCheck.random(rnd, 2));
+    Variable y = Variable.leaf(GradCheck.random(rnd, 2));
+    Variable[] parts = {x, y};
+    Graph g = Graph.training();
+    Variable out = Shapes.concat(g, 0, parts);
+    parts[0] = y; // reusing the array must not redirect the gradient
+    g.backward(Reductions.sum(g, Elementwise.mul(g, out, Variable.constant(Tensor.of(new float[] {1, 2, 3, 4}, 4)))));
+    assertArrayEquals(new float[] {1, 2}, x.grad().toArray(), 0f);
+    assertArrayEquals(new float[] {3, 4}, y.grad().toArray(), 0f);
+  }
+
+  @Test
   void concatRejectsMismatchedParts() {
     Variable a = c(Tensor.zeros(2, 3));
     assertMessage(() -> Shapes.concat(Graph.inference(), 0, a, c(Tensor.zeros(2, 4))), "concat", "(2, 3)", "(2, 4)");
