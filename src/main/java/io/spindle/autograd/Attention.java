@@ -38,9 +38,13 @@ public final class Attention {
    *
    * <p>Dropout. With {@code dropout} p in (0, 1) each element of P is kept with probability 1 - p and then scaled by
    * 1 / (1 - p) (inverted dropout). Whether flat element {@code i} of P (B, NH, T, S) is kept is a pure function of
-   * {@code (seed, i)} (the i-th output of a SplitMix64 stream seeded with {@code seed}), so it is the same on every
-   * run and thread and backward recomputes it instead of storing a mask. The op applies dropout whenever p &gt; 0;
-   * callers pass 0 outside training.
+   * {@code (seed, i)} (output {@code i + 1} of a SplitMix64 stream seeded with {@code seed}; see {@link #keeps}), so
+   * it is the same on every run and thread and backward recomputes it instead of storing a mask. The op applies
+   * dropout whenever p &gt; 0; callers pass 0 outside training.
+   *
+   * <p>Backward, per (b, h), with P' = dropout(P) and scale = 1 / sqrt(HS): {@code dv += P'^T dout};
+   * {@code dP = (dout v^T) * keep / (1 - p)}; {@code dS = P * (dP - rowsum(dP * P))} (softmax's Jacobian);
+   * {@code dq += dS k * scale}; {@code dk += dS^T q * scale}.
    */
   public static Variable scaledDotProduct(Graph g, Variable q, Variable k, Variable v, boolean causal,
       boolean[][] keyPadding, float dropout, long seed) {
