@@ -38,7 +38,7 @@ public final class Attention {
    *
    * <p>Dropout. With {@code dropout} p in (0, 1) each element of P is kept with probability 1 - p and then scaled by
    * 1 / (1 - p) (inverted dropout). Whether flat element {@code i} of P (B, NH, T, S) is kept is a pure function of
-   * {@code (seed, i)} (output {@code i + 1} of a SplitMix64 stream seeded with {@code seed}; see {@link #keeps}), so
+   * {@code (seed, i)} (output {@code i + 1} of a SplitMix64 stream seeded with {@code seed}; see {@code keeps}), so
    * it is the same on every run and thread and backward recomputes it instead of storing a mask. The op applies
    * dropout whenever p &gt; 0; callers pass 0 outside training.
    *
