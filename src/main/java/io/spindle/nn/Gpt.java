@@ -133,7 +133,7 @@ public final class Gpt {
   public Variable loss(Graph g, int[] ids, int[] targets, int batch, int time, boolean training, long seed,
       Reduction reduction) {
     Variable logits = logits(g, ids, batch, time, training, seed); // (B, T, V)
-    return CrossEntropy.crossEntropy(g, logits, targets, null, CrossEntropy.NO_IGNORE, 0f, reduction);
+    return CrossEntropy.crossEntropy(g, logits, targets, null, CrossEntropy.DEFAULT_IGNORE_INDEX, 0f, reduction);
   }
 
   private Variable forward(Graph g, int[] ids, int batch, int time, float dropout, long seed, KvCache cache,
