@@ -62,8 +62,9 @@ public final class MoCatalog {
     if (buffer.getInt(0) != MAGIC) {
       buffer.order(ByteOrder.BIG_ENDIAN);
       if (buffer.getInt(0) != MAGIC) {
-        throw new IllegalArgumentException(String.format("MoCatalog: bad magic 0x%08x, expected 0x%08x in either "
-            + "byte order", buffer.getInt(0), MAGIC));
+        throw new IllegalArgumentException(String.format("MoCatalog: bad magic bytes %02x %02x %02x %02x, expected "
+            + "0x%08x in either byte order (de 12 04 95 or 95 04 12 de)", bytes[0], bytes[1], bytes[2], bytes[3],
+            MAGIC));
       }
     }
     int major = buffer.getInt(4) >>> 16;
