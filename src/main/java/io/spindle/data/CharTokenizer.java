@@ -17,7 +17,10 @@ import java.util.stream.Stream;
 public final class CharTokenizer implements Tokenizer {
   private final TokenizerOptions options;
   private final Vocabulary vocabulary;
-  private final Map<Integer, Integer> idOfCodePoint;
+  /** Id of each BMP code point, -1 if absent: a dense table, as most text never leaves the BMP. */
+  private final int[] idOfBmp = new int[Character.MAX_VALUE + 1];
+  /** Id of each supplementary code point (emoji, math letters, ...). */
+  private final Map<Integer, Integer> idOfSupplementary = new HashMap<>();
 
   /**
    * A tokenizer over {@code learned} code points (each token exactly one code point), specials first. Throws
@@ -30,7 +33,7 @@ public final class CharTokenizer implements Tokenizer {
       throw new IllegalArgumentException("CharTokenizer: " + vocabulary.size() + " tokens exceed maxVocabSize "
           + options.maxVocabSize());
     }
-    this.idOfCodePoint = new HashMap<>(learned.size() * 2);
+    Arrays.fill(idOfBmp, -1);
     int first = vocabulary.numSpecials();
     for (int i = 0; i < learned.size(); i++) {
       String token = learned.get(i);
@@ -38,7 +41,12 @@ public final class CharTokenizer implements Tokenizer {
         throw new IllegalArgumentException("CharTokenizer: token " + (first + i) + " " + Vocabulary.quote(token)
             + " is not a single code point");
       }
-      idOfCodePoint.put(token.codePointAt(0), first + i);
+      int cp = token.codePointAt(0);
+      if (Character.isBmpCodePoint(cp)) {
+        idOfBmp[cp] = first + i;
+      } else {
+        idOfSupplementary.put(cp, first + i);
+      }
     }
   }
 
@@ -47,12 +55,27 @@ public final class CharTokenizer implements Tokenizer {
    * {@code minCount} times, most frequent first, ties in code point order, at most {@code maxVocabSize} tokens in all.
    */
   public static CharTokenizer learn(Iterable<String> texts, TokenizerOptions options) {
-    Map<Integer, Long> counts = new HashMap<>();
+    long[] bmpCounts = new long[Character.MAX_VALUE + 1];
+    Map<Integer, Long> supplementaryCounts = new HashMap<>();
     for (String text : texts) {
-      text.codePoints().forEach(cp -> counts.merge(options.lowercase() ? Character.toLowerCase(cp) : cp, 1L, Long::sum));
+      for (int i = 0; i < text.length(); ) {
+        int cp = text.codePointAt(i);
+        i += Character.charCount(cp);
+        cp = options.lowercase() ? Character.toLowerCase(cp) : cp;
+        if (Character.isBmpCodePoint(cp)) {
+          bmpCounts[cp]++;
+        } else {
+          supplementaryCounts.merge(cp, 1L, Long::sum);
+        }
+      }
     }
-    Map<String, Long> byToken = new HashMap<>(counts.size() * 2);
-    counts.forEach((cp, n) -> byToken.put(Character.toString(cp), n));
+    Map<String, Long> byToken = new HashMap<>();
+    for (int cp = 0; cp < bmpCounts.length; cp++) {
+      if (bmpCounts[cp] > 0) {
+        byToken.put(Character.toString(cp), bmpCounts[cp]);
+      }
+    }
+    supplementaryCounts.forEach((cp, n) -> byToken.put(Character.toString(cp), n));
     List<String> learned = Vocabulary.mostFrequent(byToken, options,
         (a, b) -> Integer.compare(a.codePointAt(0), b.codePointAt(0)));
     return new CharTokenizer(options, learned);
@@ -80,30 +103,39 @@ public final class CharTokenizer implements Tokenizer {
 
   @Override
   public int[] encode(String text) {
-    return encode(text, vocabulary.specialIdOrMinusOne(Special.UNK), "encode");
+    return encode(text, false);
   }
 
   @Override
   public int[] encodeStrict(String text) {
-    return encode(text, -1, "encodeStrict");
+    return encode(text, true);
   }
 
-  private int[] encode(String text, int unk, String op) {
+  private int[] encode(String text, boolean strict) {
+    int unk = strict ? -1 : vocabulary.specialIdOrMinusOne(Special.UNK);
     int[] ids = new int[text.codePointCount(0, text.length())];
     int n = 0;
     for (int i = 0; i < text.length(); ) {
       int cp = text.codePointAt(i);
       int key = options.lowercase() ? Character.toLowerCase(cp) : cp;
-      Integer id = idOfCodePoint.get(key);
-      if (id == null && unk < 0) {
-        throw new IllegalArgumentException("CharTokenizer." + op + ": character " + Vocabulary.quote(Character.toString(cp))
-            + " at position " + n + " (char index " + i + ") is not in the vocabulary"
-            + (op.equals("encode") ? " and the tokenizer has no <unk>" : ""));
+      int id = idOf(key);
+      if (id < 0 && unk < 0) {
+        throw new IllegalArgumentException("CharTokenizer." + (strict ? "encodeStrict" : "encode") + ": character "
+            + Vocabulary.quote(Character.toString(cp)) + " at position " + n + " (char index " + i
+            + ") is not in the vocabulary"
+            + (strict ? "" : " and the tokenizer has no <unk>"));
       }
-      ids[n++] = id == null ? unk : id;
+      ids[n++] = id < 0 ? unk : id;
       i += Character.charCount(cp);
     }
     return ids;
+  }
+
+  private int idOf(int codePoint) {
+    if (Character.isBmpCodePoint(codePoint)) {
+      return idOfBmp[codePoint];
+    }
+    return idOfSupplementary.getOrDefault(codePoint, -1);
   }
 
   @Override

@@ -34,7 +34,8 @@ public interface Tokenizer {
 
   /**
    * The ids of {@code text}, unknown characters or words mapped to {@code <unk>}; without {@code <unk>}, throws
-   * {@link IllegalArgumentException} naming the first unknown one and its position. Adds no {@code <bos>}/{@code <eos>}.
+   * {@link IllegalArgumentException} naming the first unknown one and its position. Adds no {@code <bos>} or
+   * {@code <eos>}.
    */
   int[] encode(String text);
 

@@ -24,7 +24,8 @@ public record TokenizerOptions(Set<Special> specials, int minCount, int maxVocab
     if (specials == null) {
       throw new IllegalArgumentException("TokenizerOptions: specials must not be null (use an empty set for none)");
     }
-    specials = Collections.unmodifiableSet(specials.isEmpty() ? EnumSet.noneOf(Special.class) : EnumSet.copyOf(specials));
+    specials = Collections.unmodifiableSet(
+        specials.isEmpty() ? EnumSet.noneOf(Special.class) : EnumSet.copyOf(specials));
     if (minCount < 1) {
       throw new IllegalArgumentException("TokenizerOptions: minCount must be >= 1, got " + minCount);
     }

@@ -26,8 +26,9 @@ import java.util.stream.Stream;
  */
 public final class WordTokenizer implements Tokenizer {
   /** A word (letters, marks, digits, inner apostrophes) or one other non-whitespace code point. */
-  public static final Pattern PATTERN =
-      Pattern.compile("[\\p{L}\\p{M}\\p{N}]+(?:['\u2019][\\p{L}\\p{M}\\p{N}]+)*|[^\\p{IsWhite_Space}\\p{L}\\p{M}\\p{N}]");
+  public static final Pattern PATTERN = Pattern.compile(
+      "[\\p{L}\\p{M}\\p{N}]+(?:['\u2019][\\p{L}\\p{M}\\p{N}]+)*" // word
+      + "|[^\\p{IsWhite_Space}\\p{L}\\p{M}\\p{N}]"); // any other non-whitespace code point
 
   private static final String NO_SPACE_BEFORE = ".,;:!?)]}%\u2019\u201d\u2026";
   private static final String NO_SPACE_AFTER = "([{\u2018\u201c";
@@ -101,15 +102,16 @@ public final class WordTokenizer implements Tokenizer {
 
   @Override
   public int[] encode(String text) {
-    return encode(text, vocabulary.specialIdOrMinusOne(Special.UNK), "encode");
+    return encode(text, false);
   }
 
   @Override
   public int[] encodeStrict(String text) {
-    return encode(text, -1, "encodeStrict");
+    return encode(text, true);
   }
 
-  private int[] encode(String text, int unk, String op) {
+  private int[] encode(String text, boolean strict) {
+    int unk = strict ? -1 : vocabulary.specialIdOrMinusOne(Special.UNK);
     int[] ids = new int[16];
     int n = 0;
     Matcher m = PATTERN.matcher(text);
@@ -117,9 +119,9 @@ public final class WordTokenizer implements Tokenizer {
       String word = options.lowercase() ? m.group().toLowerCase(Locale.ROOT) : m.group();
       int id = vocabulary.idOrMinusOne(word);
       if (id < 0 && unk < 0) {
-        throw new IllegalArgumentException("WordTokenizer." + op + ": word " + Vocabulary.quote(word)
+        throw new IllegalArgumentException("WordTokenizer." + (strict ? "encodeStrict" : "encode") + ": word " + Vocabulary.quote(word)
             + " at position " + n + " (char index " + m.start() + ") is not in the vocabulary"
-            + (op.equals("encode") ? " and the tokenizer has no <unk>" : ""));
+            + (strict ? "" : " and the tokenizer has no <unk>"));
       }
       if (n == ids.length) {
         ids = Arrays.copyOf(ids, 2 * n);

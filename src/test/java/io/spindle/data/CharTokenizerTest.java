@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +48,7 @@ class CharTokenizerTest {
       texts.add("line " + i + " zyx wvu " + (char) ('a' + i % 26));
     }
     CharTokenizer first = CharTokenizer.learn(texts, ALL);
-    Collections.shuffle(texts, new java.util.Random(7));
+    Collections.shuffle(texts, new Random(7));
     CharTokenizer second = CharTokenizer.learn(texts.stream(), ALL);
     assertEquals(first.vocabulary().tokens(), second.vocabulary().tokens());
     assertEquals(first, second);

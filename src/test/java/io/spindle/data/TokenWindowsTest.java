@@ -86,7 +86,8 @@ class TokenWindowsTest {
     assertTrue(e.getMessage().contains("8 tokens") && e.getMessage().contains("at least 9"), e.getMessage());
     new TokenWindows(stream(9), 8).sample(1, new SplittableRandom(0));
     assertThrows(IllegalArgumentException.class, () -> new TokenWindows(stream(9), 0));
-    assertThrows(IllegalArgumentException.class, () -> new TokenWindows(stream(9), 4).sample(0, new SplittableRandom()));
+    TokenWindows windows = new TokenWindows(stream(9), 4);
+    assertThrows(IllegalArgumentException.class, () -> windows.sample(0, new SplittableRandom()));
     assertThrows(IllegalArgumentException.class, () -> new Batch(new int[6], new int[5], 2, 3));
   }
 

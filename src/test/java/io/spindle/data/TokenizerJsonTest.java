@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +55,7 @@ class TokenizerJsonTest {
          "specials": {"pad": 0, "eos": 1},
          "vocab": ["<pad>", "<eos>", "b", "a"], "comment": "extra fields are ignored"}""");
     assertArrayEquals(new int[] {3, 2}, t.encode("ab"));
-    assertEquals(new TokenizerOptions(java.util.EnumSet.of(Special.PAD, Special.EOS), 2, 10, false), t.options());
+    assertEquals(new TokenizerOptions(EnumSet.of(Special.PAD, Special.EOS), 2, 10, false), t.options());
   }
 
   @Test
