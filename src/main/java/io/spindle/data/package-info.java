@@ -1,7 +1,25 @@
 /**
- * Text to token ids and token ids to batches: tokenizers learned from text (saved as {@code tokenizer.json}),
- * next-token windows for language modelling, and padded batches with masks for classification and translation.
+ * Text to token ids and token ids to batches.
  *
- * <p>Plain Java: imports nothing else from Spindle.
+ * <ul>
+ *   <li>Tokenizers learned from text: {@link io.spindle.data.Tokenizer} with {@link io.spindle.data.CharTokenizer}
+ *       (one token per Unicode code point) and {@link io.spindle.data.WordTokenizer} (words and punctuation by a
+ *       regex), learned with an immutable {@link io.spindle.data.TokenizerOptions} (specials, min count, max vocabulary
+ *       size, lowercase). The specials present ({@link io.spindle.data.Special}: pad, unk, bos, eos) take the first
+ *       ids in that order; learned tokens follow, most frequent first with deterministic ties
+ *       ({@link io.spindle.data.Vocabulary}). Saved as {@code tokenizer.json} with Jackson (schema in
+ *       {@code TokenizerJson}).
+ *   <li>Language modelling: {@link io.spindle.data.TokenWindows} draws seeded random (B, T) next-token
+ *       {@link io.spindle.data.Batch}es for training and consecutive windows for evaluation;
+ *       {@link io.spindle.data.TokenSplit} keeps the last fraction of a stream for validation.
+ *   <li>Classification and translation: {@link io.spindle.data.PaddedBatch} (ids, lengths, padding mask) and
+ *       {@link io.spindle.data.TranslationBatch} (bos + target in, target + eos out, padding targets set to
+ *       {@link io.spindle.data.Batch#IGNORE}).
+ *   <li>Corpora: {@link io.spindle.data.Texts} (UTF-8 files, gzip or not, e.g. the Jargon File),
+ *       {@link io.spindle.data.Fortunes} ({@code %}-separated fortune files) and {@link io.spindle.data.MoCatalog}
+ *       (gettext {@code .mo} catalogues as msgid → msgstr pairs).
+ * </ul>
+ *
+ * <p>Plain Java plus Jackson (which Spark ships, so it is a provided dependency): imports nothing else from Spindle.
  */
 package io.spindle.data;

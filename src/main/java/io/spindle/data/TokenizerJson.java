@@ -1,0 +1,197 @@
+package io.spindle.data;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The {@code tokenizer.json} format (UTF-8), read and written with Jackson's tree model:
+ * <pre>{@code
+ * {
+ *   "format": "spindle-tokenizer",
+ *   "version": 1,
+ *   "type": "char",                      // or "word"
+ *   "options": {"minCount": 1, "maxVocabSize": null, "lowercase": false},   // null: no limit
+ *   "specials": {"pad": 0, "unk": 1, "bos": 2, "eos": 3},
+ *   "vocab": ["<pad>", "<unk>", "<bos>", "<eos>", " ", "e", "t", ...]      // every token, in id order
+ * }
+ * }</pre>
+ * The specials present take ids {@code 0..k-1} in the order pad, unk, bos, eos, and {@code vocab[id]} holds their
+ * text. Reading checks every field and throws {@link IllegalArgumentException} naming the first problem: a missing
+ * or mistyped field, an unknown type or special, a special at the wrong id, a duplicate token, a token the type's
+ * rule cannot produce. Unknown extra fields are ignored.
+ */
+final class TokenizerJson {
+  static final String FORMAT = "spindle-tokenizer";
+  static final int VERSION = 1;
+
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+      .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+
+  private TokenizerJson() {}
+
+  static void write(Tokenizer tokenizer, OutputStream out) throws IOException {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("format", FORMAT);
+    root.put("version", VERSION);
+    root.put("type", tokenizer.type());
+    TokenizerOptions o = tokenizer.options();
+    ObjectNode options = root.putObject("options");
+    options.put("minCount", o.minCount());
+    if (o.maxVocabSize() == TokenizerOptions.NO_LIMIT) {
+      options.putNull("maxVocabSize");
+    } else {
+      options.put("maxVocabSize", o.maxVocabSize());
+    }
+    options.put("lowercase", o.lowercase());
+    ObjectNode specials = root.putObject("specials");
+    for (Special s : o.specials()) {
+      specials.put(s.jsonName(), tokenizer.specialId(s).getAsInt());
+    }
+    ArrayNode vocab = root.putArray("vocab");
+    tokenizer.vocabulary().tokens().forEach(vocab::add);
+    MAPPER.writeValue(out, root);
+  }
+
+  static Tokenizer read(InputStream in) throws IOException {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(in);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("tokenizer.json: not valid JSON: " + e.getOriginalMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("tokenizer.json: expected a JSON object at the top level");
+    }
+    String format = text(root, "format");
+    if (!format.equals(FORMAT)) {
+      throw new IllegalArgumentException("tokenizer.json: format is '" + format + "', expected '" + FORMAT + "'");
+    }
+    int version = integer(root, "version");
+    if (version != VERSION) {
+      throw new IllegalArgumentException("tokenizer.json: unsupported version " + version + " (this reader knows "
+          + VERSION + ")");
+    }
+    String type = text(root, "type");
+    if (!type.equals("char") && !type.equals("word")) {
+      throw new IllegalArgumentException("tokenizer.json: bad type '" + type + "', expected \"char\" or \"word\"");
+    }
+    JsonNode optionsNode = field(root, "options", "an object");
+    if (!optionsNode.isObject()) {
+      throw new IllegalArgumentException("tokenizer.json: options must be an object");
+    }
+    JsonNode max = field(optionsNode, "maxVocabSize", "an integer or null");
+    if (!max.isNull() && !max.isInt()) {
+      throw new IllegalArgumentException("tokenizer.json: options.maxVocabSize must be an integer or null, got " + max);
+    }
+    JsonNode lowercase = field(optionsNode, "lowercase", "a boolean");
+    if (!lowercase.isBoolean()) {
+      throw new IllegalArgumentException("tokenizer.json: options.lowercase must be a boolean, got " + lowercase);
+    }
+    Set<Special> specials = specials(field(root, "specials", "an object"));
+    int minCount = integer(optionsNode, "minCount");
+    List<String> learned = learned(field(root, "vocab", "an array of strings"), specials);
+    try {
+      TokenizerOptions options = new TokenizerOptions(specials, minCount,
+          max.isNull() ? TokenizerOptions.NO_LIMIT : max.intValue(), lowercase.booleanValue());
+      return type.equals("char") ? new CharTokenizer(options, learned) : new WordTokenizer(options, learned);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("tokenizer.json: " + e.getMessage(), e);
+    }
+  }
+
+  /** The specials present, checking each sits at its fixed id (its rank among the present ones). */
+  private static Set<Special> specials(JsonNode node) {
+    if (!node.isObject()) {
+      throw new IllegalArgumentException("tokenizer.json: specials must be an object of name: id, got " + node);
+    }
+    Set<Special> present = EnumSet.noneOf(Special.class);
+    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      try {
+        present.add(Special.fromJsonName(name));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("tokenizer.json: " + e.getMessage(), e);
+      }
+    }
+    int expected = 0;
+    for (Special s : present) {
+      JsonNode id = node.get(s.jsonName());
+      if (!id.isInt() || id.intValue() != expected) {
+        throw new IllegalArgumentException("tokenizer.json: special " + s.jsonName() + " has id " + id
+            + ", expected " + expected + " (specials take the first ids in the order pad, unk, bos, eos)");
+      }
+      expected++;
+    }
+    return present;
+  }
+
+  /** The vocabulary after the specials, checking the specials' texts. */
+  private static List<String> learned(JsonNode vocab, Set<Special> specials) {
+    if (!vocab.isArray()) {
+      throw new IllegalArgumentException("tokenizer.json: vocab must be an array of strings");
+    }
+    if (vocab.size() < specials.size()) {
+      throw new IllegalArgumentException("tokenizer.json: vocab has " + vocab.size() + " tokens, fewer than the "
+          + specials.size() + " specials");
+    }
+    int id = 0;
+    for (Special s : specials) {
+      JsonNode token = vocab.get(id);
+      if (!token.isTextual() || !token.textValue().equals(s.token())) {
+        throw new IllegalArgumentException("tokenizer.json: vocab[" + id + "] is " + token + ", expected the "
+            + s.jsonName() + " token \"" + s.token() + "\"");
+      }
+      id++;
+    }
+    List<String> learned = new ArrayList<>(vocab.size() - id);
+    for (; id < vocab.size(); id++) {
+      JsonNode token = vocab.get(id);
+      if (!token.isTextual()) {
+        throw new IllegalArgumentException("tokenizer.json: vocab[" + id + "] is " + token + ", expected a string");
+      }
+      learned.add(token.textValue());
+    }
+    return learned;
+  }
+
+  private static JsonNode field(JsonNode parent, String name, String expected) {
+    JsonNode node = parent.get(name);
+    if (node == null) {
+      throw new IllegalArgumentException("tokenizer.json: missing field '" + name + "' (" + expected + ")");
+    }
+    return node;
+  }
+
+  private static String text(JsonNode parent, String name) {
+    JsonNode node = field(parent, name, "a string");
+    if (!node.isTextual()) {
+      throw new IllegalArgumentException("tokenizer.json: field '" + name + "' must be a string, got " + node);
+    }
+    return node.textValue();
+  }
+
+  private static int integer(JsonNode parent, String name) {
+    JsonNode node = field(parent, name, "an integer");
+    if (!node.isInt()) {
+      throw new IllegalArgumentException("tokenizer.json: field '" + name + "' must be an integer, got " + node);
+    }
+    return node.intValue();
+  }
+}

@@ -1,0 +1,178 @@
+package io.spindle.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * One token per word or punctuation mark. The rule ({@link #PATTERN}):
+ * <ul>
+ *   <li>a word is a run of letters, combining marks and digits, possibly joined by single apostrophes
+ *       ({@code don't}, {@code rock'n'roll}, {@code 1984});
+ *   <li>every other non-whitespace code point is a token on its own ({@code .}, {@code ,}, {@code (}, an emoji);
+ *   <li>whitespace (Unicode White_Space) only separates tokens and is dropped.
+ * </ul>
+ * With {@link TokenizerOptions#lowercase()}, each token is lowercased with {@link Locale#ROOT}.
+ *
+ * <p>{@link #decode} joins tokens with one space, except none before closing punctuation ({@code . , ; : ! ? ) ] }
+ * %} and the like) and none after opening brackets ({@code ( [ {}); so decoding is lossy about whitespace: line
+ * breaks and runs of spaces become single spaces.
+ */
+public final class WordTokenizer implements Tokenizer {
+  /** A word (letters, marks, digits, inner apostrophes) or one other non-whitespace code point. */
+  public static final Pattern PATTERN = Pattern.compile(
+      "[\\p{L}\\p{M}\\p{N}]+(?:['\u2019][\\p{L}\\p{M}\\p{N}]+)*" // word
+      + "|[^\\p{IsWhite_Space}\\p{L}\\p{M}\\p{N}]"); // any other non-whitespace code point
+
+  private static final String NO_SPACE_BEFORE = ".,;:!?)]}%\u2019\u201d\u2026";
+  private static final String NO_SPACE_AFTER = "([{\u2018\u201c";
+
+  private final TokenizerOptions options;
+  private final Vocabulary vocabulary;
+
+  /**
+   * A tokenizer over {@code learned} words, specials first. Throws {@link IllegalArgumentException} naming any token
+   * that the rule would not produce as one token (empty, containing whitespace, ...) or a duplicate.
+   */
+  public WordTokenizer(TokenizerOptions options, List<String> learned) {
+    this.options = options;
+    this.vocabulary = new Vocabulary(options.specials(), learned);
+    if (vocabulary.size() > options.maxVocabSize()) {
+      throw new IllegalArgumentException("WordTokenizer: " + vocabulary.size() + " tokens exceed maxVocabSize "
+          + options.maxVocabSize());
+    }
+    int first = vocabulary.numSpecials();
+    for (int i = 0; i < learned.size(); i++) {
+      if (!PATTERN.matcher(learned.get(i)).matches()) {
+        throw new IllegalArgumentException("WordTokenizer: token " + (first + i) + " "
+            + Vocabulary.quote(learned.get(i)) + " is not a single word or punctuation mark");
+      }
+    }
+  }
+
+  /** The words and punctuation of {@code text} by the rule above, lowercased if {@code lowercase}. */
+  public static List<String> split(String text, boolean lowercase) {
+    List<String> words = new ArrayList<>();
+    Matcher m = PATTERN.matcher(text);
+    while (m.find()) {
+      words.add(lowercase ? m.group().toLowerCase(Locale.ROOT) : m.group());
+    }
+    return words;
+  }
+
+  /**
+   * Learns the words of {@code texts}: counted after optional lowercasing, kept if counted at least {@code minCount}
+   * times, most frequent first, ties in {@link String#compareTo} order, at most {@code maxVocabSize} tokens in all.
+   */
+  public static WordTokenizer learn(Iterable<String> texts, TokenizerOptions options) {
+    Map<String, Long> counts = new HashMap<>();
+    for (String text : texts) {
+      for (String word : split(text, options.lowercase())) {
+        counts.merge(word, 1L, Long::sum);
+      }
+    }
+    return new WordTokenizer(options, Vocabulary.mostFrequent(counts, options, String::compareTo));
+  }
+
+  /** {@link #learn(Iterable, TokenizerOptions)} over a stream, consuming it. */
+  public static WordTokenizer learn(Stream<String> texts, TokenizerOptions options) {
+    return learn(texts::iterator, options);
+  }
+
+  @Override
+  public String type() {
+    return "word";
+  }
+
+  @Override
+  public TokenizerOptions options() {
+    return options;
+  }
+
+  @Override
+  public Vocabulary vocabulary() {
+    return vocabulary;
+  }
+
+  @Override
+  public int[] encode(String text) {
+    return encode(text, false);
+  }
+
+  @Override
+  public int[] encodeStrict(String text) {
+    return encode(text, true);
+  }
+
+  private int[] encode(String text, boolean strict) {
+    int unk = strict ? -1 : vocabulary.specialIdOrMinusOne(Special.UNK);
+    int[] ids = new int[16];
+    int n = 0;
+    Matcher m = PATTERN.matcher(text);
+    while (m.find()) {
+      String word = options.lowercase() ? m.group().toLowerCase(Locale.ROOT) : m.group();
+      int id = vocabulary.idOrMinusOne(word);
+      if (id < 0 && unk < 0) {
+        throw new IllegalArgumentException("WordTokenizer." + (strict ? "encodeStrict" : "encode") + ": word " + Vocabulary.quote(word)
+            + " at position " + n + " (char index " + m.start() + ") is not in the vocabulary"
+            + (strict ? "" : " and the tokenizer has no <unk>"));
+      }
+      if (n == ids.length) {
+        ids = Arrays.copyOf(ids, 2 * n);
+      }
+      ids[n++] = id < 0 ? unk : id;
+    }
+    return Arrays.copyOf(ids, n);
+  }
+
+  @Override
+  public String decode(int[] ids) {
+    StringBuilder sb = new StringBuilder();
+    String previous = null;
+    for (int i = 0; i < ids.length; i++) {
+      int id = ids[i];
+      if (id < 0 || id >= vocabulary.size()) {
+        throw new IllegalArgumentException("WordTokenizer.decode: id " + id + " at position " + i
+            + " out of range [0, " + vocabulary.size() + ")");
+      }
+      if (vocabulary.isSpecial(id, Special.PAD) || vocabulary.isSpecial(id, Special.BOS)
+          || vocabulary.isSpecial(id, Special.EOS)) {
+        continue;
+      }
+      String token = vocabulary.token(id);
+      if (previous != null && !isIn(token, NO_SPACE_BEFORE) && !isIn(previous, NO_SPACE_AFTER)) {
+        sb.append(' ');
+      }
+      sb.append(token);
+      previous = token;
+    }
+    return sb.toString();
+  }
+
+  private static boolean isIn(String token, String punctuation) {
+    return token.length() == 1 && punctuation.indexOf(token.charAt(0)) >= 0;
+  }
+
+  @Override
+  public String toString() {
+    return "WordTokenizer(vocabSize=" + vocabSize() + ", specials=" + options.specials() + ", lowercase="
+        + options.lowercase() + ", first tokens=" + vocabulary.tokens().subList(0, Math.min(8, vocabSize())) + ")";
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof WordTokenizer other && options.equals(other.options)
+        && vocabulary.tokens().equals(other.vocabulary.tokens());
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(new Object[] {options, vocabulary.tokens()});
+  }
+}
