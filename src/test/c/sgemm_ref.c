@@ -8,7 +8,8 @@
  * 2 M K N flops. Operands are 64-byte aligned, like Spindle's off-heap storage.
  *
  * Built and run by bin/bench-c, which links the very libopenblas.so.0 from the JavaCPP jar and sets
- * OPENBLAS_NUM_THREADS=1. Usage: sgemm_ref [seconds_per_iteration]
+ * OPENBLAS_NUM_THREADS=1. Usage: sgemm_ref [seconds_per_iteration [shape [pass]]], where shape and pass pick one
+ * line of the table (all lines by default).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,8 +72,10 @@ static double iteration(int ta, int tb, int m, int n, int k, const float *x, int
 
 int main(int argc, char **argv) {
   double seconds = argc > 1 ? atof(argv[1]) : 1.0;
+  const char *only_shape = argc > 2 ? argv[2] : NULL;
+  const char *only_pass = argc > 3 ? argv[3] : NULL;
   if (seconds <= 0) {
-    fprintf(stderr, "usage: sgemm_ref [seconds_per_iteration > 0]\n");
+    fprintf(stderr, "usage: sgemm_ref [seconds_per_iteration > 0 [MxKxN [forward|dA|dB]]]\n");
     return 2;
   }
   openblas_set_num_threads(1);
@@ -84,7 +87,15 @@ int main(int argc, char **argv) {
   for (size_t s = 0; s < sizeof SHAPES / sizeof SHAPES[0]; s++) {
     int bm = SHAPES[s].m, bk = SHAPES[s].k, bn = SHAPES[s].n;
     double flops = 2.0 * bm * bk * bn;
+    char label[32];
+    snprintf(label, sizeof label, "%dx%dx%d", bm, bk, bn);
+    if (only_shape != NULL && strcmp(only_shape, label) != 0) {
+      continue;
+    }
     for (int p = 0; p < 3; p++) {
+      if (only_pass != NULL && strcmp(only_pass, PASSES[p]) != 0) {
+        continue;
+      }
       int ta = 0, tb = 0, m, n, k;
       size_t xl, yl;
       float beta = 1.0f;
@@ -110,8 +121,6 @@ int main(int argc, char **argv) {
         min = gflops < min ? gflops : min;
         max = gflops > max ? gflops : max;
       }
-      char label[32];
-      snprintf(label, sizeof label, "%dx%dx%d", bm, bk, bn);
       printf("%-16s %-8s %-8s %9.2f %9.2f %9.2f\n", label, PASSES[p], "c", sum / MEASURED_ITERATIONS, min, max);
       fflush(stdout);
       free(x);
