@@ -30,7 +30,7 @@ final class BlasSelection {
 
   /** Lazy, thread-safe initialisation through class loading. */
   private static final class Holder {
-    static final Blas ACTIVE = choose();
+    static final Blas ACTIVE = fromSettings();
   }
 
   static String setting(String property) {
@@ -41,8 +41,18 @@ final class BlasSelection {
     return value == null ? null : value.trim();
   }
 
-  private static Blas choose() {
-    String requested = setting(BACKEND_PROPERTY);
+  private static Blas fromSettings() {
+    Blas blas = choose(setting(BACKEND_PROPERTY));
+    blas.setThreads(threads());
+    LOG.info("Spindle BLAS backend: {} - {}", blas.name(), blas.describe());
+    return blas;
+  }
+
+  /**
+   * The backend a {@code spindle.blas} value asks for: {@code null} or empty means auto, case is ignored, an
+   * unknown value is warned about and treated as auto. Separate from the settings so tests can call it.
+   */
+  static Blas choose(String requested) {
     String mode = requested == null || requested.isEmpty() ? "auto" : requested.toLowerCase(Locale.ROOT);
     Blas blas;
     switch (mode) {
@@ -57,8 +67,6 @@ final class BlasSelection {
         LOG.warn("Unknown {}={}; expected auto, native or java. Using auto.", BACKEND_PROPERTY, requested);
         blas = loadNativeOrFallBack("auto");
     }
-    blas.setThreads(threads());
-    LOG.info("Spindle BLAS backend: {} - {}", blas.name(), blas.describe());
     return blas;
   }
 

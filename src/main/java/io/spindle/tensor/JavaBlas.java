@@ -40,22 +40,37 @@ final class JavaBlas implements Blas {
     if (m == 0 || n == 0) {
       return;
     }
+    if (k == 0) {
+      // An empty sum: C = beta * C. netlib's index checks reject the empty operands, so do it here.
+      scaleInPlace(c, cOffset, m, n, ldc, beta);
+      return;
+    }
     if (!c.isDirect() && !a.isDirect() && !b.isDirect()) {
       blas.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha,
           b.array(), bOffset, ldb, a.array(), aOffset, lda, beta, c.array(), cOffset, ldc);
       return;
     }
     // Off-heap operands (storage made while the native backend was active): copy through arrays.
-    float[] ac = copy(a, aOffset, transA ? k : m, lda);
-    float[] bc = copy(b, bOffset, transB ? n : k, ldb);
-    float[] cc = copy(c, cOffset, m, ldc);
+    float[] ac = copy(a, aOffset, transA ? k : m, transA ? m : k, lda);
+    float[] bc = copy(b, bOffset, transB ? n : k, transB ? k : n, ldb);
+    float[] cc = copy(c, cOffset, m, n, ldc);
     blas.sgemm(transB ? "T" : "N", transA ? "T" : "N", n, m, k, alpha, bc, 0, ldb, ac, 0, lda, beta, cc, 0, ldc);
     c.buffer().put(cOffset, cc, 0, cc.length);
   }
 
-  private static float[] copy(Storage s, int offset, int rows, int ld) {
-    float[] out = new float[Math.max(0, rows * ld)];
-    s.buffer().get(offset, out, 0, Math.min(out.length, s.length() - offset));
+  /** The floats from the first to the last element of a rows x cols window with row stride ld. */
+  private static float[] copy(Storage s, int offset, int rows, int cols, int ld) {
+    float[] out = new float[(rows - 1) * ld + cols];
+    s.buffer().get(offset, out, 0, out.length);
     return out;
+  }
+
+  private static void scaleInPlace(Storage c, int offset, int m, int n, int ldc, float beta) {
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        int index = offset + i * ldc + j;
+        c.set(index, beta == 0 ? 0f : beta * c.get(index));
+      }
+    }
   }
 }

@@ -30,11 +30,19 @@ public final class Storage {
 
   /** Fresh zero-filled storage of {@code length} floats, off-heap when the active BLAS prefers it. */
   public static Storage allocate(int length) {
+    return allocate(length, Blas.get().prefersDirectMemory());
+  }
+
+  /**
+   * Fresh zero-filled storage of {@code length} floats, off-heap or on-heap as asked whatever backend is active;
+   * for tests and benchmarks that drive one backend directly.
+   */
+  static Storage allocate(int length, boolean offHeap) {
     if (length < 0) {
       throw new IllegalArgumentException("Storage.allocate: negative length " + length);
     }
     BYTES_ALLOCATED.addAndGet(4L * length);
-    if (Blas.get().prefersDirectMemory()) {
+    if (offHeap) {
       // alignedSlice rounds both ends inward to 64 bytes, so ask for a 64-byte multiple plus one line of slack.
       long padded = (4L * length + 63) / 64 * 64 + 64;
       ByteBuffer bytes = ByteBuffer.allocateDirect(Math.toIntExact(padded)).alignedSlice(64);
