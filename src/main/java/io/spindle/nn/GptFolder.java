@@ -1,0 +1,142 @@
+package io.spindle.nn;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.autograd.Parameters;
+import io.spindle.data.Tokenizer;
+import io.spindle.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A GPT model folder in the layout the ecosystem uses: {@code config.json} (nanoGPT's {@code GPTConfig} names plus
+ * {@code model_type}), {@code model.safetensors} (nanoGPT's {@code state_dict()} keys and PyTorch layouts) and
+ * {@code tokenizer.json}.
+ *
+ * <p>Loading accepts what nanoGPT and the {@code safetensors} library produce: both tied keys
+ * ({@code transformer.wte.weight} and {@code lm_head.weight}, which must then be equal) or only one of them, and
+ * older nanoGPT's causal-mask buffers ({@code *.attn.bias} of shape (1, 1, T, T)), which are ignored. Anything
+ * else missing, extra or misshapen is an error naming the tensor.
+ */
+public final class GptFolder {
+  public static final String CONFIG = "config.json";
+  public static final String WEIGHTS = "model.safetensors";
+  public static final String MODEL_TYPE = "gpt";
+
+  private static final String WTE = "transformer.wte.weight";
+  private static final String LM_HEAD = "lm_head.weight";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private GptFolder() {}
+
+  /** A loaded model and its tokenizer. */
+  public record Loaded(Gpt model, Tokenizer tokenizer) {}
+
+  /** Writes config, weights and tokenizer into {@code dir} (created if needed; files in it are replaced). */
+  public static void save(Gpt model, Tokenizer tokenizer, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    writeConfig(model.config(), dir.resolve(CONFIG));
+    Parameters p = model.parameters();
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    for (String name : p.names()) {
+      tensors.put(name, p.get(name).value());
+    }
+    tensors.put(LM_HEAD, p.get(WTE).value());
+    SafeTensors.write(tensors, Map.of("format", "pt"), dir.resolve(WEIGHTS));
+    tokenizer.save(dir.resolve(Tokenizer.FILE_NAME));
+  }
+
+  /** Reads a folder written by {@link #save} or by nanoGPT plus the safetensors library. */
+  public static Loaded load(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("model folder " + dir + " does not exist or is not a directory");
+    }
+    for (String f : new String[] {CONFIG, WEIGHTS, Tokenizer.FILE_NAME}) {
+      if (!Files.isRegularFile(dir.resolve(f))) {
+        throw new IllegalArgumentException("model folder " + dir + " has no " + f);
+      }
+    }
+    GptConfig config = readConfig(dir.resolve(CONFIG));
+    Parameters p = Gpt.declare(config).build();
+    SafeTensorsHeader header = SafeTensors.readHeader(dir.resolve(WEIGHTS));
+    Map<String, Tensor> into = new LinkedHashMap<>();
+    for (String name : p.names()) {
+      into.put(name, p.get(name).value());
+    }
+    Tensor lmHead = null;
+    if (header.names().contains(LM_HEAD)) {
+      if (header.names().contains(WTE)) {
+        lmHead = Tensor.zeros(config.vocabSize(), config.embedDim());
+        into.put(LM_HEAD, lmHead);
+      } else {
+        into.put(LM_HEAD, into.remove(WTE));
+      }
+    }
+    for (String name : header.names()) {
+      SafeTensorsHeader.Entry e = header.entry(name);
+      if (name.endsWith(".attn.bias") && e.shape().length == 4) {
+        into.put(name, Tensor.zeros(e.shape())); // nanoGPT's causal-mask buffer: read and dropped
+      }
+    }
+    SafeTensors.readInto(dir.resolve(WEIGHTS), into);
+    if (lmHead != null) {
+      Tensor wte = p.get(WTE).value();
+      for (int i = 0; i < wte.size(); i++) {
+        if (Float.compare(wte.get(i), lmHead.get(i)) != 0) {
+          throw new IllegalArgumentException("model folder " + dir + ": " + LM_HEAD + " differs from " + WTE
+              + " at element " + i + "; Spindle's GPT ties them");
+        }
+      }
+    }
+    Tokenizer tokenizer = Tokenizer.load(dir.resolve(Tokenizer.FILE_NAME));
+    if (tokenizer.vocabSize() > config.vocabSize()) {
+      throw new IllegalArgumentException("model folder " + dir + ": tokenizer has " + tokenizer.vocabSize()
+          + " tokens but vocab_size is " + config.vocabSize());
+    }
+    return new Loaded(Gpt.of(config, p), tokenizer);
+  }
+
+  static void writeConfig(GptConfig c, Path file) throws IOException {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("model_type", MODEL_TYPE);
+    o.put("block_size", c.blockSize());
+    o.put("vocab_size", c.vocabSize());
+    o.put("n_layer", c.numLayers());
+    o.put("n_head", c.numHeads());
+    o.put("n_embd", c.embedDim());
+    o.put("dropout", c.dropout());
+    o.put("bias", c.bias());
+    JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), o);
+  }
+
+  static GptConfig readConfig(Path file) throws IOException {
+    JsonNode o;
+    try {
+      o = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": not valid JSON (" + e.getMessage() + ")", e);
+    }
+    if (o == null || !o.isObject()) {
+      throw new IllegalArgumentException(file + ": expected a JSON object");
+    }
+    String type = o.path("model_type").asText(MODEL_TYPE);
+    if (!MODEL_TYPE.equals(type)) {
+      throw new IllegalArgumentException(file + ": model_type is '" + type + "', expected '" + MODEL_TYPE + "'");
+    }
+    return new GptConfig(intField(o, "vocab_size", file), intField(o, "block_size", file),
+        intField(o, "n_layer", file), intField(o, "n_head", file), intField(o, "n_embd", file),
+        o.path("dropout").asDouble(0.0), o.path("bias").asBoolean(true));
+  }
+
+  private static int intField(JsonNode o, String name, Path file) {
+    JsonNode n = o.get(name);
+    if (n == null || !n.canConvertToInt() || !n.isIntegralNumber()) {
+      throw new IllegalArgumentException(file + ": field " + name + " missing or not an integer");
+    }
+    return n.intValue();
+  }
+}
