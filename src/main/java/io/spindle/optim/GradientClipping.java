@@ -6,7 +6,8 @@ import java.nio.FloatBuffer;
 /**
  * Clipping by global L2 norm, as PyTorch's {@code torch.nn.utils.clip_grad_norm_}: all gradients are treated as one
  * vector (here literally one flat buffer), and if its norm is too large the whole vector is scaled down, keeping its
- * direction.
+ * direction. Deviation: the norm and the coefficient are computed in double (PyTorch: float32) and the
+ * coefficient is rounded to float once before scaling.
  */
 public final class GradientClipping {
   /** Added to the norm before dividing, as in PyTorch, so a zero or tiny norm never divides by zero. */

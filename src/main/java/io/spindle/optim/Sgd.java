@@ -12,9 +12,10 @@ import java.nio.FloatBuffer;
  *   d = g + momentum * b        with Nesterov, else d = b   (d = g when momentum is 0)
  *   p = p + (-lr) * d
  * </pre>
- * The arithmetic is float32 in that order, with {@code -lr} rounded to float once per step. Note this is PyTorch's
- * form, in which the learning rate multiplies the whole buffer (Sutskever et al. put it inside the buffer); the two
- * agree while the rate is constant.
+ * The arithmetic is float32 in that order, with {@code -lr} rounded to float once per step; it matches PyTorch's
+ * scalar CPU loop to the bit ({@code PyTorchReferenceTest}); PyTorch's vectorized lanes may fuse the multiply-adds,
+ * which can move the last bit. This is PyTorch's form, in which the learning rate multiplies the whole buffer
+ * (Sutskever et al. put it inside the buffer); the two agree while the rate is constant.
  *
  * <p>State: the momentum buffer (P,) plus the step count; none when momentum is 0.
  */
