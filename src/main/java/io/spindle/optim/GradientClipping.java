@@ -1,0 +1,60 @@
+package io.spindle.optim;
+
+import io.spindle.tensor.Tensor;
+import java.nio.FloatBuffer;
+
+/**
+ * Clipping by global L2 norm, as PyTorch's {@code torch.nn.utils.clip_grad_norm_}: all gradients are treated as one
+ * vector (here literally one flat buffer), and if its norm is too large the whole vector is scaled down, keeping its
+ * direction. Deviation: the norm and the coefficient are computed in double (PyTorch: float32) and the
+ * coefficient is rounded to float once before scaling.
+ */
+public final class GradientClipping {
+  /** Added to the norm before dividing, as in PyTorch, so a zero or tiny norm never divides by zero. */
+  public static final double EPSILON = 1e-6;
+
+  private GradientClipping() {}
+
+  /** The L2 norm {@code sqrt(sum_i g_i^2)} of all elements, accumulated in double. */
+  public static double globalNorm(Tensor grads) {
+    FloatBuffer gb = grads.buffer();
+    int go = grads.offset();
+    double sumOfSquares = 0;
+    for (int i = 0; i < grads.size(); i++) {
+      double g = gb.get(go + i);
+      sumOfSquares += g * g;
+    }
+    return Math.sqrt(sumOfSquares);
+  }
+
+  /**
+   * Scales {@code grads} in place by {@code coefficient = min(1, maxNorm / (norm + 1e-6))} when that is below 1
+   * (PyTorch's clamped formula; so clipping starts when the norm exceeds {@code maxNorm - 1e-6}), and returns the
+   * norm measured <em>before</em> clipping, for logging.
+   *
+   * <p>A non-finite norm (some gradient is NaN or infinite; finite floats cannot overflow the double sum) is
+   * returned as is and the gradients are left untouched: scaling by a NaN coefficient would silently turn every
+   * gradient, and then every weight, into NaN. The caller decides, typically by skipping that step.
+   *
+   * @param maxNorm the largest norm allowed through, finite and &gt; 0
+   */
+  public static double clipGlobalNorm(Tensor grads, double maxNorm) {
+    if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) {
+      throw new IllegalArgumentException("clipGlobalNorm: maxNorm must be finite and > 0, got " + maxNorm);
+    }
+    double norm = globalNorm(grads);
+    if (!Double.isFinite(norm)) {
+      return norm;
+    }
+    double coefficient = maxNorm / (norm + EPSILON);
+    if (coefficient < 1) {
+      float c = (float) coefficient;
+      FloatBuffer gb = grads.buffer();
+      int go = grads.offset();
+      for (int i = 0; i < grads.size(); i++) {
+        gb.put(go + i, gb.get(go + i) * c);
+      }
+    }
+    return norm;
+  }
+}
