@@ -9,6 +9,7 @@ import io.spindle.autograd.MatMul;
 import io.spindle.autograd.Parameters;
 import io.spindle.autograd.Reduction;
 import io.spindle.autograd.Variable;
+import io.spindle.data.Batch;
 import io.spindle.tensor.Tensor;
 import java.util.SplittableRandom;
 
@@ -128,12 +129,13 @@ public final class Gpt {
   }
 
   /**
-   * Mean (or summed, per {@code reduction}) next-token cross-entropy of {@code targets} (B*T) given {@code ids}.
+   * Mean (or summed, per {@code reduction}) next-token cross-entropy of {@code targets} (B*T) given {@code ids};
+   * targets equal to {@link Batch#IGNORE} (padding of a last partial window) count for nothing.
    */
   public Variable loss(Graph g, int[] ids, int[] targets, int batch, int time, boolean training, long seed,
       Reduction reduction) {
     Variable logits = logits(g, ids, batch, time, training, seed); // (B, T, V)
-    return CrossEntropy.crossEntropy(g, logits, targets, null, CrossEntropy.DEFAULT_IGNORE_INDEX, 0f, reduction);
+    return CrossEntropy.crossEntropy(g, logits, targets, null, Batch.IGNORE, 0f, reduction);
   }
 
   private Variable forward(Graph g, int[] ids, int batch, int time, float dropout, long seed, KvCache cache,

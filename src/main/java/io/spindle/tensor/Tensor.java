@@ -163,6 +163,15 @@ public final class Tensor {
     return this;
   }
 
+  /** {@code this *= factor} elementwise; returns this. */
+  public Tensor scaleInPlace(float factor) {
+    FloatBuffer d = storage.buffer();
+    for (int i = 0; i < size; i++) {
+      d.put(offset + i, d.get(offset + i) * factor);
+    }
+    return this;
+  }
+
   /** A new {@code float[]} copy of the elements. */
   public float[] toArray() {
     float[] out = new float[size];

@@ -1,0 +1,188 @@
+package io.spindle.cli;
+
+import io.spindle.data.CharTokenizer;
+import io.spindle.data.Texts;
+import io.spindle.data.TokenSplit;
+import io.spindle.data.Tokenizer;
+import io.spindle.data.TokenizerOptions;
+import io.spindle.data.WordTokenizer;
+import io.spindle.nn.Gpt;
+import io.spindle.nn.GptConfig;
+import io.spindle.nn.GptFolder;
+import io.spindle.nn.Sampler;
+import io.spindle.tensor.Blas;
+import io.spindle.train.LmTrainer;
+import io.spindle.train.LmTrainingConfig;
+import io.spindle.train.MetricsLog;
+import io.spindle.train.StepMetrics;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code spindle train-lm}: learn a tokenizer from text, train a GPT on it in this process, write the model folder
+ * (config.json, model.safetensors, tokenizer.json, metrics.jsonl) and print a sample.
+ *
+ * <p>The folder is assembled under a temporary sibling name and renamed into place only when complete, so an
+ * interrupted run leaves no half-written model folder (and an existing folder of that name intact).
+ */
+@Command(name = "train-lm", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Train a GPT language model on text files and write a model folder.")
+final class TrainLmCommand implements Callable<Integer> {
+  @Option(names = "--text", required = true, arity = "1..*", paramLabel = "PATH",
+      description = "UTF-8 text file(s) to train on (.gz accepted); the last --val-fraction is held out.")
+  List<Path> texts;
+
+  @Option(names = "--model-dir", defaultValue = "spindle-model",
+      description = "Model folder to write; replaced if it exists (default: ${DEFAULT-VALUE}).")
+  Path modelDir;
+
+  @Option(names = "--tokenizer", defaultValue = "char", description = "char or word (default: ${DEFAULT-VALUE}).")
+  String tokenizer;
+
+  @Option(names = "--n-layer", defaultValue = "4", description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
+  int numLayers;
+
+  @Option(names = "--n-head", defaultValue = "4", description = "Attention heads (default: ${DEFAULT-VALUE}).")
+  int numHeads;
+
+  @Option(names = "--n-embd", defaultValue = "128", description = "Model width (default: ${DEFAULT-VALUE}).")
+  int embedDim;
+
+  @Option(names = "--block-size", defaultValue = "128", description = "Context length (default: ${DEFAULT-VALUE}).")
+  int blockSize;
+
+  @Option(names = "--dropout", defaultValue = "0.0", description = "Dropout while training (default: ${DEFAULT-VALUE}).")
+  double dropout;
+
+  @Option(names = "--bias", defaultValue = "true", negatable = true, fallbackValue = "true",
+      description = "Biases in Linear and LayerNorm layers (default: ${DEFAULT-VALUE}).")
+  boolean bias;
+
+  @Option(names = "--batch-size", defaultValue = "32", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--steps", defaultValue = "500", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Option(names = "--lr", defaultValue = "2e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
+  double learningRate;
+
+  @Option(names = "--min-lr", description = "Final learning rate of the cosine decay (default: lr / 10).")
+  Double minLearningRate;
+
+  @Option(names = "--warmup", defaultValue = "100", description = "Linear warm-up steps (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--weight-decay", defaultValue = "0.1", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
+  double weightDecay;
+
+  @Option(names = "--beta2", defaultValue = "0.99", description = "AdamW beta2 (default: ${DEFAULT-VALUE}).")
+  double beta2;
+
+  @Option(names = "--grad-clip", defaultValue = "1.0", description = "Global gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE}).")
+  double gradClip;
+
+  @Option(names = "--seed", defaultValue = "1337", description = "Seed for init, batches, dropout (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--eval-every", defaultValue = "100", description = "Validate every N steps, 0 = only at the end (default: ${DEFAULT-VALUE}).")
+  int evalEvery;
+
+  @Option(names = "--eval-batches", defaultValue = "20", description = "Validation batches per evaluation; the final one uses all (default: ${DEFAULT-VALUE}).")
+  int evalBatches;
+
+  @Option(names = "--val-fraction", defaultValue = "0.05", description = "Held-out tail of the text (default: ${DEFAULT-VALUE}).")
+  double valFraction;
+
+  @Option(names = "--max-minutes", defaultValue = "0", description = "Stop after this many minutes, 0 = no limit (default: ${DEFAULT-VALUE}).")
+  double maxMinutes;
+
+  @Option(names = "--threads", defaultValue = "1", description = "BLAS threads (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--sample-tokens", defaultValue = "300", description = "Tokens of sample text printed at the end, 0 = none (default: ${DEFAULT-VALUE}).")
+  int sampleTokens;
+
+  @Mixin
+  VerboseOption verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    LmTrainingConfig training = new LmTrainingConfig(steps, batchSize, learningRate,
+        minLearningRate == null ? learningRate / 10 : minLearningRate, warmup, weightDecay, 0.9, beta2, gradClip,
+        seed, evalEvery, evalBatches, maxMinutes * 60);
+    if (!(valFraction >= 0 && valFraction < 1)) {
+      throw new IllegalArgumentException("--val-fraction must be in [0, 1), got " + valFraction);
+    }
+    String text = readTexts();
+    Tokenizer tok = learnTokenizer(text);
+    GptConfig config = new GptConfig(tok.vocabSize(), blockSize, numLayers, numHeads, embedDim, dropout, bias);
+    int[] ids = tok.encode(text);
+    TokenSplit split = TokenSplit.of(ids, valFraction);
+    if (split.train().length <= blockSize) {
+      throw new IllegalArgumentException("the training text has " + split.train().length
+          + " tokens; it needs more than --block-size (" + blockSize + ")");
+    }
+    Blas.get().setThreads(threads);
+    Gpt model = Gpt.create(config, seed);
+    System.err.printf("spindle: %,d parameters, vocab %d, %,d training / %,d validation tokens%n",
+        model.parameters().count(), tok.vocabSize(), split.train().length, split.validation().length);
+
+    Path target = modelDir.toAbsolutePath().normalize();
+    try (StagedFolder staged = StagedFolder.create(target);
+        OutputStream metricsFile = Files.newOutputStream(staged.path().resolve(MetricsLog.FILE_NAME));
+        MetricsLog metrics = new MetricsLog(metricsFile);
+        ProgressLine progress = new ProgressLine("train-lm", steps)) {
+      StepMetrics last = new LmTrainer(model, training).train(split.train(), split.validation(), m -> {
+        metrics.append(m);
+        progress.update(m);
+      });
+      progress.close();
+      GptFolder.save(model, tok, staged.path());
+      staged.commit();
+      System.err.printf("spindle: %d steps, train loss %.4f, val loss %s, %.0f tok/s; model in %s%n", last.step(),
+          last.loss(), last.evaluated() ? String.format("%.4f", last.validationLoss()) : "n/a",
+          last.tokensPerSecond(), target);
+    }
+    if (sampleTokens > 0) {
+      int[] prompt = tok.encode(text.substring(0, text.offsetByCodePoints(0, 1)));
+      int[] sample = new Sampler(model).generate(prompt, sampleTokens, 0.8, 0, seed);
+      System.out.println(tok.decode(prompt) + tok.decode(sample));
+    }
+    return 0;
+  }
+
+  private String readTexts() throws java.io.IOException {
+    List<String> parts = new ArrayList<>();
+    for (Path p : texts) {
+      if (!Files.isRegularFile(p)) {
+        throw new IllegalArgumentException("text file " + p + " does not exist or is not a file");
+      }
+      String s = Texts.read(p);
+      if (s.isEmpty()) {
+        throw new IllegalArgumentException("text file " + p + " is empty");
+      }
+      parts.add(s);
+    }
+    return String.join("\n", parts);
+  }
+
+  private Tokenizer learnTokenizer(String text) {
+    TokenizerOptions options = TokenizerOptions.defaults();
+    switch (tokenizer) {
+      case "char":
+        return CharTokenizer.learn(List.of(text), options);
+      case "word":
+        return WordTokenizer.learn(List.of(text), options.withMinCount(2));
+      default:
+        throw new IllegalArgumentException("--tokenizer must be char or word, got '" + tokenizer + "'");
+    }
+  }
+}
