@@ -22,6 +22,12 @@ public final class Main {
   /** Runs the command line and returns its exit status (for tests and embedding). */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.setParameterExceptionHandler((e, ignoredArgs) -> {
+      CommandLine command = e.getCommandLine();
+      command.getErr().println("spindle: " + e.getMessage() + " (see: spindle "
+          + command.getCommandSpec().qualifiedName(" ").replaceFirst("^spindle ?", "") + " --help)");
+      return 2;
+    });
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       boolean verbose = parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--verbose");
       Throwable cause = e;
