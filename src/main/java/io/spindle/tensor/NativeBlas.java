@@ -30,7 +30,7 @@ final class NativeBlas implements Blas {
 
   @Override
   public String describe() {
-    return "OpenBLAS " + openblas_full.openblas_get_config().getString().trim()
+    return openblas_full.openblas_get_config().getString().trim()
         + " (core " + openblas_full.openblas_get_corename().getString() + ", "
         + openblas_full.openblas_get_num_threads() + " thread(s))";
   }
