@@ -34,7 +34,10 @@ import java.util.SplittableRandom;
  * <p>Initialisation: embeddings N(0, 1/C) so that, scaled by sqrt(C), they have unit variance like the positions
  * (fairseq's convention; also sensible logits when the output is tied); Linear weights N(0, 0.02); residual
  * projections ({@code c_proj}) N(0, 0.02/sqrt(R)) with R the residual branches of their stack (2 per encoder
- * layer, 3 per decoder layer); zero biases, unit LayerNorm gains. Seeded and reproducible to the bit.
+ * layer, 3 per decoder layer); zero biases, unit LayerNorm gains. Seeded and reproducible to the bit. With a tied
+ * output the residual stream still carries the scaled input embedding, so at initialisation the logit of the input
+ * token itself stands out (about sqrt(C)): the model starts by echoing its input, which larger models unlearn
+ * during the paper's warm-up; tiny models learn faster untied.
  *
  * <p>Dropout: one pass seed for {@link #encode} and {@link #decode} together; their sites never collide.
  */
