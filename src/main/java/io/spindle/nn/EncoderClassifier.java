@@ -10,6 +10,7 @@ import io.spindle.autograd.Parameters;
 import io.spindle.autograd.Reduction;
 import io.spindle.autograd.Shapes;
 import io.spindle.autograd.Variable;
+import io.spindle.data.Batch;
 import io.spindle.data.PaddedBatch;
 import io.spindle.tensor.Tensor;
 import java.util.SplittableRandom;
@@ -143,7 +144,7 @@ public final class EncoderClassifier {
     return head.apply(g, pooled); // (B, K)
   }
 
-  /** Mean cross-entropy of the class {@code labels} (B, each in [0, K)). */
+  /** Mean cross-entropy of the class {@code labels} (B, each in [0, K), or {@link Batch#IGNORE} to skip a row). */
   public Variable loss(Graph g, PaddedBatch batch, int[] labels, boolean training, long seed) {
     return loss(g, batch, labels, training, seed, Reduction.MEAN);
   }
@@ -155,7 +156,7 @@ public final class EncoderClassifier {
           + batch.batch());
     }
     Variable logits = logits(g, batch, training, seed); // (B, K)
-    return CrossEntropy.crossEntropy(g, logits, labels, null, CrossEntropy.DEFAULT_IGNORE_INDEX, 0f, reduction);
+    return CrossEntropy.crossEntropy(g, logits, labels, null, Batch.IGNORE, 0f, reduction);
   }
 
   /** The most likely class of each sequence (argmax of the logits, no dropout, nothing recorded). */
