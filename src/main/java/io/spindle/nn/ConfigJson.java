@@ -1,0 +1,136 @@
+package io.spindle.nn;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.autograd.Parameters;
+import io.spindle.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reading and writing the {@code config.json} and {@code model.safetensors} of the encoder model folders; every
+ * error names the file and the field. Enum fields are written in lower case ({@code "post"}, {@code "relu"}).
+ */
+final class ConfigJson {
+  static final String CONFIG = "config.json";
+  static final String WEIGHTS = "model.safetensors";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ConfigJson() {}
+
+  /** A new config object whose first field is {@code model_type}. */
+  static ObjectNode create(String modelType) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("model_type", modelType);
+    return o;
+  }
+
+  static void write(ObjectNode o, Path file) throws IOException {
+    JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), o);
+  }
+
+  /** The JSON object in {@code file}, whose {@code model_type} must be {@code modelType}. */
+  static JsonNode read(Path file, String modelType) throws IOException {
+    JsonNode o;
+    try {
+      o = JSON.readTree(file.toFile());
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": not valid JSON (" + e.getMessage() + ")", e);
+    }
+    if (o == null || !o.isObject()) {
+      throw new IllegalArgumentException(file + ": expected a JSON object");
+    }
+    String type = o.path("model_type").asText("");
+    if (!modelType.equals(type)) {
+      throw new IllegalArgumentException(file + ": model_type is '" + type + "', expected '" + modelType + "'");
+    }
+    return o;
+  }
+
+  static String name(Enum<?> value) {
+    return value.name().toLowerCase(Locale.ROOT);
+  }
+
+  static int intField(JsonNode o, String name, Path file) {
+    JsonNode n = o.get(name);
+    if (n == null || !n.isIntegralNumber() || !n.canConvertToInt()) {
+      throw new IllegalArgumentException(file + ": field " + name + " missing or not an integer");
+    }
+    return n.intValue();
+  }
+
+  static double doubleField(JsonNode o, String name, double fallback, Path file) {
+    JsonNode n = o.get(name);
+    if (n == null) {
+      return fallback;
+    }
+    if (!n.isNumber()) {
+      throw new IllegalArgumentException(file + ": field " + name + " is not a number");
+    }
+    return n.doubleValue();
+  }
+
+  static boolean booleanField(JsonNode o, String name, boolean fallback, Path file) {
+    JsonNode n = o.get(name);
+    if (n == null) {
+      return fallback;
+    }
+    if (!n.isBoolean()) {
+      throw new IllegalArgumentException(file + ": field " + name + " is not true or false");
+    }
+    return n.booleanValue();
+  }
+
+  /** The enum constant named (in any case) by a string field, or {@code fallback} when the field is absent. */
+  static <E extends Enum<E>> E enumField(JsonNode o, String name, Class<E> type, E fallback, Path file) {
+    JsonNode n = o.get(name);
+    if (n == null) {
+      return fallback;
+    }
+    for (E e : type.getEnumConstants()) {
+      if (n.isTextual() && e.name().equalsIgnoreCase(n.textValue())) {
+        return e;
+      }
+    }
+    StringBuilder allowed = new StringBuilder();
+    for (E e : type.getEnumConstants()) {
+      allowed.append(allowed.length() == 0 ? "" : ", ").append(name(e));
+    }
+    throw new IllegalArgumentException(file + ": field " + name + " is " + n + ", expected one of " + allowed);
+  }
+
+  /** Writes every parameter under its own name. */
+  static void writeWeights(Parameters p, Path file) throws IOException {
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    for (String name : p.names()) {
+      tensors.put(name, p.get(name).value());
+    }
+    SafeTensors.write(tensors, Map.of("format", "pt"), file);
+  }
+
+  /** Reads a file holding exactly the parameters' names and shapes into them. */
+  static void readWeights(Path file, Parameters p) throws IOException {
+    Map<String, Tensor> into = new LinkedHashMap<>();
+    for (String name : p.names()) {
+      into.put(name, p.get(name).value());
+    }
+    SafeTensors.readInto(file, into);
+  }
+
+  /** Throws unless {@code dir} is a directory holding every one of {@code files}. */
+  static void requireFiles(Path dir, String... files) {
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("model folder " + dir + " does not exist or is not a directory");
+    }
+    for (String f : files) {
+      if (!Files.isRegularFile(dir.resolve(f))) {
+        throw new IllegalArgumentException("model folder " + dir + " has no " + f);
+      }
+    }
+  }
+}

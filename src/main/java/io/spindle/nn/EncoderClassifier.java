@@ -1,0 +1,203 @@
+package io.spindle.nn;
+
+import io.spindle.autograd.CrossEntropy;
+import io.spindle.autograd.Dropout;
+import io.spindle.autograd.Elementwise;
+import io.spindle.autograd.Embedding;
+import io.spindle.autograd.Graph;
+import io.spindle.autograd.MatMul;
+import io.spindle.autograd.Parameters;
+import io.spindle.autograd.Reduction;
+import io.spindle.autograd.Shapes;
+import io.spindle.autograd.Variable;
+import io.spindle.data.Batch;
+import io.spindle.data.PaddedBatch;
+import io.spindle.tensor.Tensor;
+import java.util.SplittableRandom;
+
+/**
+ * A transformer encoder with a classification head, for labelling whole sequences: token embeddings plus positions,
+ * {@link EncoderConfig#numLayers()} bidirectional blocks whose attention ignores padded positions (4x GELU MLP), a
+ * final LayerNorm (pre-LN only), a pooling step (mean over the non-padded positions, or the first position) and a
+ * Linear head to K class logits.
+ *
+ * <p>Parameter names, in order, following the GPT-2 scheme under an {@code encoder.} prefix:
+ * {@code encoder.wte.weight} (V, C); {@code encoder.wpe.weight} (maxLength, C), learned positions only;
+ * per block i {@code encoder.h.i.ln_1}, {@code encoder.h.i.attn.c_attn} (3C, C), {@code encoder.h.i.attn.c_proj},
+ * {@code encoder.h.i.ln_2}, {@code encoder.h.i.mlp.c_fc} (4C, C), {@code encoder.h.i.mlp.c_proj} (C, 4C), each with
+ * {@code .weight} and, with biases, {@code .bias}; {@code encoder.ln_f} (pre-LN only); {@code classifier.weight}
+ * (K, C) and {@code classifier.bias} (K).
+ *
+ * <p>Initialisation (seeded, bit-for-bit reproducible) follows nanoGPT: N(0, 0.02) for Linear weights and learned
+ * embeddings, N(0, 0.02/sqrt(2 n_layer)) for the residual projections ({@code c_proj}), zero biases, unit
+ * LayerNorm gains; with sinusoidal positions the token embeddings are N(0, 1/C) (see
+ * {@link EncoderConfig.Positions#SINUSOIDAL}).
+ *
+ * <p>Padding (from {@link PaddedBatch#padding()}, true = padded) never changes the result for the real tokens: padded
+ * keys get zero attention and pooling skips them. Every sequence needs at least one real token.
+ */
+public final class EncoderClassifier {
+  private final EncoderConfig config;
+  private final Parameters parameters;
+  private final Variable wte; // (V, C)
+  private final Variable wpe; // (maxLength, C), learned positions only
+  private final Tensor sinusoids; // (maxLength, C), sinusoidal positions only
+  private final TransformerEncoder encoder;
+  private final Linear head; // (K, C)
+
+  private EncoderClassifier(EncoderConfig config, Parameters parameters) {
+    this.config = config;
+    this.parameters = parameters;
+    this.wte = parameters.get("encoder.wte.weight");
+    boolean learned = config.positions() == EncoderConfig.Positions.LEARNED;
+    this.wpe = learned ? parameters.get("encoder.wpe.weight") : null;
+    this.sinusoids = learned ? null : SinusoidalPositions.table(config.maxLength(), config.embedDim());
+    this.encoder = new TransformerEncoder(parameters, "encoder", config.numLayers(), config.numHeads(),
+        config.normPlacement(), false);
+    this.head = new Linear(parameters, "classifier");
+  }
+
+  /** A freshly initialised model; the same seed gives the same weights, bit for bit. */
+  public static EncoderClassifier create(EncoderConfig config, long seed) {
+    EncoderClassifier model = new EncoderClassifier(config, declare(config).build());
+    model.initialise(seed);
+    return model;
+  }
+
+  /** A model over existing parameters (e.g. loaded from a model folder); their names and shapes must match. */
+  public static EncoderClassifier of(EncoderConfig config, Parameters parameters) {
+    Layouts.requireMatch("encoder classifier", declare(config).build(), parameters);
+    return new EncoderClassifier(config, parameters);
+  }
+
+  /** The parameter layout of a config, in the order of the class comment. */
+  public static Parameters.Builder declare(EncoderConfig config) {
+    int c = config.embedDim();
+    Parameters.Builder b = Parameters.builder();
+    b.add("encoder.wte.weight", config.vocabSize(), c);
+    if (config.positions() == EncoderConfig.Positions.LEARNED) {
+      b.add("encoder.wpe.weight", config.maxLength(), c);
+    }
+    TransformerEncoder.declare(b, "encoder", config.numLayers(), c, config.bias(), config.normPlacement());
+    Linear.declare(b, "classifier", c, config.numClasses(), config.bias());
+    return b;
+  }
+
+  private void initialise(long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    double residualStd = 0.02 / Math.sqrt(2.0 * config.numLayers());
+    for (String name : parameters.names()) {
+      Tensor t = parameters.get(name).value();
+      if (name.endsWith("c_proj.weight")) {
+        Init.normal(t, residualStd, rnd);
+      } else if (name.equals("encoder.wte.weight") && sinusoids != null) {
+        Init.normal(t, 1 / Math.sqrt(config.embedDim()), rnd);
+      } else if (t.rank() == 2) {
+        Init.normal(t, 0.02, rnd);
+      }
+    }
+    TransformerEncoder.initialise(parameters, "encoder", config.numLayers(), config.normPlacement());
+  }
+
+  public EncoderConfig config() {
+    return config;
+  }
+
+  public Parameters parameters() {
+    return parameters;
+  }
+
+  /**
+   * The final hidden states (B, T, C) of a padded batch (rows at padded positions are computed but meaningless).
+   * Dropout is applied only when {@code training} and the config's dropout is non-zero, drawn from {@code seed}.
+   */
+  public Variable encode(Graph g, PaddedBatch batch, boolean training, long seed) {
+    int b = batch.batch();
+    int t = batch.time();
+    if (t > config.maxLength()) {
+      throw new IllegalArgumentException("encoder classifier: sequence length " + t + " exceeds max_length "
+          + config.maxLength());
+    }
+    float dropout = training ? (float) config.dropout() : 0f;
+    Variable x = Embedding.lookup(g, wte, batch.ids(), b, t); // (B, T, C)
+    Variable pos;
+    if (wpe != null) {
+      int[] positions = new int[t];
+      for (int i = 0; i < t; i++) {
+        positions[i] = i;
+      }
+      pos = Embedding.lookup(g, wpe, positions, t); // (T, C)
+    } else {
+      x = Elementwise.scale(g, x, (float) Math.sqrt(config.embedDim())); // (B, T, C)
+      pos = Variable.constant(sinusoids.narrow(0, t)); // (T, C)
+    }
+    x = Dropout.dropout(g, Elementwise.add(g, x, pos), dropout, Seeds.site(seed, -1)); // (B, T, C)
+    return encoder.apply(g, x, b, t, batch.padding(), dropout, seed, 0); // (B, T, C)
+  }
+
+  /** Class logits (B, K) of a padded batch; see {@link #encode} for dropout. */
+  public Variable logits(Graph g, PaddedBatch batch, boolean training, long seed) {
+    Variable h = encode(g, batch, training, seed); // (B, T, C)
+    Variable weights = Variable.constant(poolingWeights(batch)); // (B, 1, T)
+    Variable pooled = MatMul.matmul(g, weights, h); // (B, 1, C)
+    pooled = Shapes.reshape(g, pooled, batch.batch(), config.embedDim()); // (B, C)
+    return head.apply(g, pooled); // (B, K)
+  }
+
+  /** Mean cross-entropy of the class {@code labels} (B, each in [0, K), or {@link Batch#IGNORE} to skip a row). */
+  public Variable loss(Graph g, PaddedBatch batch, int[] labels, boolean training, long seed) {
+    return loss(g, batch, labels, training, seed, Reduction.MEAN);
+  }
+
+  /** Cross-entropy of the class {@code labels}, averaged or summed over the batch as {@code reduction} says. */
+  public Variable loss(Graph g, PaddedBatch batch, int[] labels, boolean training, long seed, Reduction reduction) {
+    if (labels.length != batch.batch()) {
+      throw new IllegalArgumentException("encoder classifier: " + labels.length + " labels for a batch of "
+          + batch.batch());
+    }
+    Variable logits = logits(g, batch, training, seed); // (B, K)
+    return CrossEntropy.crossEntropy(g, logits, labels, null, Batch.IGNORE, 0f, reduction);
+  }
+
+  /** The most likely class of each sequence (argmax of the logits, no dropout, nothing recorded). */
+  public int[] predict(PaddedBatch batch) {
+    Tensor logits = logits(Graph.inference(), batch, false, 0L).value(); // (B, K)
+    int k = config.numClasses();
+    int[] classes = new int[batch.batch()];
+    for (int b = 0; b < classes.length; b++) {
+      for (int j = 1; j < k; j++) {
+        if (logits.get(b * k + j) > logits.get(b * k + classes[b])) {
+          classes[b] = j;
+        }
+      }
+    }
+    return classes;
+  }
+
+  /**
+   * Row b of the (B, 1, T) pooling matrix: 1/n at the n non-padded positions (mean), or 1 at position 0 (first).
+   */
+  private Tensor poolingWeights(PaddedBatch batch) {
+    int t = batch.time();
+    Tensor w = Tensor.zeros(batch.batch(), 1, t); // (B, 1, T)
+    for (int b = 0; b < batch.batch(); b++) {
+      boolean[] padded = batch.padding()[b];
+      int n = 0;
+      for (int i = 0; i < t; i++) {
+        n += padded[i] ? 0 : 1;
+      }
+      if (n == 0 || (config.pooling() == EncoderConfig.Pooling.FIRST && padded[0])) {
+        throw new IllegalArgumentException("encoder classifier: sequence " + b + " has no token to pool"
+            + (n == 0 ? " (every position is padding)" : " (its first position is padding)"));
+      }
+      if (config.pooling() == EncoderConfig.Pooling.FIRST) {
+        w.set(b * t, 1f);
+        continue;
+      }
+      for (int i = 0; i < t; i++) {
+        w.set(b * t + i, padded[i] ? 0f : 1f / n);
+      }
+    }
+    return w;
+  }
+}

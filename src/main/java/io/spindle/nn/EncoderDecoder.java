@@ -1,0 +1,240 @@
+package io.spindle.nn;
+
+import io.spindle.autograd.CrossEntropy;
+import io.spindle.autograd.Dropout;
+import io.spindle.autograd.Elementwise;
+import io.spindle.autograd.Embedding;
+import io.spindle.autograd.Graph;
+import io.spindle.autograd.MatMul;
+import io.spindle.autograd.Parameters;
+import io.spindle.autograd.Reduction;
+import io.spindle.autograd.Variable;
+import io.spindle.data.Batch;
+import io.spindle.data.PaddedBatch;
+import io.spindle.data.TranslationBatch;
+import io.spindle.tensor.Tensor;
+import java.util.SplittableRandom;
+
+/**
+ * The encoder-decoder transformer of "Attention Is All You Need" (Vaswani et al. 2017) for translation. Inputs are
+ * embedded, scaled by sqrt(d_model) and summed with {@link SinusoidalPositions} (section 3.4, 3.5); the encoder's
+ * blocks attend over the unpadded source, the decoder's blocks attend causally to the target prefix and then to
+ * the encoder output; a final projection gives next-token logits. LayerNorm placement, feed-forward activation and
+ * embedding sharing follow the {@link EncoderDecoderConfig}.
+ *
+ * <p>Parameter names, in order: {@code shared.weight} (V, C) when source and target share a table, else
+ * {@code encoder.wte.weight} and {@code decoder.wte.weight}; per encoder block i {@code encoder.h.i.ln_1},
+ * {@code .attn.c_attn} (3C, C), {@code .attn.c_proj}, {@code .ln_2}, {@code .mlp.c_fc} (4C, C), {@code .mlp.c_proj};
+ * {@code encoder.ln_f} (pre-LN only); per decoder block i {@code decoder.h.i.ln_1}, {@code .attn.c_attn},
+ * {@code .attn.c_proj}, {@code .ln_2}, {@code .cross_attn.c_q} (C, C), {@code .cross_attn.c_kv} (2C, C),
+ * {@code .cross_attn.c_proj}, {@code .ln_3}, {@code .mlp.c_fc}, {@code .mlp.c_proj}; {@code decoder.ln_f} (pre-LN
+ * only); {@code lm_head.weight} (V, C) unless the output is tied to the target table. Layers have {@code .weight}
+ * and, with biases, {@code .bias}.
+ *
+ * <p>Initialisation: embeddings N(0, 1/C) so that, scaled by sqrt(C), they have unit variance like the positions
+ * (fairseq's convention; also sensible logits when the output is tied); Linear weights N(0, 0.02); residual
+ * projections ({@code c_proj}) N(0, 0.02/sqrt(R)) with R the residual branches of their stack (2 per encoder
+ * layer, 3 per decoder layer); zero biases, unit LayerNorm gains. Seeded and reproducible to the bit. With a tied
+ * output the residual stream still carries the scaled input embedding, so at initialisation the logit of the input
+ * token itself stands out (about sqrt(C)): the model starts by echoing its input, which larger models unlearn
+ * during the paper's warm-up; tiny models learn faster untied.
+ *
+ * <p>Dropout: one pass seed for {@link #encode} and {@link #decode} together; their sites never collide.
+ */
+public final class EncoderDecoder {
+  private final EncoderDecoderConfig config;
+  private final Parameters parameters;
+  private final Variable sourceEmbedding; // (V_src, C)
+  private final Variable targetEmbedding; // (V, C)
+  private final Variable outputWeight; // (V, C): the target table when tied
+  private final Tensor sinusoids; // (max(maxSource, maxTarget), C)
+  private final TransformerEncoder encoder;
+  private final TransformerDecoder decoder;
+
+  /** The encoder output for a batch of sources: states (B, S, C) and which source positions are padding. */
+  public record Memory(Variable states, boolean[][] padding, int batch, int time) {}
+
+  private EncoderDecoder(EncoderDecoderConfig config, Parameters parameters) {
+    this.config = config;
+    this.parameters = parameters;
+    boolean shared = config.sharedEmbeddings();
+    this.sourceEmbedding = parameters.get(shared ? "shared.weight" : "encoder.wte.weight");
+    this.targetEmbedding = parameters.get(shared ? "shared.weight" : "decoder.wte.weight");
+    this.outputWeight = config.tiedOutput() ? targetEmbedding : parameters.get("lm_head.weight");
+    this.sinusoids = SinusoidalPositions.table(Math.max(config.maxSourceLength(), config.maxTargetLength()),
+        config.embedDim());
+    boolean relu = config.activation() == EncoderDecoderConfig.Activation.RELU;
+    this.encoder = new TransformerEncoder(parameters, "encoder", config.numEncoderLayers(), config.numHeads(),
+        config.normPlacement(), relu);
+    this.decoder = new TransformerDecoder(parameters, "decoder", config.numDecoderLayers(), config.numHeads(),
+        config.normPlacement(), relu);
+  }
+
+  /** A freshly initialised model; the same seed gives the same weights, bit for bit. */
+  public static EncoderDecoder create(EncoderDecoderConfig config, long seed) {
+    EncoderDecoder model = new EncoderDecoder(config, declare(config).build());
+    model.initialise(seed);
+    return model;
+  }
+
+  /** A model over existing parameters (e.g. loaded from a model folder); their names and shapes must match. */
+  public static EncoderDecoder of(EncoderDecoderConfig config, Parameters parameters) {
+    Layouts.requireMatch("encoder-decoder", declare(config).build(), parameters);
+    return new EncoderDecoder(config, parameters);
+  }
+
+  /** The parameter layout of a config, in the order of the class comment. */
+  public static Parameters.Builder declare(EncoderDecoderConfig config) {
+    int c = config.embedDim();
+    Parameters.Builder b = Parameters.builder();
+    if (config.sharedEmbeddings()) {
+      b.add("shared.weight", config.targetVocabSize(), c);
+    } else {
+      b.add("encoder.wte.weight", config.sourceVocabSize(), c);
+    }
+    TransformerEncoder.declare(b, "encoder", config.numEncoderLayers(), c, config.bias(), config.normPlacement());
+    if (!config.sharedEmbeddings()) {
+      b.add("decoder.wte.weight", config.targetVocabSize(), c);
+    }
+    TransformerDecoder.declare(b, "decoder", config.numDecoderLayers(), c, config.bias(), config.normPlacement());
+    if (!config.tiedOutput()) {
+      b.add("lm_head.weight", config.targetVocabSize(), c);
+    }
+    return b;
+  }
+
+  private void initialise(long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    double encoderStd = 0.02 / Math.sqrt(2.0 * config.numEncoderLayers());
+    double decoderStd = 0.02 / Math.sqrt(3.0 * config.numDecoderLayers());
+    for (String name : parameters.names()) {
+      Tensor t = parameters.get(name).value();
+      if (name.endsWith("c_proj.weight")) {
+        Init.normal(t, name.startsWith("encoder.") ? encoderStd : decoderStd, rnd);
+      } else if (name.equals("shared.weight") || name.endsWith(".wte.weight")) {
+        Init.normal(t, 1 / Math.sqrt(config.embedDim()), rnd);
+      } else if (t.rank() == 2) {
+        Init.normal(t, 0.02, rnd);
+      }
+    }
+    TransformerEncoder.initialise(parameters, "encoder", config.numEncoderLayers(), config.normPlacement());
+    TransformerDecoder.initialise(parameters, "decoder", config.numDecoderLayers(), config.normPlacement());
+  }
+
+  public EncoderDecoderConfig config() {
+    return config;
+  }
+
+  public Parameters parameters() {
+    return parameters;
+  }
+
+  /** Runs the encoder over a padded source batch; dropout only when {@code training}, drawn from {@code seed}. */
+  public Memory encode(Graph g, PaddedBatch source, boolean training, long seed) {
+    int b = source.batch();
+    int s = source.time();
+    if (s > config.maxSourceLength()) {
+      throw new IllegalArgumentException("encoder-decoder: source length " + s + " exceeds max_source_length "
+          + config.maxSourceLength());
+    }
+    float dropout = dropout(training);
+    Variable x = embed(g, sourceEmbedding, source.ids(), b, s, 0, dropout, Seeds.site(seed, -1)); // (B, S, C)
+    Variable states = encoder.apply(g, x, b, s, source.padding(), dropout, seed, 0); // (B, S, C)
+    return new Memory(states, source.padding(), b, s);
+  }
+
+  /**
+   * Next-token logits (B, T, V) for decoder inputs {@code targetIds} (B*T, row-major, starting with {@code <bos>})
+   * given the encoder output; pass the same {@code training} and {@code seed} as to {@link #encode}.
+   */
+  public Variable decode(Graph g, Memory memory, int[] targetIds, int time, boolean training, long seed) {
+    int b = memory.batch();
+    if (time < 1 || targetIds.length != b * time) {
+      throw new IllegalArgumentException("encoder-decoder: " + targetIds.length + " target ids for batch " + b
+          + " x time " + time);
+    }
+    checkTargetLength(time);
+    float dropout = dropout(training);
+    Variable y = embed(g, targetEmbedding, targetIds, b, time, 0, dropout, Seeds.site(seed, -2)); // (B, T, C)
+    y = decoder.apply(g, y, b, time, memory.states(), memory.padding(), dropout, seed,
+        8 * config.numEncoderLayers(), null); // (B, T, C)
+    return MatMul.matmul(g, y, outputWeight, false, true); // (B, T, V)
+  }
+
+  /** Teacher-forced logits (B, T, V) of a translation batch. */
+  public Variable logits(Graph g, TranslationBatch batch, boolean training, long seed) {
+    Memory memory = encode(g, batch.source(), training, seed);
+    PaddedBatch input = batch.decoderInput();
+    return decode(g, memory, input.ids(), input.time(), training, seed);
+  }
+
+  /**
+   * The training loss: mean label-smoothed cross-entropy (the config's {@code labelSmoothing}) over the batch's
+   * target tokens, padded positions ({@link Batch#IGNORE}) left out.
+   */
+  public Variable loss(Graph g, TranslationBatch batch, boolean training, long seed) {
+    return loss(g, batch, training, seed, Reduction.MEAN, (float) config.labelSmoothing());
+  }
+
+  /**
+   * Cross-entropy over the target tokens with a given reduction and label smoothing; smoothing 0 gives the plain
+   * negative log-likelihood (for perplexity).
+   */
+  public Variable loss(Graph g, TranslationBatch batch, boolean training, long seed, Reduction reduction,
+      float labelSmoothing) {
+    Variable logits = logits(g, batch, training, seed); // (B, T, V)
+    return CrossEntropy.crossEntropy(g, logits, batch.decoderTargets(), null, Batch.IGNORE, labelSmoothing,
+        reduction);
+  }
+
+  /**
+   * An empty decoder cache for the memory's sources, holding each decoder layer's cross-attention keys and values.
+   * Inference only: use an inference graph for {@link #encode} and here.
+   */
+  public DecoderCache newCache(Memory memory) {
+    DecoderCache.Layer[] layers = decoder.cacheLayers(Graph.inference(), memory.states(), memory.batch(),
+        memory.time());
+    return new DecoderCache(layers, memory.padding(), memory.batch());
+  }
+
+  /**
+   * Inference with a cache: logits (B, T, V) for {@code time} new decoder inputs per row ({@code ids}, B*T) that
+   * follow the cached positions; the cache grows by {@code time}. The same as {@link #decode} over the whole prefix,
+   * for the last T positions.
+   */
+  public Variable decodeStep(Graph g, DecoderCache cache, int[] ids, int time) {
+    if (g.isRecording()) {
+      throw new IllegalArgumentException("encoder-decoder: decodeStep is inference only, got a training graph");
+    }
+    int b = cache.batch();
+    if (time < 1 || ids.length != b * time) {
+      throw new IllegalArgumentException("encoder-decoder: " + ids.length + " ids for cache batch " + b
+          + " x time " + time);
+    }
+    checkTargetLength(cache.length() + time);
+    Variable y = embed(g, targetEmbedding, ids, b, time, cache.length(), 0f, 0L); // (B, T, C)
+    y = decoder.apply(g, y, b, time, null, cache.sourcePadding(), 0f, 0L, 0, cache); // (B, T, C)
+    cache.advance(time);
+    return MatMul.matmul(g, y, outputWeight, false, true); // (B, T, V)
+  }
+
+  /** {@code dropout(table[ids] * sqrt(C) + PE[start .. start + T))}: (B, T, C). */
+  private Variable embed(Graph g, Variable table, int[] ids, int batch, int time, int start, float dropout,
+      long seed) {
+    Variable x = Embedding.lookup(g, table, ids, batch, time); // (B, T, C)
+    x = Elementwise.scale(g, x, (float) Math.sqrt(config.embedDim())); // (B, T, C)
+    x = Elementwise.add(g, x, Variable.constant(sinusoids.narrow(start, time))); // (B, T, C)
+    return Dropout.dropout(g, x, dropout, seed);
+  }
+
+  private void checkTargetLength(int positions) {
+    if (positions > config.maxTargetLength()) {
+      throw new IllegalArgumentException("encoder-decoder: " + positions + " decoder positions exceed "
+          + "max_target_length " + config.maxTargetLength());
+    }
+  }
+
+  private float dropout(boolean training) {
+    return training ? (float) config.dropout() : 0f;
+  }
+}

@@ -1,0 +1,96 @@
+package io.spindle.nn;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.autograd.Parameters;
+import io.spindle.data.Tokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * An {@link EncoderDecoder} model folder: {@code config.json} ({@code model_type} {@code "encoder-decoder"} and the
+ * {@link EncoderDecoderConfig} fields under their documented names), {@code model.safetensors} (exactly the model's
+ * parameters; a tied output projection is not written twice) and the tokenizers: {@code tokenizer.json} for the
+ * source, and {@code target_tokenizer.json} for the target when it differs. A folder without
+ * {@code target_tokenizer.json} uses {@code tokenizer.json} for both sides (a joint vocabulary).
+ */
+public final class EncoderDecoderFolder {
+  public static final String MODEL_TYPE = "encoder-decoder";
+  public static final String TARGET_TOKENIZER = "target_tokenizer.json";
+
+  private EncoderDecoderFolder() {}
+
+  /** A loaded model and its tokenizers (the same object twice when the folder has one). */
+  public record Loaded(EncoderDecoder model, Tokenizer sourceTokenizer, Tokenizer targetTokenizer) {}
+
+  /**
+   * Writes config, weights and tokenizers into {@code dir} (created if needed; files in it are replaced, and a
+   * stale {@code target_tokenizer.json} is removed when the tokenizers are equal).
+   */
+  public static void save(EncoderDecoder model, Tokenizer sourceTokenizer, Tokenizer targetTokenizer, Path dir)
+      throws IOException {
+    Files.createDirectories(dir);
+    EncoderDecoderConfig c = model.config();
+    ObjectNode o = ConfigJson.create(MODEL_TYPE);
+    o.put("source_vocab_size", c.sourceVocabSize());
+    o.put("target_vocab_size", c.targetVocabSize());
+    o.put("max_source_length", c.maxSourceLength());
+    o.put("max_target_length", c.maxTargetLength());
+    o.put("n_encoder_layer", c.numEncoderLayers());
+    o.put("n_decoder_layer", c.numDecoderLayers());
+    o.put("n_head", c.numHeads());
+    o.put("n_embd", c.embedDim());
+    o.put("dropout", c.dropout());
+    o.put("label_smoothing", c.labelSmoothing());
+    o.put("bias", c.bias());
+    o.put("norm_placement", ConfigJson.name(c.normPlacement()));
+    o.put("activation", ConfigJson.name(c.activation()));
+    o.put("shared_embeddings", c.sharedEmbeddings());
+    o.put("tie_output", c.tiedOutput());
+    ConfigJson.write(o, dir.resolve(ConfigJson.CONFIG));
+    ConfigJson.writeWeights(model.parameters(), dir.resolve(ConfigJson.WEIGHTS));
+    sourceTokenizer.save(dir.resolve(Tokenizer.FILE_NAME));
+    if (sourceTokenizer.equals(targetTokenizer)) {
+      Files.deleteIfExists(dir.resolve(TARGET_TOKENIZER));
+    } else {
+      targetTokenizer.save(dir.resolve(TARGET_TOKENIZER));
+    }
+  }
+
+  /** Reads a folder written by {@link #save}. */
+  public static Loaded load(Path dir) throws IOException {
+    ConfigJson.requireFiles(dir, ConfigJson.CONFIG, ConfigJson.WEIGHTS, Tokenizer.FILE_NAME);
+    EncoderDecoderConfig config = readConfig(dir.resolve(ConfigJson.CONFIG));
+    Parameters p = EncoderDecoder.declare(config).build();
+    ConfigJson.readWeights(dir.resolve(ConfigJson.WEIGHTS), p);
+    Tokenizer source = Tokenizer.load(dir.resolve(Tokenizer.FILE_NAME));
+    Path targetFile = dir.resolve(TARGET_TOKENIZER);
+    Tokenizer target = Files.isRegularFile(targetFile) ? Tokenizer.load(targetFile) : source;
+    checkVocabulary(dir, "source", source, config.sourceVocabSize());
+    checkVocabulary(dir, "target", target, config.targetVocabSize());
+    return new Loaded(EncoderDecoder.of(config, p), source, target);
+  }
+
+  private static void checkVocabulary(Path dir, String side, Tokenizer tokenizer, int vocabSize) {
+    if (tokenizer.vocabSize() > vocabSize) {
+      throw new IllegalArgumentException("model folder " + dir + ": " + side + " tokenizer has "
+          + tokenizer.vocabSize() + " tokens but " + side + "_vocab_size is " + vocabSize);
+    }
+  }
+
+  static EncoderDecoderConfig readConfig(Path file) throws IOException {
+    JsonNode o = ConfigJson.read(file, MODEL_TYPE);
+    return new EncoderDecoderConfig(ConfigJson.intField(o, "source_vocab_size", file),
+        ConfigJson.intField(o, "target_vocab_size", file), ConfigJson.intField(o, "max_source_length", file),
+        ConfigJson.intField(o, "max_target_length", file), ConfigJson.intField(o, "n_encoder_layer", file),
+        ConfigJson.intField(o, "n_decoder_layer", file), ConfigJson.intField(o, "n_head", file),
+        ConfigJson.intField(o, "n_embd", file), ConfigJson.doubleField(o, "dropout", 0.0, file),
+        ConfigJson.doubleField(o, "label_smoothing", 0.0, file), ConfigJson.booleanField(o, "bias", true, file),
+        ConfigJson.enumField(o, "norm_placement", NormPlacement.class, NormPlacement.POST, file),
+        ConfigJson.enumField(o, "activation", EncoderDecoderConfig.Activation.class,
+            EncoderDecoderConfig.Activation.RELU, file),
+        ConfigJson.booleanField(o, "shared_embeddings", false, file),
+        ConfigJson.booleanField(o, "tie_output", true, file));
+  }
+}
