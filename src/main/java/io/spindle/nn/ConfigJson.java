@@ -36,6 +36,14 @@ final class ConfigJson {
 
   /** The JSON object in {@code file}, whose {@code model_type} must be {@code modelType}. */
   static JsonNode read(Path file, String modelType) throws IOException {
+    return read(file, modelType, false);
+  }
+
+  /**
+   * The JSON object in {@code file}; its {@code model_type} must be {@code modelType}, or may be absent when
+   * {@code typeOptional} (nanoGPT's own configs carry none).
+   */
+  static JsonNode read(Path file, String modelType, boolean typeOptional) throws IOException {
     JsonNode o;
     try {
       o = JSON.readTree(file.toFile());
@@ -45,7 +53,7 @@ final class ConfigJson {
     if (o == null || !o.isObject()) {
       throw new IllegalArgumentException(file + ": expected a JSON object");
     }
-    String type = o.path("model_type").asText("");
+    String type = o.path("model_type").asText(typeOptional ? modelType : "");
     if (!modelType.equals(type)) {
       throw new IllegalArgumentException(file + ": model_type is '" + type + "', expected '" + modelType + "'");
     }
@@ -106,20 +114,21 @@ final class ConfigJson {
 
   /** Writes every parameter under its own name. */
   static void writeWeights(Parameters p, Path file) throws IOException {
-    Map<String, Tensor> tensors = new LinkedHashMap<>();
-    for (String name : p.names()) {
-      tensors.put(name, p.get(name).value());
-    }
-    SafeTensors.write(tensors, Map.of("format", "pt"), file);
+    SafeTensors.write(views(p), Map.of("format", "pt"), file);
   }
 
   /** Reads a file holding exactly the parameters' names and shapes into them. */
   static void readWeights(Path file, Parameters p) throws IOException {
-    Map<String, Tensor> into = new LinkedHashMap<>();
+    SafeTensors.readInto(file, views(p));
+  }
+
+  /** Every parameter's value by name, in declaration order (views, no copies). */
+  static Map<String, Tensor> views(Parameters p) {
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
     for (String name : p.names()) {
-      into.put(name, p.get(name).value());
+      tensors.put(name, p.get(name).value());
     }
-    SafeTensors.readInto(file, into);
+    return tensors;
   }
 
   /** Throws unless {@code dir} is a directory holding every one of {@code files}. */

@@ -1,7 +1,6 @@
 package io.spindle.nn;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.autograd.Parameters;
 import io.spindle.data.Tokenizer;
@@ -23,13 +22,12 @@ import java.util.Map;
  * else missing, extra or misshapen is an error naming the tensor.
  */
 public final class GptFolder {
-  public static final String CONFIG = "config.json";
-  public static final String WEIGHTS = "model.safetensors";
+  public static final String CONFIG = ConfigJson.CONFIG;
+  public static final String WEIGHTS = ConfigJson.WEIGHTS;
   public static final String MODEL_TYPE = "gpt";
 
   private static final String WTE = "transformer.wte.weight";
   private static final String LM_HEAD = "lm_head.weight";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private GptFolder() {}
 
@@ -41,10 +39,7 @@ public final class GptFolder {
     Files.createDirectories(dir);
     writeConfig(model.config(), dir.resolve(CONFIG));
     Parameters p = model.parameters();
-    Map<String, Tensor> tensors = new LinkedHashMap<>();
-    for (String name : p.names()) {
-      tensors.put(name, p.get(name).value());
-    }
+    Map<String, Tensor> tensors = ConfigJson.views(p);
     tensors.put(LM_HEAD, p.get(WTE).value());
     SafeTensors.write(tensors, Map.of("format", "pt"), dir.resolve(WEIGHTS));
     tokenizer.save(dir.resolve(Tokenizer.FILE_NAME));
@@ -52,21 +47,11 @@ public final class GptFolder {
 
   /** Reads a folder written by {@link #save} or by nanoGPT plus the safetensors library. */
   public static Loaded load(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("model folder " + dir + " does not exist or is not a directory");
-    }
-    for (String f : new String[] {CONFIG, WEIGHTS, Tokenizer.FILE_NAME}) {
-      if (!Files.isRegularFile(dir.resolve(f))) {
-        throw new IllegalArgumentException("model folder " + dir + " has no " + f);
-      }
-    }
+    ConfigJson.requireFiles(dir, CONFIG, WEIGHTS, Tokenizer.FILE_NAME);
     GptConfig config = readConfig(dir.resolve(CONFIG));
     Parameters p = Gpt.declare(config).build();
     SafeTensorsHeader header = SafeTensors.readHeader(dir.resolve(WEIGHTS));
-    Map<String, Tensor> into = new LinkedHashMap<>();
-    for (String name : p.names()) {
-      into.put(name, p.get(name).value());
-    }
+    Map<String, Tensor> into = ConfigJson.views(p);
     Tensor lmHead = null;
     if (header.names().contains(LM_HEAD)) {
       if (header.names().contains(WTE)) {
@@ -101,8 +86,7 @@ public final class GptFolder {
   }
 
   static void writeConfig(GptConfig c, Path file) throws IOException {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("model_type", MODEL_TYPE);
+    ObjectNode o = ConfigJson.create(MODEL_TYPE);
     o.put("block_size", c.blockSize());
     o.put("vocab_size", c.vocabSize());
     o.put("n_layer", c.numLayers());
@@ -110,33 +94,15 @@ public final class GptFolder {
     o.put("n_embd", c.embedDim());
     o.put("dropout", c.dropout());
     o.put("bias", c.bias());
-    JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), o);
+    ConfigJson.write(o, file);
   }
 
+  /** Reads a GPT config.json; {@code model_type} may be absent (nanoGPT writes none), dropout defaults to 0. */
   static GptConfig readConfig(Path file) throws IOException {
-    JsonNode o;
-    try {
-      o = JSON.readTree(file.toFile());
-    } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": not valid JSON (" + e.getMessage() + ")", e);
-    }
-    if (o == null || !o.isObject()) {
-      throw new IllegalArgumentException(file + ": expected a JSON object");
-    }
-    String type = o.path("model_type").asText(MODEL_TYPE);
-    if (!MODEL_TYPE.equals(type)) {
-      throw new IllegalArgumentException(file + ": model_type is '" + type + "', expected '" + MODEL_TYPE + "'");
-    }
-    return new GptConfig(intField(o, "vocab_size", file), intField(o, "block_size", file),
-        intField(o, "n_layer", file), intField(o, "n_head", file), intField(o, "n_embd", file),
-        o.path("dropout").asDouble(0.0), o.path("bias").asBoolean(true));
-  }
-
-  private static int intField(JsonNode o, String name, Path file) {
-    JsonNode n = o.get(name);
-    if (n == null || !n.canConvertToInt() || !n.isIntegralNumber()) {
-      throw new IllegalArgumentException(file + ": field " + name + " missing or not an integer");
-    }
-    return n.intValue();
+    JsonNode o = ConfigJson.read(file, MODEL_TYPE, true);
+    return new GptConfig(ConfigJson.intField(o, "vocab_size", file), ConfigJson.intField(o, "block_size", file),
+        ConfigJson.intField(o, "n_layer", file), ConfigJson.intField(o, "n_head", file),
+        ConfigJson.intField(o, "n_embd", file), ConfigJson.doubleField(o, "dropout", 0.0, file),
+        ConfigJson.booleanField(o, "bias", true, file));
   }
 }
