@@ -54,6 +54,8 @@ public final class SparkLmTrainer {
   private long failStep = -1;
   private int failChunk = -1;
   private String resumedFrom;
+  private LongAccumulator tokenCounter;
+  private DoubleAccumulator lossCounter;
 
   /** {@code tokenizer} (may be null) is written into checkpoints so that each is a complete model folder. */
   public SparkLmTrainer(Gpt model, LmTrainingConfig config, SparkTrainingOptions options, Tokenizer tokenizer) {
@@ -69,6 +71,15 @@ public final class SparkLmTrainer {
   /** The checkpoint the last {@link #train} resumed from, if it resumed. */
   public Optional<String> resumedFrom() {
     return Optional.ofNullable(resumedFrom);
+  }
+
+  /** The named accumulators of the last {@link #train}: target tokens and summed loss, as the tasks counted them. */
+  LongAccumulator tokenCounter() {
+    return tokenCounter;
+  }
+
+  DoubleAccumulator lossCounter() {
+    return lossCounter;
   }
 
   /** Test hook: the first attempt of chunk {@code chunk}'s task at step {@code step} (0-based) throws. */
@@ -100,6 +111,8 @@ public final class SparkLmTrainer {
     long firstStep = store == null ? 0 : prepare(store, data, tokensSeen);
     LongAccumulator tokenCounter = jsc.sc().longAccumulator("spindle tokens");
     DoubleAccumulator lossCounter = jsc.sc().doubleAccumulator("spindle loss sum");
+    this.tokenCounter = tokenCounter;
+    this.lossCounter = lossCounter;
     int depth = options.depthFor(data.partitions());
     long expectedTokens = (long) config.batchSize() * modelConfig.blockSize();
     TrainingLoop.GradientSource source = step -> {
