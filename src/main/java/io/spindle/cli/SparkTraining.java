@@ -48,7 +48,8 @@ final class SparkTraining {
     SparkConf conf = new SparkConf().setAppName("spindle train-lm").setMaster(master)
         .setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .setIfMissing("spark.kryo.registrator", SpindleKryoRegistrator.class.getName())
-        .setIfMissing("spark.ui.showConsoleProgress", "false");
+        .setIfMissing("spark.ui.showConsoleProgress", "false")
+        .setIfMissing("spark.log.level", "WARN");
     JavaSparkContext jsc = new JavaSparkContext(conf);
     try (SparkTokenStream data = SparkTokenStream.fromTokens(jsc, split.train(), model.config().blockSize(),
         model.config().vocabSize(), partitions != null ? partitions : jsc.defaultParallelism())) {
