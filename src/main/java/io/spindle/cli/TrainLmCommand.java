@@ -185,12 +185,12 @@ final class TrainLmCommand implements Callable<Integer> {
         progress.update(m);
       };
       StepMetrics last;
+      SparkTraining spark = null;
       if (sparkMaster == null) {
         last = new LmTrainer(model, training).train(split.train(), split.validation(), listener);
       } else {
-        SparkTraining spark = new SparkTraining(sparkMaster, partitions, sparkOptions(target), target);
+        spark = new SparkTraining(sparkMaster, partitions, sparkOptions(target), target);
         last = spark.train(model, training, tok, split, listener);
-        spark.keepCheckpointsIn(staged.path());
       }
       progress.close();
       if (last == null) {
@@ -198,6 +198,9 @@ final class TrainLmCommand implements Callable<Integer> {
             + "; nothing to train (raise --steps to train further)");
       }
       GptFolder.save(model, tok, staged.path());
+      if (spark != null) {
+        spark.keepCheckpointsIn(staged.path()); // last, so that nothing can fail between this and the commit
+      }
       staged.commit();
       System.err.printf("spindle: %d steps, train loss %.4f, val loss %s, %.0f tok/s; model in %s%n", last.step(),
           last.loss(), last.evaluated() ? String.format("%.4f", last.validationLoss()) : "n/a",

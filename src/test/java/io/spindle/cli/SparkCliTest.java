@@ -58,6 +58,11 @@ class SparkCliTest {
     assertTrue(more.err().contains("resumed from") && more.err().contains("step-00000004"), more.err());
     assertEquals(2, Files.readAllLines(model.resolve("metrics.jsonl")).size(), "steps 5 and 6");
     assertTrue(Files.isDirectory(model.resolve("checkpoints/step-00000006")));
+
+    CliTest.Run done = CliTest.run(trainArgs(model, 6, "--master", "local[2]", "--resume"));
+    assertEquals(1, done.status(), done.err());
+    assertTrue(done.err().contains("nothing to train"), done.err());
+    assertTrue(Files.isDirectory(model.resolve("checkpoints/step-00000006")), "checkpoints survive a refused run");
     try (Stream<Path> s = Files.list(dir)) {
       assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".partial-")));
     }
