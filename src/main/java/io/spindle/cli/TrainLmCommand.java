@@ -10,6 +10,7 @@ import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
 import io.spindle.nn.GptFolder;
 import io.spindle.nn.Sampler;
+import io.spindle.spark.SparkTrainingOptions;
 import io.spindle.tensor.Blas;
 import io.spindle.train.LmTrainer;
 import io.spindle.train.LmTrainingConfig;
@@ -26,8 +27,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code spindle train-lm}: learn a tokenizer from text, train a GPT on it in this process, write the model folder
- * (config.json, model.safetensors, tokenizer.json, metrics.jsonl) and print a sample.
+ * {@code spindle train-lm}: learn a tokenizer from text, train a GPT on it, in this process or, with
+ * {@code --master} (or under {@code spark-submit}), data-parallel on Spark ({@link SparkTraining}); write the model
+ * folder (config.json, model.safetensors, tokenizer.json, metrics.jsonl) and print a sample.
  *
  * <p>The folder is assembled under a temporary sibling name and renamed into place only when complete, so an
  * interrupted run leaves no half-written model folder (and an existing folder of that name intact).
@@ -107,6 +109,37 @@ final class TrainLmCommand implements Callable<Integer> {
   @Option(names = "--threads", defaultValue = "1", description = "BLAS threads (default: ${DEFAULT-VALUE}).")
   int threads;
 
+  @Option(names = "--master", paramLabel = "URL",
+      description = "Train on Spark at this master URL (local[2], spark://host:7077, yarn...); without it, and when "
+          + "not run by spark-submit, training runs in this process.")
+  String master;
+
+  @Option(names = "--partitions", description = "Spark: chunks of the training stream, i.e. tasks per step "
+      + "(default: the context's default parallelism).")
+  Integer partitions;
+
+  @Option(names = "--micro-batches", defaultValue = "1", description = "Spark: forward/backward passes per task "
+      + "and step (gradient accumulation) (default: ${DEFAULT-VALUE}).")
+  int microBatches;
+
+  @Option(names = "--aggregation-depth", defaultValue = "0", description = "Spark: treeAggregate depth, "
+      + "0 = automatic (default: ${DEFAULT-VALUE}).")
+  int aggregationDepth;
+
+  @Option(names = "--bf16-gradients", description = "Spark: send gradients as bfloat16 in the aggregation.")
+  boolean bf16Gradients;
+
+  @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "K", description = "Spark: write a "
+      + "checkpoint every K steps, 0 = never (default: ${DEFAULT-VALUE}).")
+  int checkpointEvery;
+
+  @Option(names = "--checkpoint-dir", paramLabel = "PATH", description = "Spark: checkpoint directory, any Hadoop "
+      + "path (file:, hdfs:, s3a:) (default: MODEL-DIR/checkpoints).")
+  String checkpointDir;
+
+  @Option(names = "--resume", description = "Spark: continue from the newest valid checkpoint.")
+  boolean resume;
+
   @Option(names = "--sample-tokens", defaultValue = "300", description = "Tokens of sample text printed at the end, 0 = none (default: ${DEFAULT-VALUE}).")
   int sampleTokens;
 
@@ -130,7 +163,14 @@ final class TrainLmCommand implements Callable<Integer> {
       throw new IllegalArgumentException("the training text has " + split.train().length
           + " tokens; it needs more than --block-size (" + blockSize + ")");
     }
-    Blas.get().setThreads(threads);
+    String sparkMaster = master != null ? master : System.getProperty("spark.master");
+    if (sparkMaster == null && (checkpointEvery > 0 || checkpointDir != null || resume || partitions != null)) {
+      throw new IllegalArgumentException("--checkpoint-every, --checkpoint-dir, --resume and --partitions need "
+          + "--master (Spark training)");
+    }
+    if (sparkMaster == null) {
+      Blas.get().setThreads(threads);
+    }
     Gpt model = Gpt.create(config, seed);
     System.err.printf("spindle: %,d parameters, vocab %d, %,d training / %,d validation tokens%n",
         model.parameters().count(), tok.vocabSize(), split.train().length, split.validation().length);
@@ -140,12 +180,27 @@ final class TrainLmCommand implements Callable<Integer> {
         OutputStream metricsFile = Files.newOutputStream(staged.path().resolve(MetricsLog.FILE_NAME));
         MetricsLog metrics = new MetricsLog(metricsFile);
         ProgressLine progress = new ProgressLine("train-lm", steps)) {
-      StepMetrics last = new LmTrainer(model, training).train(split.train(), split.validation(), m -> {
+      LmTrainer.Listener listener = m -> {
         metrics.append(m);
         progress.update(m);
-      });
+      };
+      StepMetrics last;
+      SparkTraining spark = null;
+      if (sparkMaster == null) {
+        last = new LmTrainer(model, training).train(split.train(), split.validation(), listener);
+      } else {
+        spark = new SparkTraining(sparkMaster, partitions, sparkOptions(target), target);
+        last = spark.train(model, training, tok, split, listener);
+      }
       progress.close();
+      if (last == null) {
+        throw new IllegalArgumentException("the checkpoint resumed from is already at step " + steps
+            + "; nothing to train (raise --steps to train further)");
+      }
       GptFolder.save(model, tok, staged.path());
+      if (spark != null) {
+        spark.keepCheckpointsIn(staged.path()); // last, so that nothing can fail between this and the commit
+      }
       staged.commit();
       System.err.printf("spindle: %d steps, train loss %.4f, val loss %s, %.0f tok/s; model in %s%n", last.step(),
           last.loss(), last.evaluated() ? String.format("%.4f", last.validationLoss()) : "n/a",
@@ -157,6 +212,13 @@ final class TrainLmCommand implements Callable<Integer> {
       System.out.println(tok.decode(prompt) + tok.decode(sample));
     }
     return 0;
+  }
+
+  private SparkTrainingOptions sparkOptions(Path target) {
+    String dir = checkpointDir != null ? checkpointDir
+        : checkpointEvery > 0 || resume ? SparkTraining.defaultCheckpointDir(target) : null;
+    return SparkTrainingOptions.defaults().withMicroBatches(microBatches).withAggregationDepth(aggregationDepth)
+        .withCompressedGradients(bf16Gradients).withCheckpoints(dir, checkpointEvery).withResume(resume);
   }
 
   private String readTexts() throws java.io.IOException {

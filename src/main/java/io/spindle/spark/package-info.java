@@ -2,7 +2,24 @@
  * Data-parallel training on Spark: broadcast weights, per-partition forward/backward, gradients combined with
  * {@code treeAggregate}, the optimizer step on the driver, checkpoints on Hadoop file systems.
  *
- * <p>May import {@code io.spindle.nn}, {@code io.spindle.optim}, {@code io.spindle.data} and below; knows nothing of
- * MLlib types.
+ * <ul>
+ *   <li>{@link io.spindle.spark.SparkTokenStream}: the training token stream, validated and cut into one cached
+ *       {@link io.spindle.spark.TokenChunk} per partition, overlapping by the block size.
+ *   <li>{@link io.spindle.spark.SparkLmTrainer}: the training loop; each step one {@code treeAggregate} job whose
+ *       tasks compute the gradient of the windows of the global batch that start in their chunk, summed into a
+ *       {@link io.spindle.spark.GradientSum} in an order independent of timing; options in
+ *       {@link io.spindle.spark.SparkTrainingOptions}.
+ *   <li>{@link io.spindle.spark.CheckpointStore}: checkpoints with checksums, committed by rename, newest valid one
+ *       resumed.
+ *   <li>{@link io.spindle.spark.SpindleKryoRegistrator}: Kryo registration of everything that crosses the wire.
+ * </ul>
+ *
+ * <p>Sampling design: the windows of a step are a function of (seed, step, window index) over the <em>global</em>
+ * stream, shared with the in-process trainer ({@code io.spindle.train.GlobalBatch}); each partition computes all B
+ * window starts (cheap) and trains on those that start in its chunk. So every partitioning sees the same global
+ * batch, and a partition's share is random (binomial around B / P), not fixed.
+ *
+ * <p>May import {@code io.spindle.train}, {@code io.spindle.nn}, {@code io.spindle.optim}, {@code io.spindle.data}
+ * and below; knows nothing of MLlib types.
  */
 package io.spindle.spark;

@@ -1,0 +1,282 @@
+package io.spindle.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.autograd.Parameters;
+import io.spindle.data.Tokenizer;
+import io.spindle.nn.Gpt;
+import io.spindle.nn.GptConfig;
+import io.spindle.nn.GptFolder;
+import io.spindle.nn.SafeTensors;
+import io.spindle.optim.OptimizerState;
+import io.spindle.tensor.Tensor;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checkpoints of a training run, in one directory of any Hadoop {@link FileSystem} ({@code file:},
+ * {@code hdfs:}, {@code s3a:}...).
+ *
+ * <p>Layout: {@code DIR/step-00000100/} holds {@code config.json}, {@code model.safetensors} and, when the run has
+ * one, {@code tokenizer.json} (so a checkpoint is also a model folder), {@code optimizer.bin}
+ * ({@link OptimizerState#write}), {@code trainer.json} ({@link TrainerState}) and {@code manifest.json}, which lists
+ * every other file with its size and SHA-256 ({@link CheckpointManifest}).
+ *
+ * <p>Writing: the files go into {@code DIR/.step-00000100.tmp-N}, the manifest last, and the directory is renamed to
+ * its final name: a checkpoint directory without the {@code .tmp} suffix is complete unless damaged afterwards. Weights
+ * or optimizer moments that are not all finite are never written. Older checkpoints beyond {@code keep} are deleted.
+ *
+ * <p>Reading: {@link #latestValid} tries the committed checkpoints newest first and returns the first whose manifest
+ * and files verify and parse; each one skipped (truncated, a flipped byte, a file missing) and each leftover
+ * {@code .tmp} directory is reported in a warning naming it.
+ */
+public final class CheckpointStore {
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
+  public static final String OPTIMIZER = "optimizer.bin";
+  public static final String TRAINER = "trainer.json";
+  private static final Pattern COMMITTED = Pattern.compile("step-(\\d+)");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String WTE = "transformer.wte.weight";
+  private static final String LM_HEAD = "lm_head.weight";
+
+  private final FileSystem fs;
+  private final Path dir;
+
+  private CheckpointStore(FileSystem fs, Path dir) {
+    this.fs = fs;
+    this.dir = dir;
+  }
+
+  /** A checkpoint read back: the model config, weights, optimizer and trainer state. */
+  public record Checkpoint(String location, GptConfig config, Parameters weights, OptimizerState optimizer,
+      TrainerState trainer) {}
+
+  /**
+   * The store at {@code location} (a Hadoop path or URI), created if missing. Throws {@link IllegalArgumentException}
+   * naming the location if it cannot be reached, created or listed, or is a file.
+   */
+  public static CheckpointStore open(String location, Configuration hadoopConf) {
+    try {
+      Path path = new Path(location);
+      FileSystem fs = path.getFileSystem(hadoopConf);
+      Path dir = fs.makeQualified(path);
+      if (fs.exists(dir) && !fs.getFileStatus(dir).isDirectory()) {
+        throw new IllegalArgumentException("checkpoint directory " + dir + " is a file");
+      }
+      if (!fs.mkdirs(dir)) {
+        throw new IllegalArgumentException("checkpoint directory " + dir + " cannot be created");
+      }
+      fs.listStatus(dir);
+      return new CheckpointStore(fs, dir);
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof IllegalArgumentException && e.getMessage() != null
+          && e.getMessage().startsWith("checkpoint directory")) {
+        throw (IllegalArgumentException) e;
+      }
+      throw new IllegalArgumentException("checkpoint directory " + location + " is not usable: " + e.getMessage(), e);
+    }
+  }
+
+  /** The directory, fully qualified. */
+  public String location() {
+    return dir.toString();
+  }
+
+  /** Names of the committed checkpoints, newest (highest step) first. */
+  public List<String> committed() throws IOException {
+    List<String> names = new ArrayList<>();
+    for (FileStatus s : fs.listStatus(dir)) {
+      if (s.isDirectory() && COMMITTED.matcher(s.getPath().getName()).matches()) {
+        names.add(s.getPath().getName());
+      }
+    }
+    names.sort(Comparator.comparingLong(CheckpointStore::stepOf).reversed());
+    return names;
+  }
+
+  /** The newest checkpoint that verifies, if any; every one skipped is logged as a warning naming it. */
+  public Optional<Checkpoint> latestValid() throws IOException {
+    for (FileStatus s : fs.listStatus(dir)) {
+      if (s.getPath().getName().startsWith(".step-")) {
+        LOG.warn("ignoring partial checkpoint {} (never committed)", s.getPath());
+      }
+    }
+    for (String name : committed()) {
+      try {
+        return Optional.of(load(name));
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("skipping checkpoint {}: {}", new Path(dir, name), e.getMessage());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Reads and verifies checkpoint {@code name}; throws naming the problem if any file is missing or damaged. */
+  public Checkpoint load(String name) throws IOException {
+    Path cp = new Path(dir, name);
+    CheckpointManifest manifest = CheckpointManifest.verify(fs, cp);
+    GptConfig config;
+    try (InputStream in = open(cp, GptFolder.CONFIG)) {
+      config = readConfig(in);
+    }
+    Parameters weights = Gpt.declare(config).build();
+    Map<String, Tensor> into = new LinkedHashMap<>();
+    for (String n : weights.names()) {
+      into.put(n, weights.get(n).value());
+    }
+    into.put(LM_HEAD, Tensor.zeros(config.vocabSize(), config.embedDim()));
+    try (InputStream in = open(cp, GptFolder.WEIGHTS)) {
+      SafeTensors.readInto(in, manifest.bytes(GptFolder.WEIGHTS), into);
+    }
+    OptimizerState optimizer;
+    try (InputStream in = open(cp, OPTIMIZER)) {
+      optimizer = OptimizerState.read(in);
+    }
+    TrainerState trainer;
+    try (InputStream in = open(cp, TRAINER)) {
+      trainer = TrainerState.read(in);
+    }
+    if (optimizer.length() != weights.count()) {
+      throw new IOException("optimizer state of " + optimizer.length() + " parameters for a model of "
+          + weights.count());
+    }
+    return new Checkpoint(cp.toString(), config, weights, optimizer, trainer);
+  }
+
+  /** The model config of checkpoint {@code name} (its config.json, digest verified). */
+  public GptConfig configOf(String name) throws IOException {
+    Path cp = new Path(dir, name);
+    CheckpointManifest.verify(fs, cp, GptFolder.CONFIG);
+    try (InputStream in = open(cp, GptFolder.CONFIG)) {
+      return readConfig(in);
+    }
+  }
+
+  /**
+   * Writes and commits the checkpoint of {@code state.step()}, then deletes all but the newest {@code keep}. Returns
+   * false, writing nothing, if a weight or optimizer moment is not finite (with a warning).
+   */
+  public boolean write(Gpt model, Tokenizer tokenizer, OptimizerState optimizer, TrainerState state, int keep)
+      throws IOException {
+    if (!allFinite(model.parameters().values(), optimizer)) {
+      LOG.warn("step {}: weights or optimizer state not finite; checkpoint not written", state.step());
+      return false;
+    }
+    String name = String.format("step-%08d", state.step());
+    Path tmp = new Path(dir, "." + name + ".tmp-" + Long.toHexString(System.nanoTime()));
+    Path target = new Path(dir, name);
+    if (!fs.mkdirs(tmp)) {
+      throw new IOException("cannot create " + tmp);
+    }
+    CheckpointManifest manifest = new CheckpointManifest();
+    manifest.write(fs, tmp, GptFolder.CONFIG, out -> writeConfig(model.config(), out));
+    manifest.write(fs, tmp, GptFolder.WEIGHTS, out -> writeWeights(model.parameters(), out));
+    if (tokenizer != null) {
+      manifest.write(fs, tmp, Tokenizer.FILE_NAME, tokenizer::write);
+    }
+    manifest.write(fs, tmp, OPTIMIZER, optimizer::write);
+    manifest.write(fs, tmp, TRAINER, state::write);
+    manifest.commit(fs, tmp);
+    if (fs.exists(target)) {
+      Path old = new Path(dir, "." + name + ".old-" + Long.toHexString(System.nanoTime()));
+      rename(target, old);
+      rename(tmp, target);
+      fs.delete(old, true);
+    } else {
+      rename(tmp, target);
+    }
+    List<String> names = committed();
+    for (String stale : names.subList(Math.min(Math.max(1, keep), names.size()), names.size())) {
+      fs.delete(new Path(dir, stale), true);
+    }
+    return true;
+  }
+
+  /** model.safetensors as {@link GptFolder} writes it: every parameter, and the tied lm_head under its own key. */
+  private static void writeWeights(Parameters p, OutputStream out) throws IOException {
+    Map<String, Tensor> tensors = new LinkedHashMap<>();
+    for (String name : p.names()) {
+      tensors.put(name, p.get(name).value());
+    }
+    tensors.put(LM_HEAD, p.get(WTE).value());
+    SafeTensors.write(tensors, Map.of("format", "pt"), out);
+  }
+
+  private static boolean allFinite(Tensor values, OptimizerState optimizer) {
+    for (int i = 0; i < values.size(); i++) {
+      if (!Float.isFinite(values.get(i))) {
+        return false;
+      }
+    }
+    for (int b = 0; b < optimizer.bufferCount(); b++) {
+      for (float x : optimizer.buffer(b)) {
+        if (!Float.isFinite(x)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private void rename(Path from, Path to) throws IOException {
+    if (!fs.rename(from, to)) {
+      throw new IOException("cannot rename " + from + " to " + to);
+    }
+  }
+
+  private InputStream open(Path checkpoint, String file) throws IOException {
+    return new BufferedInputStream(fs.open(new Path(checkpoint, file)));
+  }
+
+  private static long stepOf(String name) {
+    Matcher m = COMMITTED.matcher(name);
+    return m.matches() ? Long.parseLong(m.group(1)) : -1;
+  }
+
+  /** config.json with nanoGPT's GPTConfig names, as {@link GptFolder} writes it. */
+  static void writeConfig(GptConfig c, OutputStream out) throws IOException {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("model_type", GptFolder.MODEL_TYPE);
+    o.put("block_size", c.blockSize());
+    o.put("vocab_size", c.vocabSize());
+    o.put("n_layer", c.numLayers());
+    o.put("n_head", c.numHeads());
+    o.put("n_embd", c.embedDim());
+    o.put("dropout", c.dropout());
+    o.put("bias", c.bias());
+    out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
+  }
+
+  static GptConfig readConfig(InputStream in) throws IOException {
+    JsonNode o = JSON.readTree(in);
+    if (o == null || !GptFolder.MODEL_TYPE.equals(o.path("model_type").asText())) {
+      throw new IOException(GptFolder.CONFIG + " is not a GPT config");
+    }
+    for (String f : new String[] {"vocab_size", "block_size", "n_layer", "n_head", "n_embd"}) {
+      if (!o.path(f).isIntegralNumber()) {
+        throw new IOException(GptFolder.CONFIG + ": field " + f + " missing or not an integer");
+      }
+    }
+    return new GptConfig(o.get("vocab_size").asInt(), o.get("block_size").asInt(), o.get("n_layer").asInt(),
+        o.get("n_head").asInt(), o.get("n_embd").asInt(), o.path("dropout").asDouble(0.0),
+        o.path("bias").asBoolean(true));
+  }
+}

@@ -1,0 +1,190 @@
+package io.spindle.spark;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What {@code treeAggregate} combines: the gradient of the summed loss over the windows of some partitions, the
+ * summed loss and the target-token count.
+ *
+ * <p><b>Deterministic summation.</b> Float addition is not associative, and Spark merges task results and shuffled
+ * values in the order they arrive, so summing eagerly would make the bits of the result depend on timing (and a
+ * retried task or a resumed run would not reproduce a run exactly). Instead, {@link #mergeInPlace} only collects
+ * <em>parts</em>, each keyed by the lowest partition index it covers; the parts are added up in key order when the
+ * sum leaves the JVM (serialization, at each level of the aggregation tree) and when the driver reads it. Which
+ * partitions meet at which tree node is fixed by Spark's treeAggregate (partition i goes to node i mod c), so the
+ * whole sum is a function of the partition count and depth alone. The price: a tree node holds all its inputs until
+ * it sends its sum on (at most about {@code scale + P / scale} gradients at the driver's final fold).
+ *
+ * <p><b>Wire format</b> (Java serialization and {@link SpindleKryoRegistrator}'s Kryo serializer alike): token count,
+ * compression flag, part count (0 or 1), then the part's key, loss sum, length and elements, float32 or, when
+ * compressed, bfloat16 ({@link Bf16}, rounded at every tree level).
+ */
+public final class GradientSum implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final int BLOCK = 8192;
+
+  private transient TreeMap<Integer, Part> parts;
+  private transient long tokens;
+  private transient boolean bf16;
+
+  private record Part(float[] gradient, double lossSum) {}
+
+  private GradientSum(TreeMap<Integer, Part> parts, long tokens, boolean bf16) {
+    this.parts = parts;
+    this.tokens = tokens;
+    this.bf16 = bf16;
+  }
+
+  /** The neutral element; {@code bf16} selects compression on the wire. */
+  public static GradientSum empty(boolean bf16) {
+    return new GradientSum(new TreeMap<>(), 0, bf16);
+  }
+
+  /** The contribution of one partition (the array is taken, not copied). */
+  public static GradientSum of(int partition, float[] gradient, double lossSum, long tokens, boolean bf16) {
+    GradientSum s = empty(bf16);
+    s.parts.put(partition, new Part(gradient, lossSum));
+    s.tokens = tokens;
+    return s;
+  }
+
+  /** Adds {@code other} into this one (taking its arrays) and returns this; both must cover disjoint partitions. */
+  public GradientSum mergeInPlace(GradientSum other) {
+    for (Map.Entry<Integer, Part> e : other.parts.entrySet()) {
+      if (parts.putIfAbsent(e.getKey(), e.getValue()) != null) {
+        throw new IllegalStateException("GradientSum: partition " + e.getKey() + " merged twice");
+      }
+    }
+    tokens += other.tokens;
+    bf16 |= other.bf16;
+    return this;
+  }
+
+  /** Number of target tokens summed over. */
+  public long tokens() {
+    return tokens;
+  }
+
+  /** The summed loss. */
+  public double lossSum() {
+    collapse();
+    return parts.isEmpty() ? 0 : parts.firstEntry().getValue().lossSum();
+  }
+
+  /** The summed gradient, or null if no partition contributed one. Owned by this sum. */
+  public float[] gradient() {
+    collapse();
+    return parts.isEmpty() ? null : parts.firstEntry().getValue().gradient();
+  }
+
+  /** Adds the parts up in key order into the first one. */
+  private void collapse() {
+    if (parts.size() < 2) {
+      return;
+    }
+    Map.Entry<Integer, Part> first = parts.firstEntry();
+    float[] sum = first.getValue().gradient();
+    double loss = first.getValue().lossSum();
+    for (Part p : parts.tailMap(first.getKey(), false).values()) {
+      float[] g = p.gradient();
+      if (g.length != sum.length) {
+        throw new IllegalStateException("GradientSum: gradients of " + sum.length + " and " + g.length + " elements");
+      }
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += g[i];
+      }
+      loss += p.lossSum();
+    }
+    parts.clear();
+    parts.put(first.getKey(), new Part(sum, loss));
+  }
+
+  void writeTo(DataOutput out) throws IOException {
+    collapse();
+    out.writeLong(tokens);
+    out.writeBoolean(bf16);
+    out.writeInt(parts.size());
+    if (parts.isEmpty()) {
+      return;
+    }
+    Map.Entry<Integer, Part> e = parts.firstEntry();
+    float[] g = e.getValue().gradient();
+    out.writeInt(e.getKey());
+    out.writeDouble(e.getValue().lossSum());
+    out.writeInt(g.length);
+    int width = bf16 ? 2 : 4;
+    ByteBuffer block = ByteBuffer.allocate(BLOCK * width).order(ByteOrder.LITTLE_ENDIAN);
+    for (int start = 0; start < g.length; start += BLOCK) {
+      int n = Math.min(BLOCK, g.length - start);
+      block.clear();
+      for (int i = start; i < start + n; i++) {
+        if (bf16) {
+          block.putShort(Bf16.fromFloat(g[i]));
+        } else {
+          block.putFloat(g[i]);
+        }
+      }
+      out.write(block.array(), 0, n * width);
+    }
+  }
+
+  static GradientSum readFrom(DataInput in) throws IOException {
+    long tokens = in.readLong();
+    boolean bf16 = in.readBoolean();
+    int count = in.readInt();
+    GradientSum s = new GradientSum(new TreeMap<>(), tokens, bf16);
+    if (count == 0) {
+      return s;
+    }
+    if (count != 1) {
+      throw new IOException("GradientSum: " + count + " parts on the wire, expected 0 or 1");
+    }
+    int key = in.readInt();
+    double loss = in.readDouble();
+    int length = in.readInt();
+    if (length < 0) {
+      throw new IOException("GradientSum: negative length " + length);
+    }
+    float[] g = new float[length];
+    int width = bf16 ? 2 : 4;
+    byte[] bytes = new byte[BLOCK * width];
+    ByteBuffer block = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    for (int start = 0; start < length; start += BLOCK) {
+      int n = Math.min(BLOCK, length - start);
+      in.readFully(bytes, 0, n * width);
+      block.clear();
+      for (int i = start; i < start + n; i++) {
+        g[i] = bf16 ? Bf16.toFloat(block.getShort()) : block.getFloat();
+      }
+    }
+    s.parts.put(key, new Part(g, loss));
+    return s;
+  }
+
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    out.defaultWriteObject();
+    writeTo(out);
+  }
+
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    GradientSum s = readFrom(in);
+    parts = s.parts;
+    tokens = s.tokens;
+    bf16 = s.bf16;
+  }
+
+  @Override
+  public String toString() {
+    return "GradientSum(" + parts.size() + " part(s), " + tokens + " tokens" + (bf16 ? ", bf16" : "") + ")";
+  }
+}

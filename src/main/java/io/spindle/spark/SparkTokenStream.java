@@ -1,0 +1,296 @@
+package io.spindle.spark;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * The training token stream on a cluster: an RDD of token sequences, concatenated in RDD order (partition by
+ * partition, element by element, as nanoGPT concatenates its documents into {@code train.bin}), validated and re-cut
+ * into P cached {@link TokenChunk}s along a {@link StreamLayout}, one per partition. P is the number of tasks per
+ * training step.
+ *
+ * <p>Building runs two Spark jobs before any training step: one that counts tokens per input partition and checks
+ * every id against the vocabulary, and one that cuts the sequences at the chunk borders (overlapping by T tokens),
+ * shuffles the pieces to their chunk and caches the chunks. Errors in the data (an empty dataset, a stream shorter
+ * than T + 1 tokens, an id outside {@code [0, V)}) are {@link IllegalArgumentException}s naming the problem. Only the
+ * total length matters: sequences shorter than T are fine, they are joined to their neighbours.
+ *
+ * <p>{@link #close()} unpersists the chunks.
+ */
+public final class SparkTokenStream implements AutoCloseable {
+  private final JavaRDD<TokenChunk> chunks;
+  private final StreamLayout layout;
+  private final int vocabSize;
+
+  private SparkTokenStream(JavaRDD<TokenChunk> chunks, StreamLayout layout, int vocabSize) {
+    this.chunks = chunks;
+    this.layout = layout;
+    this.vocabSize = vocabSize;
+  }
+
+  /**
+   * Validates {@code sequences} against the vocabulary and block size and cuts their concatenation into
+   * {@code partitions} cached chunks.
+   */
+  public static SparkTokenStream of(JavaRDD<int[]> sequences, int blockSize, int vocabSize, int partitions) {
+    if (blockSize < 1 || vocabSize < 1 || partitions < 1) {
+      throw new IllegalArgumentException("training data: block size, vocab size and partitions must be >= 1, got "
+          + blockSize + ", " + vocabSize + ", " + partitions);
+    }
+    List<long[]> stats = new ArrayList<>(SparkJobs.run("checking the training data",
+        () -> sequences.mapPartitionsWithIndex(statistics(vocabSize), false).collect()));
+    stats.sort(Comparator.comparingLong(s -> s[0]));
+    long[] offsets = new long[sequences.getNumPartitions()];
+    long total = 0;
+    for (long[] s : stats) {
+      if (s[3] >= 0) {
+        throw new IllegalArgumentException("training data: token id " + s[4] + " (sequence " + s[3]
+            + " of input partition " + s[0] + ", position " + s[5] + ") is outside the vocabulary [0, " + vocabSize
+            + ")");
+      }
+      offsets[(int) s[0]] = total;
+      total += s[2];
+    }
+    if (total == 0) {
+      throw new IllegalArgumentException("training data: the dataset is empty (no tokens in "
+          + sequences.getNumPartitions() + " partition(s))");
+    }
+    if (total < blockSize + 1L) {
+      throw new IllegalArgumentException("training data: the token stream has " + total
+          + " tokens; block size " + blockSize + " needs at least " + (blockSize + 1L)
+          + " (T inputs and one more target)");
+    }
+    StreamLayout layout = new StreamLayout(total, partitions, blockSize);
+    JavaPairRDD<ChunkKey, int[]> pieces = JavaPairRDD.fromJavaRDD(
+        sequences.mapPartitionsWithIndex(cutter(offsets, layout), false));
+    JavaRDD<TokenChunk> chunks = pieces.repartitionAndSortWithinPartitions(new ChunkPartitioner(partitions))
+        .mapPartitionsWithIndex(assembler(layout), true)
+        .setName("spindle token chunks (" + total + " tokens, " + partitions + " chunks)")
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    long built = SparkJobs.run("cutting the training data into chunks", chunks::count);
+    if (built != partitions) {
+      chunks.unpersist(false);
+      throw new IllegalStateException("training data: built " + built + " chunks, expected " + partitions);
+    }
+    return new SparkTokenStream(chunks, layout, vocabSize);
+  }
+
+  /** {@link #of} over a stream held on the driver, shipped to the cluster in pieces of at most 2^20 tokens. */
+  public static SparkTokenStream fromTokens(JavaSparkContext context, int[] tokens, int blockSize, int vocabSize,
+      int partitions) {
+    int pieceLength = 1 << 20;
+    List<int[]> pieces = new ArrayList<>();
+    for (int start = 0; start < tokens.length; start += pieceLength) {
+      pieces.add(Arrays.copyOfRange(tokens, start, Math.min(tokens.length, start + pieceLength)));
+    }
+    return of(context.parallelize(pieces, Math.max(1, Math.min(partitions, pieces.size()))), blockSize, vocabSize,
+        partitions);
+  }
+
+  /**
+   * {@link #of} over text files of whitespace-separated token ids (a file, directory or glob on any Hadoop file
+   * system), one sequence per line, lines concatenated in file order. Throws {@link IllegalArgumentException} naming
+   * the path if nothing matches it or a matching file cannot be opened, and naming the text if it is not an id.
+   */
+  public static SparkTokenStream fromTokenIdFiles(JavaSparkContext context, String path, int blockSize,
+      int vocabSize, int partitions) {
+    List<String> files = new ArrayList<>();
+    try {
+      Path p = new Path(path);
+      FileSystem fs = p.getFileSystem(context.hadoopConfiguration());
+      FileStatus[] matches = fs.globStatus(p);
+      if (matches == null || matches.length == 0) {
+        throw new IllegalArgumentException("training data: no file matches " + path);
+      }
+      for (FileStatus m : matches) {
+        for (FileStatus f : m.isDirectory() ? fs.listStatus(m.getPath()) : new FileStatus[] {m}) {
+          if (f.isFile() && !f.getPath().getName().startsWith(".") && !f.getPath().getName().startsWith("_")) {
+            fs.open(f.getPath()).close();
+            files.add(f.getPath().toString());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("training data: cannot read " + path + ": " + e.getMessage(), e);
+    }
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException("training data: no readable file in " + path);
+    }
+    JavaRDD<int[]> sequences = context.textFile(String.join(",", files)).map(SparkTokenStream::parseIds);
+    return of(sequences, blockSize, vocabSize, partitions);
+  }
+
+  private static int[] parseIds(String line) {
+    String trimmed = line.strip();
+    if (trimmed.isEmpty()) {
+      return new int[0];
+    }
+    String[] words = trimmed.split("\\s+");
+    int[] ids = new int[words.length];
+    for (int i = 0; i < words.length; i++) {
+      try {
+        ids[i] = Integer.parseInt(words[i]);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("training data: '" + words[i] + "' is not a token id (line \""
+            + (trimmed.length() > 60 ? trimmed.substring(0, 60) + "..." : trimmed) + "\")", e);
+      }
+    }
+    return ids;
+  }
+
+  /** The cached chunks, one per partition, partition i holding chunk i. */
+  public JavaRDD<TokenChunk> chunks() {
+    return chunks;
+  }
+
+  /** n, the number of tokens in the stream. */
+  public long length() {
+    return layout.length();
+  }
+
+  /** P, chunks and hence tasks per training step. */
+  public int partitions() {
+    return layout.chunks();
+  }
+
+  public int blockSize() {
+    return layout.blockSize();
+  }
+
+  public int vocabSize() {
+    return vocabSize;
+  }
+
+  @Override
+  public void close() {
+    chunks.unpersist(false);
+  }
+
+  /**
+   * Per input partition: {index, sequences, tokens, bad sequence or -1, bad id, bad position} (long[] so that it
+   * crosses the wire without a serializer of its own).
+   */
+  private static org.apache.spark.api.java.function.Function2<Integer, Iterator<int[]>, Iterator<long[]>>
+      statistics(int vocabSize) {
+    return (index, sequences) -> {
+      long count = 0;
+      long tokens = 0;
+      long[] result = {index, 0, 0, -1, 0, 0};
+      while (sequences.hasNext()) {
+        int[] s = sequences.next();
+        for (int i = 0; i < s.length && result[3] < 0; i++) {
+          if (s[i] < 0 || s[i] >= vocabSize) {
+            result[3] = count;
+            result[4] = s[i];
+            result[5] = i;
+          }
+        }
+        count++;
+        tokens += s.length;
+      }
+      result[1] = count;
+      result[2] = tokens;
+      return Collections.singletonList(result).iterator();
+    };
+  }
+
+  /** Cuts each sequence at the chunk borders into (chunk, global offset) → piece, duplicating the overlaps. */
+  private static org.apache.spark.api.java.function.Function2<Integer, Iterator<int[]>, Iterator<Tuple2<ChunkKey,
+      int[]>>> cutter(long[] offsets, StreamLayout layout) {
+    return (index, sequences) -> {
+      List<Tuple2<ChunkKey, int[]>> out = new ArrayList<>();
+      long position = offsets[index];
+      while (sequences.hasNext()) {
+        int[] s = sequences.next();
+        long end = position + s.length;
+        for (int c = layout.firstChunkHolding(position); c < layout.chunks() && layout.start(c) < end; c++) {
+          long from = Math.max(position, layout.start(c));
+          long to = Math.min(end, layout.heldEnd(c));
+          if (from < to) {
+            out.add(new Tuple2<>(new ChunkKey(c, from),
+                Arrays.copyOfRange(s, (int) (from - position), (int) (to - position))));
+          }
+        }
+        position = end;
+      }
+      return out.iterator();
+    };
+  }
+
+  /** Joins the pieces of chunk {@code index} (sorted by offset) into its {@link TokenChunk}, checking contiguity. */
+  private static org.apache.spark.api.java.function.Function2<Integer, Iterator<Tuple2<ChunkKey, int[]>>,
+      Iterator<TokenChunk>> assembler(StreamLayout layout) {
+    return (index, pieces) -> {
+      long start = layout.start(index);
+      int[] tokens = new int[(int) (layout.heldEnd(index) - start)];
+      long next = start;
+      while (pieces.hasNext()) {
+        Tuple2<ChunkKey, int[]> piece = pieces.next();
+        if (piece._1().chunk() != index || piece._1().offset() != next) {
+          throw new IllegalStateException("chunk " + index + ": piece " + piece._1() + " does not follow position "
+              + next);
+        }
+        System.arraycopy(piece._2(), 0, tokens, (int) (next - start), piece._2().length);
+        next += piece._2().length;
+      }
+      if (next != start + tokens.length) {
+        throw new IllegalStateException("chunk " + index + ": holds tokens up to " + next + ", expected "
+            + (start + tokens.length));
+      }
+      return Collections.singletonList(new TokenChunk(index, start, (int) (layout.ownedEnd(index) - start), tokens))
+          .iterator();
+    };
+  }
+
+  /** The shuffle key of a piece: its chunk, then its global offset (the sort order within the chunk). */
+  record ChunkKey(int chunk, long offset) implements Comparable<ChunkKey>, java.io.Serializable {
+    @Override
+    public int compareTo(ChunkKey o) {
+      return chunk != o.chunk ? Integer.compare(chunk, o.chunk) : Long.compare(offset, o.offset);
+    }
+  }
+
+  /** Sends a piece to its chunk's partition. */
+  static final class ChunkPartitioner extends Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final int partitions;
+
+    ChunkPartitioner(int partitions) {
+      this.partitions = partitions;
+    }
+
+    @Override
+    public int numPartitions() {
+      return partitions;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      return ((ChunkKey) key).chunk();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof ChunkPartitioner other && other.partitions == partitions;
+    }
+
+    @Override
+    public int hashCode() {
+      return partitions;
+    }
+  }
+}

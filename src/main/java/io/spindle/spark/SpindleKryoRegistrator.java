@@ -1,0 +1,88 @@
+package io.spindle.spark;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.spark.serializer.KryoRegistrator;
+
+/**
+ * Registers with Kryo everything Spindle sends between driver and executors, so training runs with
+ * {@code spark.serializer=org.apache.spark.serializer.KryoSerializer},
+ * {@code spark.kryo.registrator=io.spindle.spark.SpindleKryoRegistrator} and
+ * {@code spark.kryo.registrationRequired=true}: the broadcast weights ({@code float[]}), the task results and
+ * shuffled partial sums ({@link GradientSum}, in its own compact format), the cached chunks ({@link TokenChunk}) and
+ * what building them shuffles or collects (pieces keyed by {@link SparkTokenStream.ChunkKey}, {@code int[]},
+ * {@code long[]} statistics). Records get explicit serializers: Kryo's field serializer cannot build them.
+ */
+public final class SpindleKryoRegistrator implements KryoRegistrator {
+  @Override
+  public void registerClasses(Kryo kryo) {
+    kryo.register(float[].class);
+    kryo.register(int[].class);
+    kryo.register(long[].class);
+    kryo.register(GradientSum.class, new GradientSumSerializer());
+    kryo.register(TokenChunk.class, new TokenChunkSerializer());
+    kryo.register(SparkTokenStream.ChunkKey.class, new ChunkKeySerializer());
+  }
+
+  /** {@link GradientSum}'s own wire format, which sums its parts and applies the optional bf16 compression. */
+  static final class GradientSumSerializer extends Serializer<GradientSum> {
+    @Override
+    public void write(Kryo kryo, Output output, GradientSum sum) {
+      try {
+        DataOutputStream out = new DataOutputStream(output);
+        sum.writeTo(out);
+        out.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing a GradientSum", e);
+      }
+    }
+
+    @Override
+    public GradientSum read(Kryo kryo, Input input, Class<GradientSum> type) {
+      try {
+        return GradientSum.readFrom(new DataInputStream(input));
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading a GradientSum", e);
+      }
+    }
+  }
+
+  static final class TokenChunkSerializer extends Serializer<TokenChunk> {
+    @Override
+    public void write(Kryo kryo, Output output, TokenChunk chunk) {
+      output.writeInt(chunk.index());
+      output.writeLong(chunk.offset());
+      output.writeInt(chunk.owned());
+      output.writeInt(chunk.tokens().length);
+      output.writeInts(chunk.tokens());
+    }
+
+    @Override
+    public TokenChunk read(Kryo kryo, Input input, Class<TokenChunk> type) {
+      int index = input.readInt();
+      long offset = input.readLong();
+      int owned = input.readInt();
+      int length = input.readInt();
+      return new TokenChunk(index, offset, owned, input.readInts(length));
+    }
+  }
+
+  static final class ChunkKeySerializer extends Serializer<SparkTokenStream.ChunkKey> {
+    @Override
+    public void write(Kryo kryo, Output output, SparkTokenStream.ChunkKey key) {
+      output.writeInt(key.chunk());
+      output.writeLong(key.offset());
+    }
+
+    @Override
+    public SparkTokenStream.ChunkKey read(Kryo kryo, Input input, Class<SparkTokenStream.ChunkKey> type) {
+      return new SparkTokenStream.ChunkKey(input.readInt(), input.readLong());
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.spindle.train;
+
+import io.spindle.data.Batch;
+import io.spindle.nn.Seeds;
+import java.util.SplittableRandom;
+
+/**
+ * The global batch of one training step, defined over the <em>whole</em> training token stream, so that every
+ * trainer (in-process, or on Spark with any number of partitions) trains on exactly the same windows.
+ *
+ * <p>Window {@code j} (0 &lt;= j &lt; B) of step {@code s} starts at {@link #starts}{@code (seed, s, B, n, T)[j]}: the
+ * j-th of B draws {@code nextLong(n - T)} from a {@link SplittableRandom} seeded with
+ * {@code Seeds.derive(seed, s, 0)}, so a pure function of (seed, s, j) and of the stream length n alone. Its input is
+ * {@code tokens[start .. start+T-1]} and its target {@code tokens[start+1 .. start+T]}. A Spark partition holding the
+ * stream range {@code [offset, offset + owned)} (plus T tokens of overlap) computes all B starts, which is cheap, and
+ * takes the windows whose start it owns; the union over partitions is the global batch, each window once.
+ *
+ * <p>Dropout masks of a group of windows (a micro-batch) are drawn from {@link #dropoutSeed}{@code (seed, s, j0)}
+ * with j0 the group's first window. The masks depend on the row layout of the group, so with dropout on, runs with
+ * different micro-batch layouts are statistically, not numerically, equivalent; with dropout off (or the same layout)
+ * they compute the same function.
+ */
+public final class GlobalBatch {
+  private GlobalBatch() {}
+
+  /**
+   * The B window starts of step {@code step}, each in {@code [0, n - T - 1]}. Throws if the stream is shorter than
+   * {@code T + 1} tokens or B is not positive.
+   */
+  public static long[] starts(long seed, long step, int batchSize, long streamLength, int blockSize) {
+    if (batchSize < 1 || blockSize < 1) {
+      throw new IllegalArgumentException("GlobalBatch.starts: batch size and block size must be >= 1, got "
+          + batchSize + " and " + blockSize);
+    }
+    if (streamLength < blockSize + 1L) {
+      throw new IllegalArgumentException("GlobalBatch.starts: a stream of " + streamLength
+          + " tokens is too short for block size " + blockSize + " (needs at least " + (blockSize + 1L) + ")");
+    }
+    SplittableRandom random = new SplittableRandom(Seeds.derive(seed, step, 0));
+    long[] starts = new long[batchSize];
+    for (int j = 0; j < batchSize; j++) {
+      starts[j] = random.nextLong(streamLength - blockSize);
+    }
+    return starts;
+  }
+
+  /** The dropout seed of the group of windows of step {@code step} whose first window is {@code firstWindow}. */
+  public static long dropoutSeed(long seed, long step, int firstWindow) {
+    return Seeds.derive(seed, step, 1, firstWindow);
+  }
+
+  /**
+   * A (rows, T) batch of the windows {@code starts[windows[from .. to-1]]}, read from {@code tokens}, which holds the
+   * stream from global position {@code tokensOffset} on. Every window must lie inside {@code tokens}.
+   */
+  public static Batch gather(int[] tokens, long tokensOffset, long[] starts, int[] windows, int from, int to,
+      int blockSize) {
+    int rows = to - from;
+    int[] inputs = new int[rows * blockSize]; // (B, T)
+    int[] targets = new int[rows * blockSize]; // (B, T)
+    for (int b = 0; b < rows; b++) {
+      long local = starts[windows[from + b]] - tokensOffset;
+      if (local < 0 || local + blockSize + 1 > tokens.length) {
+        throw new IllegalArgumentException("GlobalBatch.gather: window at " + starts[windows[from + b]]
+            + " is outside the tokens held, [" + tokensOffset + ", " + (tokensOffset + tokens.length) + ")");
+      }
+      System.arraycopy(tokens, (int) local, inputs, b * blockSize, blockSize);
+      System.arraycopy(tokens, (int) local + 1, targets, b * blockSize, blockSize);
+    }
+    return new Batch(inputs, targets, rows, blockSize);
+  }
+
+  /** The indices {@code 0 .. n-1}: all windows of a batch, in order. */
+  public static int[] all(int n) {
+    int[] all = new int[n];
+    for (int j = 0; j < n; j++) {
+      all[j] = j;
+    }
+    return all;
+  }
+}

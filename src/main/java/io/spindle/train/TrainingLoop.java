@@ -1,0 +1,149 @@
+package io.spindle.train;
+
+import io.spindle.autograd.Parameters;
+import io.spindle.data.Batch;
+import io.spindle.data.TokenWindows;
+import io.spindle.nn.Gpt;
+import io.spindle.optim.AdamW;
+import io.spindle.optim.GradientClipping;
+import io.spindle.optim.LearningRateSchedule;
+import io.spindle.optim.WarmupCosineSchedule;
+import java.io.IOException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The driver side of language-model training, shared by every trainer: where the summed gradient of a step's global
+ * batch comes from is the only thing that differs ({@link GradientSource}: this JVM for {@link LmTrainer}, Spark
+ * executors for the Spark trainer).
+ *
+ * <p>Each step: zero the gradients; let the source add the gradient of the summed loss over the global batch
+ * ({@link GlobalBatch}); divide by the token count (so it is the mean loss's gradient); clip to the global norm; take
+ * an AdamW step at the scheduled rate (linear warm-up, cosine decay to the minimum at the last step). A step whose
+ * loss or gradient is not finite is skipped with a warning, or stops training, per {@link NonFinite}. The validation
+ * loss is the mean over consecutive windows of the validation tokens.
+ *
+ * <p>Order of use: build, optionally restore {@link #optimizer()} and the weights of a checkpoint, then
+ * {@link #run} from the step to continue at. Not thread-safe.
+ */
+public final class TrainingLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+
+  private final Gpt model;
+  private final LmTrainingConfig config;
+  private final AdamW optimizer;
+  private final LearningRateSchedule schedule;
+
+  /** Supplies the gradient of one step's global batch. */
+  @FunctionalInterface
+  public interface GradientSource {
+    /**
+     * Adds the gradient of the loss summed over step {@code step}'s global batch to the model's gradient buffer
+     * (zeroed before the call) and returns that loss sum and the number of target tokens.
+     */
+    BatchGradient.Result accumulate(long step) throws IOException;
+  }
+
+  /** What a step with a non-finite loss or gradient does. */
+  public enum NonFinite {
+    /** Leaves weights and optimizer state untouched, logs a warning and goes on with the next step. */
+    SKIP,
+    /** Throws {@link ArithmeticException} naming the step; weights are left as before the step. */
+    STOP
+  }
+
+  /** What the update of one step did. */
+  public record Update(double gradNorm, double learningRate, boolean taken) {}
+
+  public TrainingLoop(Gpt model, LmTrainingConfig config) {
+    this.model = model;
+    this.config = config;
+    this.optimizer = new AdamW(AdamW.Config.defaults().withBetas(config.beta1(), config.beta2())
+        .withWeightDecay(config.weightDecay()), model.parameters());
+    this.schedule = new WarmupCosineSchedule(config.learningRate(), config.minLearningRate(),
+        Math.min(config.warmupSteps(), config.steps()), config.steps());
+  }
+
+  public Gpt model() {
+    return model;
+  }
+
+  public LmTrainingConfig config() {
+    return config;
+  }
+
+  public AdamW optimizer() {
+    return optimizer;
+  }
+
+  /** The evaluation batches of a validation stream (empty when it has fewer than 2 tokens). */
+  public static List<Batch> validationBatches(int[] validationTokens, int blockSize, int batchSize) {
+    return validationTokens.length > 1
+        ? new TokenWindows(validationTokens, Math.min(blockSize, validationTokens.length - 1))
+            .evaluationBatches(batchSize)
+        : List.of();
+  }
+
+  /**
+   * Runs steps {@code firstStep .. steps-1} (fewer if {@code maxSeconds} runs out) and returns the metrics of the
+   * last step taken, or {@code null} if {@code firstStep} is already past the end.
+   */
+  public StepMetrics run(long firstStep, GradientSource gradients, List<Batch> validation, NonFinite nonFinite,
+      LmTrainer.Listener listener) throws IOException {
+    Parameters params = model.parameters();
+    long start = System.nanoTime();
+    long tokens = 0;
+    long evalNanos = 0;
+    StepMetrics last = null;
+    for (long step = firstStep; step < config.steps(); step++) {
+      params.zeroGrad();
+      BatchGradient.Result r = gradients.accumulate(step);
+      Update u = update(step, r, nonFinite);
+      tokens += r.tokens();
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      boolean lastStep = step == config.steps() - 1 || (config.maxSeconds() > 0 && elapsed >= config.maxSeconds());
+      double valLoss = Double.NaN;
+      if (!validation.isEmpty() && (lastStep || (config.evalEvery() > 0 && (step + 1) % config.evalEvery() == 0))) {
+        List<Batch> subset = lastStep || config.evalBatches() == 0
+            ? validation : validation.subList(0, Math.min(config.evalBatches(), validation.size()));
+        long evalStart = System.nanoTime();
+        valLoss = BatchGradient.evaluate(model, subset).meanLoss();
+        evalNanos += System.nanoTime() - evalStart;
+      }
+      double trainSeconds = (System.nanoTime() - start - evalNanos) / 1e9;
+      last = new StepMetrics(step + 1, r.meanLoss(), u.learningRate(), tokens / trainSeconds, elapsed, u.gradNorm(),
+          valLoss);
+      listener.onStep(last);
+      if (lastStep) {
+        break;
+      }
+    }
+    return last;
+  }
+
+  /**
+   * The update of step {@code step} once the model's gradient buffer holds the gradient of the summed loss
+   * {@code r}: divide by the token count, clip, AdamW at the scheduled rate; skipped (or stopped, per
+   * {@code nonFinite}) when the loss or the gradient norm is not finite.
+   */
+  public Update update(long step, BatchGradient.Result r, NonFinite nonFinite) {
+    Parameters params = model.parameters();
+    params.grads().scaleInPlace((float) (1.0 / r.tokens()));
+    double norm = config.gradClip() > 0
+        ? GradientClipping.clipGlobalNorm(params.grads(), config.gradClip())
+        : GradientClipping.globalNorm(params.grads());
+    double lr = schedule.rate(step);
+    if (Double.isFinite(norm) && Double.isFinite(r.lossSum())) {
+      optimizer.step(params, lr);
+      return new Update(norm, lr, true);
+    }
+    if (nonFinite == NonFinite.STOP) {
+      throw new ArithmeticException("step " + (step + 1) + ": non-finite loss or gradient (loss " + r.meanLoss()
+          + ", grad norm " + norm + "); training stopped");
+    }
+    LOG.warn("step {}: non-finite loss or gradient (loss {}, grad norm {}); step skipped", step + 1, r.meanLoss(),
+        norm);
+    return new Update(norm, lr, false);
+  }
+}

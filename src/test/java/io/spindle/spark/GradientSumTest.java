@@ -1,0 +1,126 @@
+package io.spindle.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The deterministic, order-independent sum and its wire formats (Java and Kryo), without Spark. */
+class GradientSumTest {
+  static float[] random(int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] g = new float[n];
+    for (int i = 0; i < n; i++) {
+      g[i] = (float) ((r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(-6, 3)));
+    }
+    return g;
+  }
+
+  static GradientSum part(int partition, int n, boolean bf16) {
+    return GradientSum.of(partition, random(n, partition), partition * 1.5, 10 + partition, bf16);
+  }
+
+  static GradientSum javaRoundTrip(GradientSum s) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(s);
+    }
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      return (GradientSum) in.readObject();
+    }
+  }
+
+  static GradientSum kryoRoundTrip(GradientSum s) {
+    Kryo kryo = new Kryo();
+    kryo.setRegistrationRequired(true);
+    new SpindleKryoRegistrator().registerClasses(kryo);
+    Output out = new Output(1024, -1);
+    kryo.writeObject(out, s);
+    return kryo.readObject(new Input(out.toBytes()), GradientSum.class);
+  }
+
+  @Test
+  void theSumDoesNotDependOnTheMergeOrder() throws Exception {
+    int n = 20000; // more than one wire block
+    GradientSum inOrder = GradientSum.empty(false);
+    for (int p = 0; p < 5; p++) {
+      inOrder.mergeInPlace(part(p, n, false));
+    }
+    GradientSum shuffled = GradientSum.empty(false);
+    GradientSum left = GradientSum.empty(false).mergeInPlace(part(3, n, false)).mergeInPlace(part(0, n, false));
+    GradientSum right = GradientSum.empty(false).mergeInPlace(part(4, n, false)).mergeInPlace(part(1, n, false))
+        .mergeInPlace(part(2, n, false));
+    shuffled.mergeInPlace(right).mergeInPlace(left);
+    float[] expected = inOrder.gradient();
+    assertArrayEquals(expected, shuffled.gradient());
+    assertEquals(0 + 1.5 + 3 + 4.5 + 6, shuffled.lossSum());
+    assertEquals(10 + 11 + 12 + 13 + 14, shuffled.tokens());
+
+    float[] byHand = random(n, 0);
+    for (int p = 1; p < 5; p++) {
+      float[] g = random(n, p);
+      for (int i = 0; i < n; i++) {
+        byHand[i] += g[i];
+      }
+    }
+    assertArrayEquals(byHand, expected, "parts added in partition order");
+  }
+
+  @Test
+  void javaAndKryoRoundTripsAreExact() throws Exception {
+    GradientSum s = GradientSum.empty(false).mergeInPlace(part(2, 9000, false)).mergeInPlace(part(7, 9000, false));
+    float[] sum = s.gradient().clone();
+    for (GradientSum copy : new GradientSum[] {javaRoundTrip(s), kryoRoundTrip(s)}) {
+      assertArrayEquals(sum, copy.gradient());
+      assertEquals(s.lossSum(), copy.lossSum());
+      assertEquals(s.tokens(), copy.tokens());
+    }
+    GradientSum empty = kryoRoundTrip(GradientSum.empty(true));
+    assertNull(empty.gradient());
+    assertEquals(0, empty.tokens());
+    assertNull(javaRoundTrip(GradientSum.empty(false)).gradient());
+  }
+
+  @Test
+  void bf16OnTheWireKeepsThreeDigits() throws Exception {
+    GradientSum s = part(1, 5000, true);
+    float[] exact = s.gradient().clone();
+    for (GradientSum copy : new GradientSum[] {javaRoundTrip(s), kryoRoundTrip(s)}) {
+      float[] g = copy.gradient();
+      for (int i = 0; i < exact.length; i++) {
+        assertEquals(exact[i], g[i], Math.abs(exact[i]) / 256, "element " + i);
+        assertEquals(Bf16.toFloat(Bf16.fromFloat(exact[i])), g[i]);
+      }
+    }
+  }
+
+  @Test
+  void bf16RoundsToNearestEven() {
+    assertEquals(1.0f, Bf16.toFloat(Bf16.fromFloat(1.0f)));
+    float ulp = 1.0f / 128; // bf16 spacing at 1
+    assertEquals(1.0f, Bf16.toFloat(Bf16.fromFloat(1.0f + ulp / 2)), "tie goes to the even 1.0");
+    assertEquals(1.0f + 2 * ulp, Bf16.toFloat(Bf16.fromFloat(1.0f + 1.5f * ulp)), "tie goes to the even 1+2ulp");
+    assertEquals(1.0f + ulp, Bf16.toFloat(Bf16.fromFloat(1.0f + 0.6f * ulp)));
+    assertEquals(-3.0f, Bf16.toFloat(Bf16.fromFloat(-3.0f)));
+    assertTrue(Float.isNaN(Bf16.toFloat(Bf16.fromFloat(Float.NaN))));
+    assertEquals(Float.POSITIVE_INFINITY, Bf16.toFloat(Bf16.fromFloat(Float.MAX_VALUE)));
+    assertEquals(Float.NEGATIVE_INFINITY, Bf16.toFloat(Bf16.fromFloat(Float.NEGATIVE_INFINITY)));
+  }
+
+  @Test
+  void aPartitionMergedTwiceIsAnError() {
+    GradientSum s = part(1, 10, false);
+    assertThrows(IllegalStateException.class, () -> s.mergeInPlace(part(1, 10, false)));
+  }
+}

@@ -1,0 +1,54 @@
+package io.spindle.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.spindle.data.Batch;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The global batch: a pure function of (seed, step, window) over the whole stream, gathered from any slice. */
+class GlobalBatchTest {
+  @Test
+  void startsArePureAndInRange() {
+    long[] a = GlobalBatch.starts(5, 3, 64, 100, 16);
+    assertArrayEquals(a, GlobalBatch.starts(5, 3, 64, 100, 16));
+    assertTrue(Arrays.stream(a).allMatch(s -> s >= 0 && s <= 100 - 16 - 1), Arrays.toString(a));
+    assertTrue(Arrays.stream(a).distinct().count() > 30, "spread over the stream: " + Arrays.toString(a));
+    assertTrue(!Arrays.equals(a, GlobalBatch.starts(5, 4, 64, 100, 16)), "another step, other windows");
+    assertTrue(!Arrays.equals(a, GlobalBatch.starts(6, 3, 64, 100, 16)), "another seed, other windows");
+    assertEquals(a[10], GlobalBatch.starts(5, 3, 11, 100, 16)[10], "window j does not depend on B beyond j");
+  }
+
+  @Test
+  void longStreamsDrawBeyondTwoBillion() {
+    long n = 10_000_000_000L;
+    assertTrue(Arrays.stream(GlobalBatch.starts(1, 0, 256, n, 1024)).anyMatch(s -> s > Integer.MAX_VALUE));
+  }
+
+  @Test
+  void gatheringFromASliceEqualsGatheringFromTheWholeStream() {
+    int[] tokens = new int[200];
+    for (int i = 0; i < tokens.length; i++) {
+      tokens[i] = i;
+    }
+    long[] starts = {5, 120, 60, 121};
+    int[] all = GlobalBatch.all(4);
+    Batch whole = GlobalBatch.gather(tokens, 0, starts, all, 0, 4, 8);
+    assertArrayEquals(new int[] {5, 6, 7, 8, 9, 10, 11, 12}, Arrays.copyOf(whole.inputs(), 8));
+    assertArrayEquals(new int[] {6, 7, 8, 9, 10, 11, 12, 13}, Arrays.copyOf(whole.targets(), 8));
+    int[] slice = Arrays.copyOfRange(tokens, 100, 140);
+    Batch part = GlobalBatch.gather(slice, 100, starts, new int[] {1, 3}, 0, 2, 8);
+    assertArrayEquals(Arrays.copyOfRange(whole.inputs(), 8, 16), Arrays.copyOf(part.inputs(), 8));
+    assertArrayEquals(Arrays.copyOfRange(whole.targets(), 24, 32), Arrays.copyOfRange(part.targets(), 8, 16));
+    assertThrows(IllegalArgumentException.class, () -> GlobalBatch.gather(slice, 100, starts, all, 0, 1, 8));
+  }
+
+  @Test
+  void badArgumentsAreRefused() {
+    assertThrows(IllegalArgumentException.class, () -> GlobalBatch.starts(1, 0, 4, 16, 16));
+    assertThrows(IllegalArgumentException.class, () -> GlobalBatch.starts(1, 0, 0, 100, 16));
+  }
+}
