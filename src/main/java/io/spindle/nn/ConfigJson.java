@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.autograd.Parameters;
 import io.spindle.tensor.Tensor;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -31,7 +33,14 @@ final class ConfigJson {
   }
 
   static void write(ObjectNode o, Path file) throws IOException {
-    JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), o);
+    try (OutputStream out = Files.newOutputStream(file)) {
+      write(o, out);
+    }
+  }
+
+  /** Writes {@code o} pretty-printed to {@code out}, leaving the stream open. */
+  static void write(ObjectNode o, OutputStream out) throws IOException {
+    out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
   }
 
   /** The JSON object in {@code file}, whose {@code model_type} must be {@code modelType}. */
@@ -44,18 +53,25 @@ final class ConfigJson {
    * {@code typeOptional} (nanoGPT's own configs carry none).
    */
   static JsonNode read(Path file, String modelType, boolean typeOptional) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return read(in, file, modelType, typeOptional);
+    }
+  }
+
+  /** Like {@link #read(Path, String, boolean)} from a stream; {@code source} names it in messages. */
+  static JsonNode read(InputStream in, Object source, String modelType, boolean typeOptional) throws IOException {
     JsonNode o;
     try {
-      o = JSON.readTree(file.toFile());
+      o = JSON.readTree(in);
     } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": not valid JSON (" + e.getMessage() + ")", e);
+      throw new IllegalArgumentException(source + ": not valid JSON (" + e.getMessage() + ")", e);
     }
     if (o == null || !o.isObject()) {
-      throw new IllegalArgumentException(file + ": expected a JSON object");
+      throw new IllegalArgumentException(source + ": expected a JSON object");
     }
     String type = o.path("model_type").asText(typeOptional ? modelType : "");
     if (!modelType.equals(type)) {
-      throw new IllegalArgumentException(file + ": model_type is '" + type + "', expected '" + modelType + "'");
+      throw new IllegalArgumentException(source + ": model_type is '" + type + "', expected '" + modelType + "'");
     }
     return o;
   }
@@ -64,7 +80,7 @@ final class ConfigJson {
     return value.name().toLowerCase(Locale.ROOT);
   }
 
-  static int intField(JsonNode o, String name, Path file) {
+  static int intField(JsonNode o, String name, Object file) {
     JsonNode n = o.get(name);
     if (n == null || !n.isIntegralNumber() || !n.canConvertToInt()) {
       throw new IllegalArgumentException(file + ": field " + name + " missing or not an integer");
@@ -72,7 +88,7 @@ final class ConfigJson {
     return n.intValue();
   }
 
-  static double doubleField(JsonNode o, String name, double fallback, Path file) {
+  static double doubleField(JsonNode o, String name, double fallback, Object file) {
     JsonNode n = o.get(name);
     if (n == null) {
       return fallback;
@@ -83,7 +99,7 @@ final class ConfigJson {
     return n.doubleValue();
   }
 
-  static boolean booleanField(JsonNode o, String name, boolean fallback, Path file) {
+  static boolean booleanField(JsonNode o, String name, boolean fallback, Object file) {
     JsonNode n = o.get(name);
     if (n == null) {
       return fallback;
@@ -95,7 +111,7 @@ final class ConfigJson {
   }
 
   /** The enum constant named (in any case) by a string field, or {@code fallback} when the field is absent. */
-  static <E extends Enum<E>> E enumField(JsonNode o, String name, Class<E> type, E fallback, Path file) {
+  static <E extends Enum<E>> E enumField(JsonNode o, String name, Class<E> type, E fallback, Object file) {
     JsonNode n = o.get(name);
     if (n == null) {
       return fallback;

@@ -6,6 +6,8 @@ import io.spindle.autograd.Parameters;
 import io.spindle.data.Tokenizer;
 import io.spindle.tensor.Tensor;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -86,6 +88,13 @@ public final class GptFolder {
   }
 
   static void writeConfig(GptConfig c, Path file) throws IOException {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      writeConfig(c, out);
+    }
+  }
+
+  /** Writes {@code config.json} for {@code c} to {@code out} (left open), e.g. into a checkpoint on HDFS. */
+  public static void writeConfig(GptConfig c, OutputStream out) throws IOException {
     ObjectNode o = ConfigJson.create(MODEL_TYPE);
     o.put("block_size", c.blockSize());
     o.put("vocab_size", c.vocabSize());
@@ -94,15 +103,22 @@ public final class GptFolder {
     o.put("n_embd", c.embedDim());
     o.put("dropout", c.dropout());
     o.put("bias", c.bias());
-    ConfigJson.write(o, file);
+    ConfigJson.write(o, out);
   }
 
   /** Reads a GPT config.json; {@code model_type} may be absent (nanoGPT writes none), dropout defaults to 0. */
   static GptConfig readConfig(Path file) throws IOException {
-    JsonNode o = ConfigJson.read(file, MODEL_TYPE, true);
-    return new GptConfig(ConfigJson.intField(o, "vocab_size", file), ConfigJson.intField(o, "block_size", file),
-        ConfigJson.intField(o, "n_layer", file), ConfigJson.intField(o, "n_head", file),
-        ConfigJson.intField(o, "n_embd", file), ConfigJson.doubleField(o, "dropout", 0.0, file),
-        ConfigJson.booleanField(o, "bias", true, file));
+    try (InputStream in = Files.newInputStream(file)) {
+      return readConfig(in, file);
+    }
+  }
+
+  /** Reads {@code config.json} from {@code in} (left open); {@code source} names it in error messages. */
+  public static GptConfig readConfig(InputStream in, Object source) throws IOException {
+    JsonNode o = ConfigJson.read(in, source, MODEL_TYPE, true);
+    return new GptConfig(ConfigJson.intField(o, "vocab_size", source), ConfigJson.intField(o, "block_size", source),
+        ConfigJson.intField(o, "n_layer", source), ConfigJson.intField(o, "n_head", source),
+        ConfigJson.intField(o, "n_embd", source), ConfigJson.doubleField(o, "dropout", 0.0, source),
+        ConfigJson.booleanField(o, "bias", true, source));
   }
 }

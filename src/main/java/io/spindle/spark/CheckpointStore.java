@@ -1,8 +1,5 @@
 package io.spindle.spark;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.autograd.Parameters;
 import io.spindle.data.Tokenizer;
 import io.spindle.nn.Gpt;
@@ -53,7 +50,6 @@ public final class CheckpointStore {
   public static final String OPTIMIZER = "optimizer.bin";
   public static final String TRAINER = "trainer.json";
   private static final Pattern COMMITTED = Pattern.compile("step-(\\d+)");
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String WTE = "transformer.wte.weight";
   private static final String LM_HEAD = "lm_head.weight";
 
@@ -251,32 +247,17 @@ public final class CheckpointStore {
     return m.matches() ? Long.parseLong(m.group(1)) : -1;
   }
 
-  /** config.json with nanoGPT's GPTConfig names, as {@link GptFolder} writes it. */
+  /** config.json with nanoGPT's GPTConfig names, exactly as {@link GptFolder} writes it. */
   static void writeConfig(GptConfig c, OutputStream out) throws IOException {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("model_type", GptFolder.MODEL_TYPE);
-    o.put("block_size", c.blockSize());
-    o.put("vocab_size", c.vocabSize());
-    o.put("n_layer", c.numLayers());
-    o.put("n_head", c.numHeads());
-    o.put("n_embd", c.embedDim());
-    o.put("dropout", c.dropout());
-    o.put("bias", c.bias());
-    out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
+    GptFolder.writeConfig(c, out);
   }
 
+  /** A checkpoint's config.json; a malformed one is an I/O failure of that checkpoint. */
   static GptConfig readConfig(InputStream in) throws IOException {
-    JsonNode o = JSON.readTree(in);
-    if (o == null || !GptFolder.MODEL_TYPE.equals(o.path("model_type").asText())) {
-      throw new IOException(GptFolder.CONFIG + " is not a GPT config");
+    try {
+      return GptFolder.readConfig(in, GptFolder.CONFIG);
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage(), e);
     }
-    for (String f : new String[] {"vocab_size", "block_size", "n_layer", "n_head", "n_embd"}) {
-      if (!o.path(f).isIntegralNumber()) {
-        throw new IOException(GptFolder.CONFIG + ": field " + f + " missing or not an integer");
-      }
-    }
-    return new GptConfig(o.get("vocab_size").asInt(), o.get("block_size").asInt(), o.get("n_layer").asInt(),
-        o.get("n_head").asInt(), o.get("n_embd").asInt(), o.path("dropout").asDouble(0.0),
-        o.path("bias").asBoolean(true));
   }
 }
