@@ -1,7 +1,7 @@
 package io.spindle.autograd;
 
+import io.spindle.tensor.Scratch;
 import io.spindle.tensor.Tensor;
-import java.nio.FloatBuffer;
 
 /**
  * Elementwise activations: the exact (erf) GELU that PyTorch's {@code nn.GELU()} computes by default, and ReLU.
@@ -32,28 +32,43 @@ public final class Activations {
 
   private Activations() {}
 
-  /** {@code gelu(x) = x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2))}, the exact form (not the tanh approximation). */
+  /**
+   * {@code gelu(x) = x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2))}, the exact form (not the tanh approximation).
+   *
+   * <p>When the graph records, the forward also stores the local derivative {@code Phi(x) + x phi(x)} (one float per
+   * element), which it computes anyway from the same Phi, so backward is a plain multiply-add with no erf or exp.
+   */
   public static Variable gelu(Graph g, Variable x) {
     Tensor xt = x.value();
     Tensor out = g.empty(xt.shape()); // same shape as x
-    FloatBuffer xb = xt.buffer();
-    FloatBuffer ob = out.buffer();
-    int xo = xt.offset();
-    int oo = out.offset();
-    for (int i = 0; i < xt.size(); i++) {
-      double v = xb.get(xo + i);
-      ob.put(oo + i, (float) (v * normalCdf(v)));
+    boolean save = g.needsGrad(x);
+    Tensor local = save ? g.empty(xt.shape()) : null; // d gelu / dx at x, same shape as x
+    int n = xt.size();
+    float[] xs = Scratch.floats(0, Scratch.BLOCK);
+    float[] ys = Scratch.floats(1, Scratch.BLOCK);
+    float[] ds = Scratch.floats(2, Scratch.BLOCK);
+    for (int start = 0; start < n; start += Scratch.BLOCK) {
+      int len = Math.min(Scratch.BLOCK, n - start);
+      xt.buffer().get(xt.offset() + start, xs, 0, len);
+      for (int i = 0; i < len; i++) {
+        double v = xs[i];
+        double cdf = normalCdf(v);
+        ys[i] = (float) (v * cdf);
+        if (save) {
+          ds[i] = (float) (cdf + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v));
+        }
+      }
+      out.buffer().put(out.offset() + start, ys, 0, len);
+      if (save) {
+        local.buffer().put(local.offset() + start, ds, 0, len);
+      }
+    }
+    if (!save) {
+      return Variable.constant(out);
     }
     return g.record(out, dout -> {
-      // forward: out = x * Phi(x); d/dx = Phi(x) + x * phi(x), phi(x) = exp(-x^2/2) / sqrt(2 pi)
-      Tensor dinp = g.gradOf(x);
-      FloatBuffer db = dout.buffer();
-      int dof = dout.offset();
-      for (int i = 0; i < dinp.size(); i++) {
-        double v = xb.get(xo + i);
-        double local = normalCdf(v) + v * INV_SQRT_2PI * Math.exp(-0.5 * v * v);
-        dinp.set(i, (float) (dinp.get(i) + db.get(dof + i) * local));
-      }
+      // forward: out = x * Phi(x); d/dx = Phi(x) + x * phi(x), phi(x) = exp(-x^2/2) / sqrt(2 pi), saved as local
+      multiplyAccumulate(g.gradOf(x), dout, local);
     }, x);
   }
 
@@ -61,25 +76,51 @@ public final class Activations {
   public static Variable relu(Graph g, Variable x) {
     Tensor xt = x.value();
     Tensor out = g.empty(xt.shape()); // same shape as x
-    FloatBuffer xb = xt.buffer();
-    FloatBuffer ob = out.buffer();
-    int xo = xt.offset();
-    int oo = out.offset();
-    for (int i = 0; i < xt.size(); i++) {
-      float v = xb.get(xo + i);
-      ob.put(oo + i, v > 0f ? v : 0f);
+    int n = xt.size();
+    float[] xs = Scratch.floats(0, Scratch.BLOCK);
+    for (int start = 0; start < n; start += Scratch.BLOCK) {
+      int len = Math.min(Scratch.BLOCK, n - start);
+      xt.buffer().get(xt.offset() + start, xs, 0, len);
+      for (int i = 0; i < len; i++) {
+        xs[i] = xs[i] > 0f ? xs[i] : 0f;
+      }
+      out.buffer().put(out.offset() + start, xs, 0, len);
     }
     return g.record(out, dout -> {
       // forward: out = max(0, x); d/dx = 1 where x > 0, else 0 (0 at the kink, as PyTorch)
       Tensor dinp = g.gradOf(x);
-      FloatBuffer db = dout.buffer();
-      int dof = dout.offset();
-      for (int i = 0; i < dinp.size(); i++) {
-        if (xb.get(xo + i) > 0f) {
-          dinp.set(i, dinp.get(i) + db.get(dof + i));
+      float[] as = Scratch.floats(0, Scratch.BLOCK);
+      float[] ds = Scratch.floats(1, Scratch.BLOCK);
+      float[] vs = Scratch.floats(2, Scratch.BLOCK);
+      for (int start = 0; start < n; start += Scratch.BLOCK) {
+        int len = Math.min(Scratch.BLOCK, n - start);
+        dinp.buffer().get(dinp.offset() + start, as, 0, len);
+        dout.buffer().get(dout.offset() + start, ds, 0, len);
+        xt.buffer().get(xt.offset() + start, vs, 0, len);
+        for (int i = 0; i < len; i++) {
+          as[i] += vs[i] > 0f ? ds[i] : 0f;
         }
+        dinp.buffer().put(dinp.offset() + start, as, 0, len);
       }
     }, x);
+  }
+
+  /** {@code dinp += dout * local}, elementwise over equal sizes. */
+  private static void multiplyAccumulate(Tensor dinp, Tensor dout, Tensor local) {
+    int n = dinp.size();
+    float[] as = Scratch.floats(0, Scratch.BLOCK);
+    float[] ds = Scratch.floats(1, Scratch.BLOCK);
+    float[] ls = Scratch.floats(2, Scratch.BLOCK);
+    for (int start = 0; start < n; start += Scratch.BLOCK) {
+      int len = Math.min(Scratch.BLOCK, n - start);
+      dinp.buffer().get(dinp.offset() + start, as, 0, len);
+      dout.buffer().get(dout.offset() + start, ds, 0, len);
+      local.buffer().get(local.offset() + start, ls, 0, len);
+      for (int i = 0; i < len; i++) {
+        as[i] += ds[i] * ls[i];
+      }
+      dinp.buffer().put(dinp.offset() + start, as, 0, len);
+    }
   }
 
   /**
