@@ -20,6 +20,7 @@ public final class Scratch {
   public static final int SLOTS = 8;
 
   private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[SLOTS][]);
+  private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[SLOTS][]);
 
   private Scratch() {}
 
@@ -29,6 +30,17 @@ public final class Scratch {
     float[] a = arrays[slot];
     if (a == null || a.length < length) {
       a = new float[Math.max(length, BLOCK)];
+      arrays[slot] = a;
+    }
+    return a;
+  }
+
+  /** Like {@link #floats}, for kernels that compute in double; double slots are separate from float slots. */
+  public static double[] doubles(int slot, int length) {
+    double[][] arrays = DOUBLES.get();
+    double[] a = arrays[slot];
+    if (a == null || a.length < length) {
+      a = new double[Math.max(length, BLOCK)];
       arrays[slot] = a;
     }
     return a;
