@@ -124,10 +124,14 @@ public final class MatMul {
    */
   static void gemm(boolean tx, boolean ty, int m, int n, int k, float alpha, Tensor x, int xOff, Tensor y, int yOff,
       float beta, Tensor out, int oOff) {
-    Blas.get().sgemm(tx, ty, m, n, k, alpha,
-        x.storage(), x.offset() + xOff, tx ? m : k,
-        y.storage(), y.offset() + yOff, ty ? k : n,
-        beta, out.storage(), out.offset() + oOff, n);
+    gemm(tx, ty, m, n, k, alpha, x, xOff, tx ? m : k, y, yOff, ty ? k : n, beta, out, oOff, n);
+  }
+
+  /** {@link #gemm} on strided windows: rows of x, y and out (as stored) are ldx, ldy and ldo floats apart. */
+  static void gemm(boolean tx, boolean ty, int m, int n, int k, float alpha, Tensor x, int xOff, int ldx, Tensor y,
+      int yOff, int ldy, float beta, Tensor out, int oOff, int ldo) {
+    Blas.get().sgemm(tx, ty, m, n, k, alpha, x.storage(), x.offset() + xOff, ldx, y.storage(), y.offset() + yOff,
+        ldy, beta, out.storage(), out.offset() + oOff, ldo);
   }
 
   /** Validated dimensions of one matmul: how many gemm calls, their size, and where each operand's matrix starts. */
