@@ -15,6 +15,13 @@ import java.util.Arrays;
  * the graph records.
  */
 public final class Attention {
+  /**
+   * Query rows per block under the causal mask. A block's rows see at most the keys up to its last row, so each
+   * block's gemms stop there: with T = 256 the score and value products shrink to 5/8 of the full square (the masked
+   * upper triangle is mostly skipped) while each gemm stays large enough for BLAS to run at speed.
+   */
+  static final int CAUSAL_ROWS = 64;
+
   private Attention() {}
 
   /**
@@ -135,20 +142,31 @@ public final class Attention {
     boolean save = g.needsGrad(q, k, v);
     Tensor probs = save ? g.empty(bn, nh, t, s) : g.empty(t, s); // P: (B, NH, T, S) kept, else (T, S) scratch
     Tensor dropped = dropout > 0 ? g.empty(t, s) : null; // dropout(P) of one (b, h): (T, S)
+    int block = causal ? CAUSAL_ROWS : Math.max(1, t); // query rows per block
     for (int bh = 0; !none && bh < bn * nh; bh++) {
       int b = bh / nh;
       int h = bh % nh;
       int po = save ? bh * t * s : 0;
-      // scores = q k^T * scale: (T, S), then P = softmax over the visible keys, in place
-      MatMul.gemm(false, true, t, s, hs, scale, q.value(), l.q(b, h), ld, k.value(), l.k(b, h), ld,
-          0f, probs, po, s);
-      softmaxRows(probs, po, t, s, causal, keyPadding == null ? null : keyPadding[b]);
-      if (dropped != null) {
-        dropout(probs, po, dropped, 0, t * s, seed, (long) bh * t * s, dropout);
+      for (int r0 = 0; r0 < t; r0 += block) {
+        int rows = Math.min(block, t - r0);
+        int e = visibleKeys(causal, r0 + rows, t, s); // keys any row of the block may see: [0, e)
+        int oo = l.out(b, h) + r0 * l.ldOut();
+        if (e == 0) {
+          zeroRows(probs, po + r0 * s, rows, s, s);
+          zeroRows(out, oo, rows, hs, l.ldOut());
+          continue;
+        }
+        // scores = q k^T * scale: (rows, e), then P = softmax over the visible keys, in place
+        MatMul.gemm(false, true, rows, e, hs, scale, q.value(), l.q(b, h) + r0 * ld, ld, k.value(), l.k(b, h), ld,
+            0f, probs, po + r0 * s, s);
+        softmaxRows(probs, po + r0 * s, r0, rows, t, s, causal, keyPadding == null ? null : keyPadding[b]);
+        if (dropped != null) {
+          dropout(probs, po + r0 * s, dropped, r0 * s, rows * s, seed, (long) bh * t * s + r0 * s, dropout);
+        }
+        // out = dropout(P) v: (rows, HS)
+        MatMul.gemm(false, false, rows, hs, e, 1f, dropped != null ? dropped : probs,
+            (dropped != null ? 0 : po) + r0 * s, s, v.value(), l.v(b, h), ld, 0f, out, oo, l.ldOut());
       }
-      // out = dropout(P) v: (T, HS)
-      MatMul.gemm(false, false, t, hs, s, 1f, dropped != null ? dropped : probs, dropped != null ? 0 : po, s,
-          v.value(), l.v(b, h), ld, 0f, out, l.out(b, h), l.ldOut());
     }
     return g.record(out, dout -> {
       if (none) {
@@ -163,44 +181,69 @@ public final class Attention {
         int b = bh / nh;
         int h = bh % nh;
         int po = bh * t * s;
-        int oo = l.out(b, h);
         if (pd != null) {
           dropout(probs, po, pd, 0, t * s, seed, po, dropout);
         }
-        if (dv != null) {
-          // out = P' v  =>  dv += P'^T dout, where P' = dropout(P)
-          MatMul.gemm(true, false, s, hs, t, 1f, pd != null ? pd : probs, pd != null ? 0 : po, s, dout, oo,
-              l.ldOut(), 1f, dv, l.v(b, h), ld);
-        }
-        if (ds != null) {
-          // dP' = dout v^T; P' = P * keep / (1 - p)  =>  dP = dP' * keep / (1 - p)
-          MatMul.gemm(false, true, t, s, hs, 1f, dout, oo, l.ldOut(), v.value(), l.v(b, h), ld, 0f, ds, 0, s);
-          if (pd != null) {
-            dropout(ds, 0, ds, 0, t * s, seed, po, dropout);
+        Tensor pp = pd != null ? pd : probs; // P' = dropout(P)
+        int ppo = pd != null ? 0 : po;
+        for (int r0 = 0; r0 < t; r0 += block) {
+          int rows = Math.min(block, t - r0);
+          int e = visibleKeys(causal, r0 + rows, t, s);
+          if (e == 0) {
+            continue; // these queries saw no key: no gradient flows through them
           }
-          softmaxBackward(probs, po, ds, t, s);
+          int oo = l.out(b, h) + r0 * l.ldOut();
+          int qo = l.q(b, h) + r0 * ld;
+          if (dv != null) {
+            // out = P' v  =>  dv += P'^T dout
+            MatMul.gemm(true, false, e, hs, rows, 1f, pp, ppo + r0 * s, s, dout, oo, l.ldOut(), 1f, dv, l.v(b, h),
+                ld);
+          }
+          if (ds == null) {
+            continue;
+          }
+          // dP' = dout v^T; P' = P * keep / (1 - p)  =>  dP = dP' * keep / (1 - p)
+          MatMul.gemm(false, true, rows, e, hs, 1f, dout, oo, l.ldOut(), v.value(), l.v(b, h), ld, 0f, ds, r0 * s, s);
+          if (pd != null) {
+            dropout(ds, r0 * s, ds, r0 * s, rows * s, seed, po + r0 * s, dropout);
+          }
+          softmaxBackward(probs, po + r0 * s, ds, r0 * s, rows, e, s);
           // scores = q k^T * scale  =>  dq += dS k * scale, dk += dS^T q * scale
           if (dq != null) {
-            MatMul.gemm(false, false, t, hs, s, scale, ds, 0, s, k.value(), l.k(b, h), ld, 1f, dq, l.q(b, h), ld);
+            MatMul.gemm(false, false, rows, hs, e, scale, ds, r0 * s, s, k.value(), l.k(b, h), ld, 1f, dq, qo, ld);
           }
           if (dk != null) {
-            MatMul.gemm(true, false, s, hs, t, scale, ds, 0, s, q.value(), l.q(b, h), ld, 1f, dk, l.k(b, h), ld);
+            MatMul.gemm(true, false, e, hs, rows, scale, ds, r0 * s, s, q.value(), qo, ld, 1f, dk, l.k(b, h), ld);
           }
         }
       }
     }, q, k, v);
   }
 
+  /** Keys [0, e) that query rows [0, rowEnd) may see: all S, or under the causal rule those of the last row. */
+  private static int visibleKeys(boolean causal, int rowEnd, int t, int s) {
+    return causal ? Math.max(0, Math.min(s, rowEnd + (s - t))) : s;
+  }
+
+  /** Sets {@code rows} rows of {@code n} floats, {@code ld} apart from {@code off}, to zero. */
+  private static void zeroRows(Tensor x, int off, int rows, int n, int ld) {
+    for (int r = 0; r < rows; r++) {
+      x.buffer().put(x.offset() + off + r * ld, Scratch.zeros(n), 0, n);
+    }
+  }
+
   /**
-   * Row-wise softmax of the (T, S) scores at {@code p[off..]}, in place, over the keys each query may see; keys it
-   * may not see get probability 0, and a query that sees none gets an all-zero row. Each row is worked on in scratch
-   * arrays, its exponentials taken by {@link Exp} in double.
+   * Row-wise softmax of query rows [first, first + rows) of a (T, S) score matrix, stored from {@code p[off..]}, in
+   * place, over the keys each query may see; keys it may not see get probability 0 (whatever the row held there),
+   * and a query that sees none gets an all-zero row. Each row is worked on in scratch arrays, its exponentials taken
+   * by {@link Exp} in double.
    */
-  private static void softmaxRows(Tensor p, int off, int t, int s, boolean causal, boolean[] padded) {
+  private static void softmaxRows(Tensor p, int off, int first, int rows, int t, int s, boolean causal,
+      boolean[] padded) {
     float[] row = Scratch.floats(0, s);
     double[] e = Scratch.doubles(0, s);
-    for (int i = 0; i < t; i++) {
-      int at = p.offset() + off + i * s;
+    for (int i = first; i < first + rows; i++) {
+      int at = p.offset() + off + (i - first) * s;
       int end = causal ? Math.max(0, Math.min(s, i + (s - t) + 1)) : s; // causal rule: key j < end
       p.buffer().get(at, row, 0, s);
       float max = Float.NEGATIVE_INFINITY;
@@ -241,21 +284,21 @@ public final class Attention {
   }
 
   /**
-   * Softmax backward for each row, in place on {@code ds}: holding dP on entry, dS on exit, where
-   * {@code dS = P * (dP - rowsum(dP * P))} (the Jacobian of {@code P = softmax(S)} applied to dP). Masked entries
-   * have P = 0, so their dS is 0.
+   * Softmax backward for {@code rows} rows, in place on {@code ds}: holding dP on entry, dS on exit, where
+   * {@code dS = P * (dP - rowsum(dP * P))} (the Jacobian of {@code P = softmax(S)} applied to dP), over the first
+   * {@code e} columns (no key beyond them is visible to these rows). Masked entries have P = 0, so their dS is 0.
    */
-  private static void softmaxBackward(Tensor p, int off, Tensor ds, int t, int s) {
-    float[] pr = Scratch.floats(0, s);
-    float[] dr = Scratch.floats(1, s);
-    for (int i = 0; i < t; i++) {
-      p.buffer().get(p.offset() + off + i * s, pr, 0, s);
-      ds.buffer().get(ds.offset() + i * s, dr, 0, s);
-      float dot = (float) LayerNorm.dot(dr, pr, s);
-      for (int j = 0; j < s; j++) {
+  private static void softmaxBackward(Tensor p, int off, Tensor ds, int dsOff, int rows, int e, int s) {
+    float[] pr = Scratch.floats(0, e);
+    float[] dr = Scratch.floats(1, e);
+    for (int i = 0; i < rows; i++) {
+      p.buffer().get(p.offset() + off + i * s, pr, 0, e);
+      ds.buffer().get(ds.offset() + dsOff + i * s, dr, 0, e);
+      float dot = (float) LayerNorm.dot(dr, pr, e);
+      for (int j = 0; j < e; j++) {
         dr[j] = pr[j] * (dr[j] - dot);
       }
-      ds.buffer().put(ds.offset() + i * s, dr, 0, s);
+      ds.buffer().put(ds.offset() + dsOff + i * s, dr, 0, e);
     }
   }
 

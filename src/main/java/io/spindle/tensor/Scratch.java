@@ -22,7 +22,15 @@ public final class Scratch {
   private static final ThreadLocal<float[][]> ARRAYS = ThreadLocal.withInitial(() -> new float[SLOTS][]);
   private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[SLOTS][]);
 
+  /** Never written: a source for bulk zero fills. */
+  private static final float[] ZEROS = new float[BLOCK];
+
   private Scratch() {}
+
+  /** A shared array of at least {@code length} zeros, to bulk-copy from; callers must never write to it. */
+  public static float[] zeros(int length) {
+    return length <= ZEROS.length ? ZEROS : new float[length];
+  }
 
   /** This thread's array for {@code slot} (0 to {@link #SLOTS} - 1), at least {@code length} long, contents undefined. */
   public static float[] floats(int slot, int length) {

@@ -66,6 +66,7 @@ class SelfAttentionTest {
     compare("key padding", 2, 5, 2, 3, false, pad, 0f);
     compare("causal, padding, dropout", 2, 5, 2, 3, true, pad, 0.3f);
     compare("one head", 1, 7, 1, 8, true, null, 0f);
+    compare("causal, row blocks, dropout", 1, 2 * Attention.CAUSAL_ROWS + 1, 2, 2, true, null, 0.2f);
   }
 
   @Test
