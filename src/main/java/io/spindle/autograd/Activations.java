@@ -110,7 +110,7 @@ public final class Activations {
     // loops of their own and the formula is cut into several passes over L1-resident arrays
     double[] x = Scratch.doubles(0, n);
     double[] t = Scratch.doubles(1, n); // t = 1 / (1 + |z| / 2) of the erfc fit, then Phi(x)
-    double[] tail = Scratch.doubles(2, n); // -z^2 + P(t), then exp of it
+    double[] tail = Scratch.doubles(2, n); // P(t) of the erfc fit, then exp(-z^2 + P(t)), then Phi for |z| >= 1
     double[] gauss = Scratch.doubles(3, n); // -z^2 = -x^2 / 2, then exp of it, then gelu'(x)
     double[] y = Scratch.doubles(4, n); // gelu(x)
     for (int i = 0; i < n; i++) {
@@ -121,13 +121,14 @@ public final class Activations {
       double ti = 1 / (1 + 0.5 * a);
       t[i] = ti;
       gauss[i] = -a * a;
-      tail[i] = -a * a + (-1.26551223 + ti * (1.00002368 + ti * (0.37409196 + ti * (0.09678418 + ti * (-0.18628806
-          + ti * (0.27886807 + ti * (-1.13520398 + ti * (1.48851587 + ti * (-0.82215223 + ti * 0.17087277)))))))));
+      tail[i] = -1.26551223 + ti * (1.00002368 + ti * (0.37409196 + ti * (0.09678418 + ti * (-0.18628806
+          + ti * (0.27886807 + ti * (-1.13520398 + ti * (1.48851587 + ti * (-0.82215223 + ti * 0.17087277))))))));
     }
-    Exp.expInPlace(tail, n);
+    Exp.expInPlace(gauss, n); // exp(-z^2), shared by erfc and by phi in the derivative
+    Exp.expSmallInPlace(tail, n); // P(t) lies in [-1.27, 0]
     for (int i = 0; i < n; i++) {
       double z = x[i] * SQRT_HALF;
-      double h = 0.5 * t[i] * tail[i]; // 0.5 erfc(|z|)
+      double h = 0.5 * t[i] * (gauss[i] * tail[i]); // 0.5 erfc(|z|) = 0.5 t exp(-z^2) exp(P(t))
       double positive = Math.min(1, Math.max(0, 0.5 + z * 1e300)); // 1 for z > 0, 0 for z < 0
       tail[i] = h + positive * (1 - 2 * h); // Phi from erfc, for |z| >= 1: 1 - h for z > 0, h for z < 0
     }
@@ -163,7 +164,6 @@ public final class Activations {
       ys[i] = (float) y[i];
     }
     if (ds != null) {
-      Exp.expInPlace(gauss, n);
       for (int i = 0; i < n; i++) {
         gauss[i] = t[i] + x[i] * INV_SQRT_2PI * gauss[i]; // Phi(x) + x phi(x)
       }

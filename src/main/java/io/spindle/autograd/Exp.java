@@ -54,4 +54,17 @@ final class Exp {
       a[i] = p;
     }
   }
+
+  /**
+   * {@code a[i] = exp(a[i])} for {@code i} in [0, n), for arguments in [-1.4, 1.4] only (outside it the result is
+   * wrong): {@code exp(x / 2)^2} with the same degree-13 polynomial, relative error below 1e-12 in that range.
+   */
+  static void expSmallInPlace(double[] a, int n) {
+    for (int i = 0; i < n; i++) {
+      double r = a[i] * 0.5;
+      double p = 1 + r * (1 + r * (C2 + r * (C3 + r * (C4 + r * (C5 + r * (C6 + r * (C7 + r * (C8 + r * (C9
+          + r * (C10 + r * (C11 + r * (C12 + r * C13))))))))))));
+      a[i] = p * p;
+    }
+  }
 }

@@ -26,6 +26,20 @@ class ExpTest {
   }
 
   @Test
+  void smallArgumentsMatchMathExp() {
+    int n = 28001;
+    double[] a = new double[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = -1.4 + i * 1e-4;
+    }
+    double[] x = a.clone();
+    Exp.expSmallInPlace(a, n);
+    for (int i = 0; i < n; i++) {
+      assertEquals(Math.exp(x[i]), a[i], 1e-12 * Math.exp(x[i]), "exp(" + x[i] + ")");
+    }
+  }
+
+  @Test
   void edgeCases() {
     double[] a = {0, 1, -1, Double.NEGATIVE_INFINITY, -1e6, 710, Double.POSITIVE_INFINITY, Double.NaN, 1e-300};
     Exp.expInPlace(a, a.length);

@@ -27,16 +27,18 @@ import jdk.jfr.consumer.RecordingFile;
  *
  * <pre>
  *   bin/bench TrainStep -p cfg=A -p threads=1 -jvmArgsAppend -XX:StartFlightRecording=filename=step.jfr,settings=profile
- *   java -cp target/test-classes io.spindle.bench.OpProfile step.jfr
+ *   java -cp target/test-classes io.spindle.bench.OpProfile step.jfr             (per op family)
+ *   java -cp target/test-classes io.spindle.bench.OpProfile step.jfr --methods   (per innermost Spindle method)
  * </pre>
  */
 public final class OpProfile {
   private OpProfile() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 1) {
-      throw new IllegalArgumentException("usage: OpProfile RECORDING.jfr");
+    if (args.length < 1 || args.length > 2 || args.length == 2 && !args[1].equals("--methods")) {
+      throw new IllegalArgumentException("usage: OpProfile RECORDING.jfr [--methods]");
     }
+    boolean methods = args.length == 2;
     List<RecordedEvent> events = RecordingFile.readAllEvents(Path.of(args[0]));
     Map<Long, Double> periods = samplingPeriods(events);
     Map<String, Double> counts = new TreeMap<>();
@@ -52,7 +54,8 @@ public final class OpProfile {
       }
       // a sample stands for one sampling period of the thread's time; the two kinds may be sampled at other rates
       double seconds = periods.getOrDefault(e.getEventType().getId(), 0.02);
-      counts.merge(family(stack.getFrames()), seconds, Double::sum);
+      String key = methods ? method(stack.getFrames(), type.equals("jdk.NativeMethodSample")) : family(stack.getFrames());
+      counts.merge(key, seconds, Double::sum);
       total += seconds;
     }
     System.out.printf(Locale.ROOT, "%-28s %9s %7s%n", "op family", "seconds", "share");
@@ -85,6 +88,23 @@ public final class OpProfile {
       }
     }
     return false;
+  }
+
+  /**
+   * The finer key of {@code --methods}: the innermost Spindle method of the stack ({@code Class.method}, lambdas
+   * named after their enclosing method), marked {@code [native]} when the thread was in native code (BLAS).
+   */
+  static String method(List<RecordedFrame> frames, boolean inNative) {
+    for (RecordedFrame f : frames) {
+      String cls = f.getMethod().getType().getName();
+      if (cls.startsWith("io.spindle.") && !cls.startsWith("io.spindle.bench.")) {
+        String name = cls.substring(cls.lastIndexOf('.') + 1);
+        int inner = name.indexOf('$');
+        return (inner >= 0 ? name.substring(0, inner) : name) + "." + f.getMethod().getName()
+            + (inNative ? " [native]" : "");
+      }
+    }
+    return "other";
   }
 
   /** The op family of one sample's stack (innermost frame first). */
