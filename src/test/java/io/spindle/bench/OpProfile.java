@@ -91,13 +91,16 @@ public final class OpProfile {
   }
 
   /**
-   * The finer key of {@code --methods}: the innermost Spindle method of the stack ({@code Class.method}, lambdas
-   * named after their enclosing method), marked {@code [native]} when the thread was in native code (BLAS).
+   * The finer key of {@code --methods}: the innermost Spindle method of the stack outside {@code io.spindle.tensor}
+   * and {@code MatMul.gemm} ({@code Class.method}, lambdas named after their enclosing method), marked
+   * {@code [native]} when the thread was in native code (BLAS), so BLAS time is charged to the op that called it.
    */
   static String method(List<RecordedFrame> frames, boolean inNative) {
     for (RecordedFrame f : frames) {
       String cls = f.getMethod().getType().getName();
-      if (cls.startsWith("io.spindle.") && !cls.startsWith("io.spindle.bench.")) {
+      boolean helper = cls.startsWith("io.spindle.tensor.")
+          || cls.equals("io.spindle.autograd.MatMul") && f.getMethod().getName().equals("gemm");
+      if (cls.startsWith("io.spindle.") && !cls.startsWith("io.spindle.bench.") && !helper) {
         String name = cls.substring(cls.lastIndexOf('.') + 1);
         int inner = name.indexOf('$');
         return (inner >= 0 ? name.substring(0, inner) : name) + "." + f.getMethod().getName()
