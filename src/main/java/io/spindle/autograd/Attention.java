@@ -1,5 +1,6 @@
 package io.spindle.autograd;
 
+import io.spindle.tensor.Scratch;
 import io.spindle.tensor.Shape;
 import io.spindle.tensor.Tensor;
 import java.nio.FloatBuffer;
@@ -14,6 +15,13 @@ import java.util.Arrays;
  * the graph records.
  */
 public final class Attention {
+  /**
+   * Query rows per block under the causal mask. A block's rows see at most the keys up to its last row, so each
+   * block's gemms stop there: with T = 256 the score and value products shrink to 5/8 of the full square (the masked
+   * upper triangle is mostly skipped) while each gemm stays large enough for BLAS to run at speed.
+   */
+  static final int CAUSAL_ROWS = 64;
+
   private Attention() {}
 
   /**
@@ -56,25 +64,109 @@ public final class Attention {
     int t = qs[2];
     int hs = qs[3];
     int s = ks[2];
+    // every (b, h) matrix is contiguous: rows of HS floats, heads one after the other
+    Layout l = new Layout(bn, nh, t, s, hs, nh * t * hs, t * hs, nh * s * hs, s * hs, 0, 0, hs, nh * t * hs, t * hs,
+        hs);
+    Tensor out = g.empty(bn, nh, t, hs); // (B, NH, T, HS)
+    return attend(g, q, k, v, out, l, causal, keyPadding, dropout, seed);
+  }
+
+  /**
+   * Multi-head self-attention read straight from a fused projection: {@code qkv} (B, T, 3C) holds q, k and v side by
+   * side along its last dimension ({@code c_attn}'s output in nanoGPT), each split into {@code heads} heads of
+   * HS = C / NH; the result (B, T, C) has the heads' outputs side by side, ready for the output projection. The same
+   * as splitting qkv into three, moving heads forward ((B, T, C) to (B, NH, T, HS)), calling
+   * {@link #scaledDotProduct(Graph, Variable, Variable, Variable, boolean, boolean[][], float, long)} with S = T and
+   * moving heads back, which the tests use as the oracle, but without those six copies forward and six backward:
+   * BLAS reads each head in place with a row stride of 3C and writes its output with a stride of C.
+   *
+   * <p>Masks, dropout (P of shape (B, NH, T, T), the same element numbering), zero rows and the backward are those
+   * of {@code scaledDotProduct}; the gradient of qkv gets dq, dk and dv in their three column ranges.
+   */
+  public static Variable selfAttention(Graph g, Variable qkv, int heads, boolean causal, boolean[][] keyPadding,
+      float dropout, long seed) {
+    int[] xs = qkv.shape();
+    if (xs.length != 3 || heads <= 0 || xs[2] % (3 * heads) != 0) {
+      throw new IllegalArgumentException("selfAttention: qkv must be (B, T, 3C) with C divisible by heads = "
+          + heads + ", got " + Shape.toString(xs));
+    }
+    int bn = xs[0];
+    int t = xs[1];
+    int c = xs[2] / 3;
+    int hs = c / heads;
+    int[] headShape = {bn, heads, t, hs}; // (B, NH, T, HS) as scaledDotProduct would see q, k and v
+    validate(headShape, headShape, headShape, keyPadding, dropout);
+    // head h of batch row b: q at b*T*3C + h*HS, k C further, v 2C further, rows 3C apart; out rows C apart
+    Layout l = new Layout(bn, heads, t, t, hs, t * 3 * c, hs, t * 3 * c, hs, c, 2 * c, 3 * c, t * c, hs, c);
+    Tensor out = g.empty(bn, t, c); // (B, T, C)
+    return attend(g, qkv, qkv, qkv, out, l, causal, keyPadding, dropout, seed);
+  }
+
+  /**
+   * Where each (batch, head) matrix lives: the operand of (b, h) starts at {@code b * batch + h * head} (plus
+   * {@code kShift} / {@code vShift} for k and v) and its rows are {@code ld} floats apart.
+   */
+  private record Layout(int bn, int nh, int t, int s, int hs, int qBatch, int qHead, int kBatch, int kHead,
+      int kShift, int vShift, int ldIn, int outBatch, int outHead, int ldOut) {
+    int q(int b, int h) {
+      return b * qBatch + h * qHead;
+    }
+
+    int k(int b, int h) {
+      return b * kBatch + h * kHead + kShift;
+    }
+
+    int v(int b, int h) {
+      return b * kBatch + h * kHead + vShift;
+    }
+
+    int out(int b, int h) {
+      return b * outBatch + h * outHead;
+    }
+  }
+
+  /** The shared forward and backward of both entry points, over any {@link Layout}. */
+  private static Variable attend(Graph g, Variable q, Variable k, Variable v, Tensor out, Layout l, boolean causal,
+      boolean[][] keyPadding, float dropout, long seed) {
+    int bn = l.bn();
+    int nh = l.nh();
+    int t = l.t();
+    int s = l.s();
+    int hs = l.hs();
+    int ld = l.ldIn();
     float scale = (float) (1 / Math.sqrt(hs));
     boolean none = t == 0 || s == 0 || hs == 0; // nothing to multiply: every output row is zero
-    Tensor out = none ? g.zeros(bn, nh, t, hs) : g.empty(bn, nh, t, hs); // (B, NH, T, HS)
+    if (none) {
+      out.fillInPlace(0f);
+    }
     boolean save = g.needsGrad(q, k, v);
     Tensor probs = save ? g.empty(bn, nh, t, s) : g.empty(t, s); // P: (B, NH, T, S) kept, else (T, S) scratch
     Tensor dropped = dropout > 0 ? g.empty(t, s) : null; // dropout(P) of one (b, h): (T, S)
+    int block = causal ? CAUSAL_ROWS : Math.max(1, t); // query rows per block
     for (int bh = 0; !none && bh < bn * nh; bh++) {
-      int qo = bh * t * hs;
-      int ko = bh * s * hs;
+      int b = bh / nh;
+      int h = bh % nh;
       int po = save ? bh * t * s : 0;
-      // scores = q k^T * scale: (T, S), then P = softmax over the visible keys, in place
-      MatMul.gemm(false, true, t, s, hs, scale, q.value(), qo, k.value(), ko, 0f, probs, po);
-      softmaxRows(probs, po, t, s, causal, keyPadding == null ? null : keyPadding[bh / nh]);
-      if (dropped != null) {
-        dropout(probs, po, dropped, 0, t * s, seed, (long) bh * t * s, dropout);
+      for (int r0 = 0; r0 < t; r0 += block) {
+        int rows = Math.min(block, t - r0);
+        int e = visibleKeys(causal, r0 + rows, t, s); // keys any row of the block may see: [0, e)
+        int oo = l.out(b, h) + r0 * l.ldOut();
+        if (e == 0) {
+          zeroRows(probs, po + r0 * s, rows, s, s);
+          zeroRows(out, oo, rows, hs, l.ldOut());
+          continue;
+        }
+        // scores = q k^T * scale: (rows, e), then P = softmax over the visible keys, in place
+        MatMul.gemm(false, true, rows, e, hs, scale, q.value(), l.q(b, h) + r0 * ld, ld, k.value(), l.k(b, h), ld,
+            0f, probs, po + r0 * s, s);
+        softmaxRows(probs, po + r0 * s, r0, rows, t, s, causal, keyPadding == null ? null : keyPadding[b]);
+        if (dropped != null) {
+          dropout(probs, po + r0 * s, dropped, r0 * s, rows * s, seed, (long) bh * t * s + r0 * s, dropout);
+        }
+        // out = dropout(P) v: (rows, HS)
+        MatMul.gemm(false, false, rows, hs, e, 1f, dropped != null ? dropped : probs,
+            (dropped != null ? 0 : po) + r0 * s, s, v.value(), l.v(b, h), ld, 0f, out, oo, l.ldOut());
       }
-      // out = dropout(P) v: (T, HS)
-      MatMul.gemm(false, false, t, hs, s, 1f, dropped != null ? dropped : probs, dropped != null ? 0 : po,
-          v.value(), ko, 0f, out, qo);
     }
     return g.record(out, dout -> {
       if (none) {
@@ -86,86 +178,127 @@ public final class Attention {
       Tensor pd = dropout > 0 ? g.empty(t, s) : null; // dropout(P) of one (b, h), recomputed: (T, S)
       Tensor ds = dq != null || dk != null ? g.empty(t, s) : null; // dP, then dS in place: (T, S)
       for (int bh = 0; bh < bn * nh; bh++) {
-        int qo = bh * t * hs;
-        int ko = bh * s * hs;
+        int b = bh / nh;
+        int h = bh % nh;
         int po = bh * t * s;
         if (pd != null) {
           dropout(probs, po, pd, 0, t * s, seed, po, dropout);
         }
-        if (dv != null) {
-          // out = P' v  =>  dv += P'^T dout, where P' = dropout(P)
-          MatMul.gemm(true, false, s, hs, t, 1f, pd != null ? pd : probs, pd != null ? 0 : po, dout, qo, 1f, dv, ko);
-        }
-        if (ds != null) {
-          // dP' = dout v^T; P' = P * keep / (1 - p)  =>  dP = dP' * keep / (1 - p)
-          MatMul.gemm(false, true, t, s, hs, 1f, dout, qo, v.value(), ko, 0f, ds, 0);
-          if (pd != null) {
-            dropout(ds, 0, ds, 0, t * s, seed, po, dropout);
+        Tensor pp = pd != null ? pd : probs; // P' = dropout(P)
+        int ppo = pd != null ? 0 : po;
+        for (int r0 = 0; r0 < t; r0 += block) {
+          int rows = Math.min(block, t - r0);
+          int e = visibleKeys(causal, r0 + rows, t, s);
+          if (e == 0) {
+            continue; // these queries saw no key: no gradient flows through them
           }
-          softmaxBackward(probs, po, ds, t, s);
+          int oo = l.out(b, h) + r0 * l.ldOut();
+          int qo = l.q(b, h) + r0 * ld;
+          if (dv != null) {
+            // out = P' v  =>  dv += P'^T dout
+            MatMul.gemm(true, false, e, hs, rows, 1f, pp, ppo + r0 * s, s, dout, oo, l.ldOut(), 1f, dv, l.v(b, h),
+                ld);
+          }
+          if (ds == null) {
+            continue;
+          }
+          // dP' = dout v^T; P' = P * keep / (1 - p)  =>  dP = dP' * keep / (1 - p)
+          MatMul.gemm(false, true, rows, e, hs, 1f, dout, oo, l.ldOut(), v.value(), l.v(b, h), ld, 0f, ds, r0 * s, s);
+          if (pd != null) {
+            dropout(ds, r0 * s, ds, r0 * s, rows * s, seed, po + r0 * s, dropout);
+          }
+          softmaxBackward(probs, po + r0 * s, ds, r0 * s, rows, e, s);
           // scores = q k^T * scale  =>  dq += dS k * scale, dk += dS^T q * scale
           if (dq != null) {
-            MatMul.gemm(false, false, t, hs, s, scale, ds, 0, k.value(), ko, 1f, dq, qo);
+            MatMul.gemm(false, false, rows, hs, e, scale, ds, r0 * s, s, k.value(), l.k(b, h), ld, 1f, dq, qo, ld);
           }
           if (dk != null) {
-            MatMul.gemm(true, false, s, hs, t, scale, ds, 0, q.value(), qo, 1f, dk, ko);
+            MatMul.gemm(true, false, e, hs, rows, scale, ds, r0 * s, s, q.value(), qo, ld, 1f, dk, l.k(b, h), ld);
           }
         }
       }
     }, q, k, v);
   }
 
-  /**
-   * Row-wise softmax of the (T, S) scores at {@code p[off..]}, in place, over the keys each query may see; keys it
-   * may not see get probability 0, and a query that sees none gets an all-zero row.
-   */
-  private static void softmaxRows(Tensor p, int off, int t, int s, boolean causal, boolean[] padded) {
-    FloatBuffer pb = p.buffer();
-    for (int i = 0; i < t; i++) {
-      int row = p.offset() + off + i * s;
-      int end = causal ? Math.max(0, Math.min(s, i + (s - t) + 1)) : s; // causal rule: key j < end
-      float max = Float.NEGATIVE_INFINITY;
-      boolean any = false;
-      for (int j = 0; j < end; j++) {
-        if (padded == null || !padded[j]) {
-          max = Math.max(max, pb.get(row + j));
-          any = true;
-        }
-      }
-      double sum = 0;
-      for (int j = 0; j < s; j++) {
-        boolean visible = any && j < end && (padded == null || !padded[j]);
-        float e = visible ? (float) Math.exp(pb.get(row + j) - max) : 0f;
-        pb.put(row + j, e);
-        sum += e;
-      }
-      if (any) {
-        float inv = (float) (1 / sum);
-        for (int j = 0; j < end; j++) {
-          pb.put(row + j, pb.get(row + j) * inv);
-        }
-      }
+  /** Keys [0, e) that query rows [0, rowEnd) may see: all S, or under the causal rule those of the last row. */
+  private static int visibleKeys(boolean causal, int rowEnd, int t, int s) {
+    return causal ? Math.max(0, Math.min(s, rowEnd + (s - t))) : s;
+  }
+
+  /** Sets {@code rows} rows of {@code n} floats, {@code ld} apart from {@code off}, to zero. */
+  private static void zeroRows(Tensor x, int off, int rows, int n, int ld) {
+    for (int r = 0; r < rows; r++) {
+      x.buffer().put(x.offset() + off + r * ld, Scratch.zeros(n), 0, n);
     }
   }
 
   /**
-   * Softmax backward for each row, in place on {@code ds}: holding dP on entry, dS on exit, where
-   * {@code dS = P * (dP - rowsum(dP * P))} (the Jacobian of {@code P = softmax(S)} applied to dP). Masked entries
-   * have P = 0, so their dS is 0.
+   * Row-wise softmax of query rows [first, first + rows) of a (T, S) score matrix, stored from {@code p[off..]}, in
+   * place, over the keys each query may see; keys it may not see get probability 0 (whatever the row held there),
+   * and a query that sees none gets an all-zero row. Each row is worked on in scratch arrays, its exponentials taken
+   * by {@link Exp} in double.
    */
-  private static void softmaxBackward(Tensor p, int off, Tensor ds, int t, int s) {
-    FloatBuffer pb = p.buffer();
-    FloatBuffer db = ds.buffer();
-    for (int i = 0; i < t; i++) {
-      int prow = p.offset() + off + i * s;
-      int drow = ds.offset() + i * s;
-      double dot = 0;
-      for (int j = 0; j < s; j++) {
-        dot += (double) db.get(drow + j) * pb.get(prow + j);
+  private static void softmaxRows(Tensor p, int off, int first, int rows, int t, int s, boolean causal,
+      boolean[] padded) {
+    float[] row = Scratch.floats(0, s);
+    double[] e = Scratch.doubles(0, s);
+    for (int i = first; i < first + rows; i++) {
+      int at = p.offset() + off + (i - first) * s;
+      int end = causal ? Math.max(0, Math.min(s, i + (s - t) + 1)) : s; // causal rule: key j < end
+      p.buffer().get(at, row, 0, s);
+      float max = Float.NEGATIVE_INFINITY;
+      boolean any = false;
+      for (int j = 0; j < end; j++) {
+        if (padded == null || !padded[j]) {
+          max = Math.max(max, row[j]);
+          any = true;
+        }
       }
-      for (int j = 0; j < s; j++) {
-        db.put(drow + j, (float) (pb.get(prow + j) * (db.get(drow + j) - dot)));
+      if (!any) {
+        Arrays.fill(row, 0, s, 0f);
+        p.buffer().put(at, row, 0, s);
+        continue;
       }
+      for (int j = 0; j < end; j++) {
+        row[j] -= max;
+      }
+      for (int j = 0; j < end; j++) {
+        e[j] = row[j];
+      }
+      Exp.expInPlace(e, end);
+      if (padded != null) {
+        for (int j = 0; j < end; j++) {
+          e[j] = padded[j] ? 0 : e[j];
+        }
+      }
+      double inv = 1 / LayerNorm.sum(e, end);
+      for (int j = 0; j < end; j++) {
+        e[j] *= inv;
+      }
+      for (int j = 0; j < end; j++) {
+        row[j] = (float) e[j];
+      }
+      Arrays.fill(row, end, s, 0f);
+      p.buffer().put(at, row, 0, s);
+    }
+  }
+
+  /**
+   * Softmax backward for {@code rows} rows, in place on {@code ds}: holding dP on entry, dS on exit, where
+   * {@code dS = P * (dP - rowsum(dP * P))} (the Jacobian of {@code P = softmax(S)} applied to dP), over the first
+   * {@code e} columns (no key beyond them is visible to these rows). Masked entries have P = 0, so their dS is 0.
+   */
+  private static void softmaxBackward(Tensor p, int off, Tensor ds, int dsOff, int rows, int e, int s) {
+    float[] pr = Scratch.floats(0, e);
+    float[] dr = Scratch.floats(1, e);
+    for (int i = 0; i < rows; i++) {
+      p.buffer().get(p.offset() + off + i * s, pr, 0, e);
+      ds.buffer().get(ds.offset() + dsOff + i * s, dr, 0, e);
+      float dot = (float) LayerNorm.dot(dr, pr, e);
+      for (int j = 0; j < e; j++) {
+        dr[j] = pr[j] * (dr[j] - dot);
+      }
+      ds.buffer().put(ds.offset() + dsOff + i * s, dr, 0, e);
     }
   }
 

@@ -1,8 +1,8 @@
 package io.spindle.autograd;
 
+import io.spindle.tensor.Scratch;
 import io.spindle.tensor.Shape;
 import io.spindle.tensor.Tensor;
-import java.nio.FloatBuffer;
 
 /**
  * Elementwise add, subtract, multiply (with broadcasting over leading dimensions) and scaling by a constant.
@@ -14,78 +14,40 @@ import java.nio.FloatBuffer;
 public final class Elementwise {
   private Elementwise() {}
 
+  private static final int ADD = 0;
+  private static final int SUB = 1;
+  private static final int MUL = 2;
+
   /** {@code a + b}. */
   public static Variable add(Graph g, Variable a, Variable b) {
     Broadcast p = Broadcast.of("add", a.value(), b.value());
-    Tensor out = g.empty(p.shape);
-    FloatBuffer ab = a.value().buffer();
-    FloatBuffer bb = b.value().buffer();
-    FloatBuffer ob = out.buffer();
-    int ao = a.value().offset();
-    int bo = b.value().offset();
-    int oo = out.offset();
-    for (int r = 0; r < p.repeats; r++) {
-      int base = r * p.inner;
-      int ai = ao + (p.aRepeats ? 0 : base);
-      int bi = bo + (p.bRepeats ? 0 : base);
-      for (int i = 0; i < p.inner; i++) {
-        ob.put(oo + base + i, ab.get(ai + i) + bb.get(bi + i));
-      }
-    }
+    Tensor out = forward(g, p, a.value(), b.value(), ADD);
     return g.record(out, dout -> {
       // d(a + b)/da = 1, d(a + b)/db = 1, summed over broadcast repeats
-      accumulate(g.gradOf(a), dout, 1f, p);
-      accumulate(g.gradOf(b), dout, 1f, p);
+      accumulate(g.gradOf(a), p.aRepeats, dout, null, false, 1f, p);
+      accumulate(g.gradOf(b), p.bRepeats, dout, null, false, 1f, p);
     }, a, b);
   }
 
   /** {@code a - b}. */
   public static Variable sub(Graph g, Variable a, Variable b) {
     Broadcast p = Broadcast.of("sub", a.value(), b.value());
-    Tensor out = g.empty(p.shape);
-    FloatBuffer ab = a.value().buffer();
-    FloatBuffer bb = b.value().buffer();
-    FloatBuffer ob = out.buffer();
-    int ao = a.value().offset();
-    int bo = b.value().offset();
-    int oo = out.offset();
-    for (int r = 0; r < p.repeats; r++) {
-      int base = r * p.inner;
-      int ai = ao + (p.aRepeats ? 0 : base);
-      int bi = bo + (p.bRepeats ? 0 : base);
-      for (int i = 0; i < p.inner; i++) {
-        ob.put(oo + base + i, ab.get(ai + i) - bb.get(bi + i));
-      }
-    }
+    Tensor out = forward(g, p, a.value(), b.value(), SUB);
     return g.record(out, dout -> {
       // d(a - b)/da = 1, d(a - b)/db = -1
-      accumulate(g.gradOf(a), dout, 1f, p);
-      accumulate(g.gradOf(b), dout, -1f, p);
+      accumulate(g.gradOf(a), p.aRepeats, dout, null, false, 1f, p);
+      accumulate(g.gradOf(b), p.bRepeats, dout, null, false, -1f, p);
     }, a, b);
   }
 
   /** {@code a * b} elementwise. */
   public static Variable mul(Graph g, Variable a, Variable b) {
     Broadcast p = Broadcast.of("mul", a.value(), b.value());
-    Tensor out = g.empty(p.shape);
-    FloatBuffer ab = a.value().buffer();
-    FloatBuffer bb = b.value().buffer();
-    FloatBuffer ob = out.buffer();
-    int ao = a.value().offset();
-    int bo = b.value().offset();
-    int oo = out.offset();
-    for (int r = 0; r < p.repeats; r++) {
-      int base = r * p.inner;
-      int ai = ao + (p.aRepeats ? 0 : base);
-      int bi = bo + (p.bRepeats ? 0 : base);
-      for (int i = 0; i < p.inner; i++) {
-        ob.put(oo + base + i, ab.get(ai + i) * bb.get(bi + i));
-      }
-    }
+    Tensor out = forward(g, p, a.value(), b.value(), MUL);
     return g.record(out, dout -> {
       // d(a * b)/da = b, d(a * b)/db = a
-      accumulateProduct(g.gradOf(a), p.aRepeats, dout, b.value(), p.bRepeats, p);
-      accumulateProduct(g.gradOf(b), p.bRepeats, dout, a.value(), p.aRepeats, p);
+      accumulate(g.gradOf(a), p.aRepeats, dout, b.value(), p.bRepeats, 1f, p);
+      accumulate(g.gradOf(b), p.bRepeats, dout, a.value(), p.aRepeats, 1f, p);
     }, a, b);
   }
 
@@ -93,63 +55,87 @@ public final class Elementwise {
   public static Variable scale(Graph g, Variable a, float s) {
     Tensor x = a.value();
     Tensor out = g.empty(x.shape());
-    FloatBuffer xb = x.buffer();
-    FloatBuffer ob = out.buffer();
-    int xo = x.offset();
-    int oo = out.offset();
-    for (int i = 0; i < x.size(); i++) {
-      ob.put(oo + i, s * xb.get(xo + i));
+    float[] xs = Scratch.floats(0, Scratch.BLOCK);
+    for (int start = 0; start < x.size(); start += Scratch.BLOCK) {
+      int len = Math.min(Scratch.BLOCK, x.size() - start);
+      x.buffer().get(x.offset() + start, xs, 0, len);
+      for (int i = 0; i < len; i++) {
+        xs[i] *= s;
+      }
+      out.buffer().put(out.offset() + start, xs, 0, len);
     }
+    Broadcast p = new Broadcast(x.shape(), 1, x.size(), false, false);
     return g.record(out, dout -> {
       // d(s * a)/da = s
-      Tensor da = g.gradOf(a);
-      FloatBuffer db = da.buffer();
-      FloatBuffer gb = dout.buffer();
-      int dao = da.offset();
-      int go = dout.offset();
-      for (int i = 0; i < da.size(); i++) {
-        db.put(dao + i, db.get(dao + i) + s * gb.get(go + i));
-      }
+      accumulate(g.gradOf(a), false, dout, null, false, s, p);
     }, a);
   }
 
-  /** {@code grad[i mod n] += sign * dout[i]}: the gradient of one side of a sum, reduced over its repeats. */
-  private static void accumulate(Tensor grad, Tensor dout, float sign, Broadcast p) {
-    if (grad == null) {
-      return;
-    }
-    FloatBuffer gb = grad.buffer();
-    FloatBuffer db = dout.buffer();
-    int go = grad.offset();
-    int dof = dout.offset();
-    boolean repeats = grad.size() != dout.size();
+  /** {@code out = a op b} with broadcasting, block by block through scratch arrays. */
+  private static Tensor forward(Graph g, Broadcast p, Tensor a, Tensor b, int op) {
+    Tensor out = g.empty(p.shape);
+    float[] as = Scratch.floats(0, Scratch.BLOCK);
+    float[] bs = Scratch.floats(1, Scratch.BLOCK);
     for (int r = 0; r < p.repeats; r++) {
       int base = r * p.inner;
-      int gi = go + (repeats ? 0 : base);
-      for (int i = 0; i < p.inner; i++) {
-        gb.put(gi + i, gb.get(gi + i) + sign * db.get(dof + base + i));
+      for (int start = 0; start < p.inner; start += Scratch.BLOCK) {
+        int len = Math.min(Scratch.BLOCK, p.inner - start);
+        a.buffer().get(a.offset() + (p.aRepeats ? 0 : base) + start, as, 0, len);
+        b.buffer().get(b.offset() + (p.bRepeats ? 0 : base) + start, bs, 0, len);
+        if (op == ADD) {
+          for (int i = 0; i < len; i++) {
+            as[i] += bs[i];
+          }
+        } else if (op == SUB) {
+          for (int i = 0; i < len; i++) {
+            as[i] -= bs[i];
+          }
+        } else {
+          for (int i = 0; i < len; i++) {
+            as[i] *= bs[i];
+          }
+        }
+        out.buffer().put(out.offset() + base + start, as, 0, len);
       }
     }
+    return out;
   }
 
-  /** {@code grad[i mod n] += dout[i] * other[i mod m]}: one side of a product's gradient. */
-  private static void accumulateProduct(Tensor grad, boolean gradRepeats, Tensor dout, Tensor other,
-      boolean otherRepeats, Broadcast p) {
+  /**
+   * One side's gradient: {@code grad[i mod n] += sign * dout[i] * other[i mod m]}, where {@code other == null}
+   * stands for 1 (a sum's gradient). A repeated side ({@code gradRepeats}) sums its gradient over the repeats; a
+   * null {@code grad} (no gradient needed) is skipped.
+   */
+  private static void accumulate(Tensor grad, boolean gradRepeats, Tensor dout, Tensor other, boolean otherRepeats,
+      float sign, Broadcast p) {
     if (grad == null) {
       return;
     }
-    FloatBuffer gb = grad.buffer();
-    FloatBuffer db = dout.buffer();
-    FloatBuffer ob = other.buffer();
-    int go = grad.offset();
-    int dof = dout.offset();
-    int oo = other.offset();
-    for (int r = 0; r < p.repeats; r++) {
-      int base = r * p.inner;
-      int gi = go + (gradRepeats ? 0 : base);
-      int oi = oo + (otherRepeats ? 0 : base);
-      for (int i = 0; i < p.inner; i++) {
-        gb.put(gi + i, gb.get(gi + i) + db.get(dof + base + i) * ob.get(oi + i));
+    float[] gs = Scratch.floats(0, Scratch.BLOCK);
+    float[] ds = Scratch.floats(1, Scratch.BLOCK);
+    float[] os = Scratch.floats(2, Scratch.BLOCK);
+    for (int start = 0; start < p.inner; start += Scratch.BLOCK) {
+      int len = Math.min(Scratch.BLOCK, p.inner - start);
+      for (int r = 0; r < p.repeats; r++) {
+        int base = r * p.inner;
+        int gi = grad.offset() + (gradRepeats ? 0 : base) + start;
+        if (r == 0 || !gradRepeats) {
+          grad.buffer().get(gi, gs, 0, len); // a repeated side keeps its block in gs across the repeats
+        }
+        dout.buffer().get(dout.offset() + base + start, ds, 0, len);
+        if (other == null) {
+          for (int i = 0; i < len; i++) {
+            gs[i] += sign * ds[i];
+          }
+        } else {
+          other.buffer().get(other.offset() + (otherRepeats ? 0 : base) + start, os, 0, len);
+          for (int i = 0; i < len; i++) {
+            gs[i] += sign * ds[i] * os[i];
+          }
+        }
+        if (r == p.repeats - 1 || !gradRepeats) {
+          grad.buffer().put(gi, gs, 0, len);
+        }
       }
     }
   }
@@ -165,7 +151,7 @@ public final class Elementwise {
     final boolean aRepeats;
     final boolean bRepeats;
 
-    private Broadcast(int[] shape, int repeats, int inner, boolean aRepeats, boolean bRepeats) {
+    Broadcast(int[] shape, int repeats, int inner, boolean aRepeats, boolean bRepeats) {
       this.shape = shape;
       this.repeats = repeats;
       this.inner = inner;

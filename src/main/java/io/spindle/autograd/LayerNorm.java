@@ -1,9 +1,10 @@
 package io.spindle.autograd;
 
+import io.spindle.tensor.Scratch;
 import io.spindle.tensor.Shape;
 import io.spindle.tensor.Tensor;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,33 +41,29 @@ public final class LayerNorm {
     Tensor wt = weight == null ? null : weight.value();
     Tensor bt = bias == null ? null : bias.value();
 
-    FloatBuffer xb = xt.buffer();
-    FloatBuffer ob = out.buffer();
-    int xo = xt.offset();
-    int oo = out.offset();
+    float[] ws = affine(wt, c, 1f, 2);
+    float[] bs = affine(bt, c, 0f, 3);
+    float[] xr = Scratch.floats(0, c);
+    float[] ys = Scratch.floats(1, c);
     for (int r = 0; r < rows; r++) {
-      int base = r * c;
-      double sum = 0;
-      for (int i = 0; i < c; i++) {
-        sum += xb.get(xo + base + i);
-      }
-      double m = sum / c;
+      xt.buffer().get(xt.offset() + r * c, xr, 0, c);
+      double m = sum(xr, c) / c;
+      float mf = (float) m;
       double var = 0;
       for (int i = 0; i < c; i++) {
-        double d = xb.get(xo + base + i) - m;
+        double d = xr[i] - m;
         var += d * d;
       }
       var /= c;
       double s = 1.0 / Math.sqrt(var + eps);
+      float sf = (float) s;
       for (int i = 0; i < c; i++) {
-        float xhat = (float) ((xb.get(xo + base + i) - m) * s);
-        float w = wt == null ? 1f : wt.get(i);
-        float b = bt == null ? 0f : bt.get(i);
-        ob.put(oo + base + i, xhat * w + b);
+        ys[i] = (xr[i] - mf) * sf * ws[i] + bs[i]; // xhat * weight + bias
       }
+      out.buffer().put(out.offset() + r * c, ys, 0, c);
       if (save) {
-        mean.set(r, (float) m);
-        rstd.set(r, (float) s);
+        mean.set(r, mf);
+        rstd.set(r, sf);
       }
     }
     if (!save) {
@@ -89,40 +86,133 @@ public final class LayerNorm {
    */
   private static void backward(Tensor dout, Tensor xt, Tensor wt, Tensor mean, Tensor rstd, int rows, int c,
       Tensor dinp, Tensor dweight, Tensor dbias) {
-    FloatBuffer xb = xt.buffer();
-    FloatBuffer db = dout.buffer();
-    int xo = xt.offset();
-    int dof = dout.offset();
+    float[] ws = affine(wt, c, 1f, 2);
+    float[] dws = dweight == null ? null : Scratch.floats(3, c);
+    float[] dbs = dbias == null ? null : Scratch.floats(4, c);
+    // the weight and bias sums start at 0 and are added in at the end: an input used twice (say weight = x) may
+    // share its gradient buffer with dinp, which the row loop updates meanwhile
+    if (dws != null) {
+      Arrays.fill(dws, 0, c, 0f);
+    }
+    if (dbs != null) {
+      Arrays.fill(dbs, 0, c, 0f);
+    }
+    float[] xhat = Scratch.floats(0, c);
+    float[] ds = Scratch.floats(1, c);
+    float[] dxhat = Scratch.floats(5, c);
+    float[] dx = Scratch.floats(6, c);
     for (int r = 0; r < rows; r++) {
-      int base = r * c;
-      double m = mean.get(r);
-      double s = rstd.get(r);
-      double dnormMean = 0;
-      double dnormNormMean = 0;
+      float m = mean.get(r);
+      float s = rstd.get(r);
+      xt.buffer().get(xt.offset() + r * c, xhat, 0, c);
+      dout.buffer().get(dout.offset() + r * c, ds, 0, c);
       for (int i = 0; i < c; i++) {
-        double xhat = (xb.get(xo + base + i) - m) * s;
-        double dxhat = db.get(dof + base + i) * (wt == null ? 1.0 : wt.get(i));
-        dnormMean += dxhat;
-        dnormNormMean += dxhat * xhat;
+        xhat[i] = (xhat[i] - m) * s;
+        dxhat[i] = ds[i] * ws[i];
       }
-      dnormMean /= c;
-      dnormNormMean /= c;
-      for (int i = 0; i < c; i++) {
-        double xhat = (xb.get(xo + base + i) - m) * s;
-        float d = db.get(dof + base + i);
-        if (dbias != null) {
-          dbias.set(i, dbias.get(i) + d);
+      if (dbs != null) {
+        for (int i = 0; i < c; i++) {
+          dbs[i] += ds[i];
         }
-        if (dweight != null) {
-          dweight.set(i, (float) (dweight.get(i) + d * xhat));
+      }
+      if (dws != null) {
+        for (int i = 0; i < c; i++) {
+          dws[i] += ds[i] * xhat[i];
         }
-        if (dinp != null) {
-          double dxhat = d * (wt == null ? 1.0 : wt.get(i));
-          double dx = s * (dxhat - dnormMean - xhat * dnormNormMean);
-          dinp.set(base + i, (float) (dinp.get(base + i) + dx));
+      }
+      if (dinp != null) {
+        float dnormMean = (float) (sum(dxhat, c) / c);
+        float dnormNormMean = (float) (dot(dxhat, xhat, c) / c);
+        dinp.buffer().get(dinp.offset() + r * c, dx, 0, c);
+        for (int i = 0; i < c; i++) {
+          dx[i] += s * (dxhat[i] - dnormMean - xhat[i] * dnormNormMean);
         }
+        dinp.buffer().put(dinp.offset() + r * c, dx, 0, c);
       }
     }
+    if (dws != null) {
+      addInto(dweight, dws, c, dx);
+    }
+    if (dbs != null) {
+      addInto(dbias, dbs, c, dx);
+    }
+  }
+
+  /** {@code t[i] += a[i]} for i < c, through {@code work}. */
+  private static void addInto(Tensor t, float[] a, int c, float[] work) {
+    t.buffer().get(t.offset(), work, 0, c);
+    for (int i = 0; i < c; i++) {
+      work[i] += a[i];
+    }
+    t.buffer().put(t.offset(), work, 0, c);
+  }
+
+  /** The affine parameter's C values in scratch {@code slot}, or C copies of {@code identity} when it is absent. */
+  private static float[] affine(Tensor t, int c, float identity, int slot) {
+    float[] a = Scratch.floats(slot, c);
+    if (t == null) {
+      Arrays.fill(a, 0, c, identity);
+    } else {
+      t.buffer().get(t.offset(), a, 0, c);
+    }
+    return a;
+  }
+
+  /** {@code sum_i a_i} in double, with four partial sums so the additions pipeline. */
+  static double sum(float[] a, int n) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      s0 += a[i];
+      s1 += a[i + 1];
+      s2 += a[i + 2];
+      s3 += a[i + 3];
+    }
+    for (; i < n; i++) {
+      s0 += a[i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /** {@code sum_i a_i} in double, with four partial sums so the additions pipeline. */
+  static double sum(double[] a, int n) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      s0 += a[i];
+      s1 += a[i + 1];
+      s2 += a[i + 2];
+      s3 += a[i + 3];
+    }
+    for (; i < n; i++) {
+      s0 += a[i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  /** {@code sum_i a_i b_i} in double, with four partial sums. */
+  static double dot(float[] a, float[] b, int n) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      s0 += (double) a[i] * b[i];
+      s1 += (double) a[i + 1] * b[i + 1];
+      s2 += (double) a[i + 2] * b[i + 2];
+      s3 += (double) a[i + 3] * b[i + 3];
+    }
+    for (; i < n; i++) {
+      s0 += (double) a[i] * b[i];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   private static void checkAffine(String role, Variable v, int[] xs, int c) {

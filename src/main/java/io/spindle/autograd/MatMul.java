@@ -1,6 +1,7 @@
 package io.spindle.autograd;
 
 import io.spindle.tensor.Blas;
+import io.spindle.tensor.Scratch;
 import io.spindle.tensor.Shape;
 import io.spindle.tensor.Tensor;
 import java.util.Arrays;
@@ -55,8 +56,64 @@ public final class MatMul {
     }, a, b);
   }
 
-  /** {@code x @ w^T (+ bias)} with w in PyTorch {@code Linear} layout (out, in): x (..., in) → (..., out). */
+  /**
+   * {@code x @ w^T (+ bias)} with w in PyTorch {@code Linear} layout (out, in): x (..., in) → (..., out).
+   *
+   * <p>With a weight matrix and a bias of shape (out) this is one fused op: the output starts as the bias repeated
+   * over rows and the gemm adds {@code x w^T} to it, and backward takes the bias gradient as column sums of dout. That
+   * saves the separate add's output, its gradient buffer and three passes over (..., out). Any other shapes go
+   * through {@link #linearUnfused}, the composition of {@link #matmul} and {@link Elementwise#add}, which is also
+   * the tests' oracle for the fused op.
+   */
   public static Variable linear(Graph g, Variable x, Variable w, Variable bias) {
+    Tensor xt = x.value();
+    Tensor wt = w.value();
+    if (bias == null || wt.rank() != 2 || xt.rank() < 2 || xt.dim(-1) != wt.dim(1)
+        || !bias.value().hasShape(wt.dim(0))) {
+      return linearUnfused(g, x, w, bias);
+    }
+    int in = wt.dim(1);
+    int outDim = wt.dim(0);
+    int rows = xt.size() / Math.max(1, in); // N = product of x's leading dimensions
+    int[] os = xt.shape();
+    os[os.length - 1] = outDim;
+    Tensor out = g.empty(os); // (..., OUT)
+    float[] bs = Scratch.floats(0, outDim);
+    bias.value().buffer().get(bias.value().offset(), bs, 0, outDim);
+    for (int r = 0; r < rows; r++) {
+      out.buffer().put(out.offset() + r * outDim, bs, 0, outDim);
+    }
+    if (in > 0) {
+      gemm(false, true, rows, outDim, in, 1f, xt, 0, wt, 0, 1f, out, 0); // out += x w^T: (N, OUT)
+    }
+    return g.record(out, dout -> {
+      // out = x w^T + bias  =>  dx += dout w, dw += dout^T x, dbias += sum over rows of dout
+      Tensor dx = g.gradOf(x);
+      Tensor dw = g.gradOf(w);
+      Tensor db = g.gradOf(bias);
+      if (dx != null && in > 0) {
+        gemm(false, false, rows, in, outDim, 1f, dout, 0, wt, 0, 1f, dx, 0);
+      }
+      if (dw != null && in > 0) {
+        gemm(true, false, outDim, in, rows, 1f, dout, 0, xt, 0, 1f, dw, 0);
+      }
+      if (db != null) {
+        float[] acc = Scratch.floats(0, outDim);
+        float[] row = Scratch.floats(1, outDim);
+        db.buffer().get(db.offset(), acc, 0, outDim);
+        for (int r = 0; r < rows; r++) {
+          dout.buffer().get(dout.offset() + r * outDim, row, 0, outDim);
+          for (int j = 0; j < outDim; j++) {
+            acc[j] += row[j];
+          }
+        }
+        db.buffer().put(db.offset(), acc, 0, outDim);
+      }
+    }, x, w, bias);
+  }
+
+  /** {@link #linear} as {@code add(matmul(x, w, false, true), bias)}: two recorded ops, any broadcastable bias. */
+  public static Variable linearUnfused(Graph g, Variable x, Variable w, Variable bias) {
     Variable y = matmul(g, x, w, false, true);
     return bias == null ? y : Elementwise.add(g, y, bias);
   }
@@ -67,10 +124,14 @@ public final class MatMul {
    */
   static void gemm(boolean tx, boolean ty, int m, int n, int k, float alpha, Tensor x, int xOff, Tensor y, int yOff,
       float beta, Tensor out, int oOff) {
-    Blas.get().sgemm(tx, ty, m, n, k, alpha,
-        x.storage(), x.offset() + xOff, tx ? m : k,
-        y.storage(), y.offset() + yOff, ty ? k : n,
-        beta, out.storage(), out.offset() + oOff, n);
+    gemm(tx, ty, m, n, k, alpha, x, xOff, tx ? m : k, y, yOff, ty ? k : n, beta, out, oOff, n);
+  }
+
+  /** {@link #gemm} on strided windows: rows of x, y and out (as stored) are ldx, ldy and ldo floats apart. */
+  static void gemm(boolean tx, boolean ty, int m, int n, int k, float alpha, Tensor x, int xOff, int ldx, Tensor y,
+      int yOff, int ldy, float beta, Tensor out, int oOff, int ldo) {
+    Blas.get().sgemm(tx, ty, m, n, k, alpha, x.storage(), x.offset() + xOff, ldx, y.storage(), y.offset() + yOff,
+        ldy, beta, out.storage(), out.offset() + oOff, ldo);
   }
 
   /** Validated dimensions of one matmul: how many gemm calls, their size, and where each operand's matrix starts. */

@@ -33,7 +33,12 @@ final class CausalSelfAttention {
    */
   Variable apply(Graph g, Variable x, int batch, int time, float dropout, long seed, KvCache.Layer cache) {
     int c = x.value().dim(-1);
-    Variable[] parts = Shapes.split(g, qkv.apply(g, x), -1, c, c, c); // 3 x (B, T, C)
+    Variable packed = qkv.apply(g, x); // (B, T, 3C)
+    if (cache == null) {
+      // the heads read in place from the packed projection (the same math as the split path below)
+      return proj.apply(g, Attention.selfAttention(g, packed, heads, true, null, dropout, seed)); // (B, T, C)
+    }
+    Variable[] parts = Shapes.split(g, packed, -1, c, c, c); // 3 x (B, T, C)
     Variable q = Heads.split(g, parts[0], batch, time, heads); // (B, NH, T, HS)
     Variable k = Heads.split(g, parts[1], batch, time, heads); // (B, NH, T, HS)
     Variable v = Heads.split(g, parts[2], batch, time, heads); // (B, NH, T, HS)

@@ -1,6 +1,7 @@
 package io.spindle.optim;
 
 import io.spindle.autograd.Parameters;
+import io.spindle.tensor.Scratch;
 import io.spindle.tensor.Tensor;
 import java.nio.FloatBuffer;
 
@@ -117,6 +118,10 @@ public final class AdamW implements Optimizer {
     int po = values.offset();
     int go = grads.offset();
     int size = size();
+    // blocks of parameters and gradients are bulk-copied into arrays so C2 vectorises the update loop; the float
+    // operations and their order are exactly those of the scalar formula above
+    float[] ps = Scratch.floats(0, Scratch.BLOCK);
+    float[] gs = Scratch.floats(1, Scratch.BLOCK);
     int range = 0;
     int i = 0;
     while (i < size) {
@@ -124,18 +129,35 @@ public final class AdamW implements Optimizer {
       boolean inRange = range < decayMask.rangeCount() && i >= decayMask.start(range);
       int end = inRange ? decayMask.end(range) : range < decayMask.rangeCount() ? decayMask.start(range) : size;
       float factor = inRange ? decay : 1f;
-      for (; i < end; i++) {
-        float g = gb.get(go + i);
-        float p = pb.get(po + i) * factor;
-        float mi = m[i];
-        mi = smallWeight ? mi + weight1 * (g - mi) : g - (g - mi) * oneMinusWeight1;
-        float vi = v[i] * beta2;
-        vi = vi + weight2 * g * g;
-        float denom = (float) Math.sqrt(vi) / biasCorrection2Sqrt + eps;
-        m[i] = mi;
-        v[i] = vi;
-        pb.put(po + i, p + negStepSize * mi / denom);
+      for (; i < end; i += Scratch.BLOCK) {
+        int len = Math.min(Scratch.BLOCK, end - i);
+        pb.get(po + i, ps, 0, len);
+        gb.get(go + i, gs, 0, len);
+        if (smallWeight) {
+          for (int j = 0; j < len; j++) {
+            float g = gs[j];
+            float mi = m[i + j];
+            m[i + j] = mi + weight1 * (g - mi);
+          }
+        } else {
+          for (int j = 0; j < len; j++) {
+            float g = gs[j];
+            float mi = m[i + j];
+            m[i + j] = g - (g - mi) * oneMinusWeight1;
+          }
+        }
+        for (int j = 0; j < len; j++) {
+          float g = gs[j];
+          float vi = v[i + j] * beta2;
+          vi = vi + weight2 * g * g;
+          v[i + j] = vi;
+          float denom = (float) Math.sqrt(vi) / biasCorrection2Sqrt + eps;
+          float p = ps[j] * factor;
+          ps[j] = p + negStepSize * m[i + j] / denom;
+        }
+        pb.put(po + i, ps, 0, len);
       }
+      i = end;
       if (inRange) {
         range++;
       }

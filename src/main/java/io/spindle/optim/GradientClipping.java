@@ -1,5 +1,6 @@
 package io.spindle.optim;
 
+import io.spindle.tensor.Scratch;
 import io.spindle.tensor.Tensor;
 import java.nio.FloatBuffer;
 
@@ -19,12 +20,26 @@ public final class GradientClipping {
   public static double globalNorm(Tensor grads) {
     FloatBuffer gb = grads.buffer();
     int go = grads.offset();
-    double sumOfSquares = 0;
-    for (int i = 0; i < grads.size(); i++) {
-      double g = gb.get(go + i);
-      sumOfSquares += g * g;
+    float[] gs = Scratch.floats(0, Scratch.BLOCK);
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    for (int start = 0; start < grads.size(); start += Scratch.BLOCK) {
+      int len = Math.min(Scratch.BLOCK, grads.size() - start);
+      gb.get(go + start, gs, 0, len);
+      int i = 0;
+      for (; i + 3 < len; i += 4) { // four partial sums, so the additions pipeline
+        s0 += (double) gs[i] * gs[i];
+        s1 += (double) gs[i + 1] * gs[i + 1];
+        s2 += (double) gs[i + 2] * gs[i + 2];
+        s3 += (double) gs[i + 3] * gs[i + 3];
+      }
+      for (; i < len; i++) {
+        s0 += (double) gs[i] * gs[i];
+      }
     }
-    return Math.sqrt(sumOfSquares);
+    return Math.sqrt((s0 + s1) + (s2 + s3));
   }
 
   /**
@@ -51,8 +66,14 @@ public final class GradientClipping {
       float c = (float) coefficient;
       FloatBuffer gb = grads.buffer();
       int go = grads.offset();
-      for (int i = 0; i < grads.size(); i++) {
-        gb.put(go + i, gb.get(go + i) * c);
+      float[] gs = Scratch.floats(0, Scratch.BLOCK);
+      for (int start = 0; start < grads.size(); start += Scratch.BLOCK) {
+        int len = Math.min(Scratch.BLOCK, grads.size() - start);
+        gb.get(go + start, gs, 0, len);
+        for (int i = 0; i < len; i++) {
+          gs[i] *= c;
+        }
+        gb.put(go + start, gs, 0, len);
       }
     }
     return norm;

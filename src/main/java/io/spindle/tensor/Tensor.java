@@ -12,6 +12,9 @@ import java.util.Arrays;
  * with the ops that differentiate it.
  */
 public final class Tensor {
+  /** Never written: the source of bulk zero fills. */
+  private static final float[] ZEROS = new float[Scratch.BLOCK];
+
   private final Storage storage;
   private final int offset;
   private final int[] shape;
@@ -123,8 +126,13 @@ public final class Tensor {
   /** Sets every element to {@code value}; returns this. */
   public Tensor fillInPlace(float value) {
     FloatBuffer b = storage.buffer();
-    for (int i = 0; i < size; i++) {
-      b.put(offset + i, value);
+    // bulk puts from a filled block: memset speed instead of one bounds-checked put per element
+    float[] block = value == 0f ? ZEROS : new float[Math.min(size, Scratch.BLOCK)];
+    if (value != 0f) {
+      Arrays.fill(block, value);
+    }
+    for (int i = 0; i < size; i += block.length) {
+      b.put(offset + i, block, 0, Math.min(block.length, size - i));
     }
     return this;
   }
@@ -156,9 +164,16 @@ public final class Tensor {
     }
     FloatBuffer d = storage.buffer();
     FloatBuffer s = other.storage.buffer();
-    int so = other.offset;
-    for (int i = 0; i < size; i++) {
-      d.put(offset + i, d.get(offset + i) + s.get(so + i));
+    float[] x = Scratch.floats(Scratch.SLOTS - 2, Scratch.BLOCK);
+    float[] y = Scratch.floats(Scratch.SLOTS - 1, Scratch.BLOCK);
+    for (int i = 0; i < size; i += Scratch.BLOCK) {
+      int n = Math.min(Scratch.BLOCK, size - i);
+      d.get(offset + i, x, 0, n);
+      s.get(other.offset + i, y, 0, n);
+      for (int j = 0; j < n; j++) {
+        x[j] += y[j];
+      }
+      d.put(offset + i, x, 0, n);
     }
     return this;
   }

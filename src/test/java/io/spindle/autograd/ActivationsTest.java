@@ -84,6 +84,33 @@ class ActivationsTest {
     }
   }
 
+  /**
+   * The vectorised block kernel against the scalar formula it restates, {@code x * normalCdf(x)} and
+   * {@code normalCdf(x) + x phi(x)} in double with Math.exp: they may differ by Exp's 2e-10 relative error before
+   * rounding, so by at most one float ulp after it. The grid crosses the |z| = 1 switch between the branches.
+   */
+  @Test
+  void blockKernelMatchesScalarFormula() {
+    int n = 24001;
+    float[] xs = new float[n + 6];
+    for (int i = 0; i < n; i++) {
+      xs[i] = -12f + i * 1e-3f;
+    }
+    float[] special = {0f, -0f, (float) Math.sqrt(2), (float) -Math.sqrt(2), 1e-30f, -40f};
+    System.arraycopy(special, 0, xs, n, special.length);
+    float[] ys = new float[xs.length];
+    float[] ds = new float[xs.length];
+    Activations.geluBlock(xs, ys, ds, xs.length);
+    for (int i = 0; i < xs.length; i++) {
+      double v = xs[i];
+      double cdf = Activations.normalCdf(v);
+      float y = (float) (v * cdf);
+      float d = (float) (cdf + v * Math.exp(-0.5 * v * v) / Math.sqrt(2 * Math.PI));
+      assertEquals(y, ys[i], Math.ulp(y), "gelu(" + v + ")");
+      assertEquals(d, ds[i], Math.ulp(d), "gelu'(" + v + ")");
+    }
+  }
+
   @Test
   void geluGradients() {
     Tensor x = GradCheck.random(rnd, 2, 3, 5);

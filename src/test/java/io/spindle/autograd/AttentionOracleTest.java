@@ -63,6 +63,13 @@ class AttentionOracleTest {
     compare(true, null, 2, 5);
   }
 
+  /** More query rows than {@link Attention#CAUSAL_ROWS}: several row blocks, each stopping at its own last key. */
+  @Test
+  void matchesUnfusedCausalAcrossRowBlocks() {
+    compare(true, null, 2 * Attention.CAUSAL_ROWS + 3, 2 * Attention.CAUSAL_ROWS + 3);
+    compare(true, null, Attention.CAUSAL_ROWS + 5, 2 * Attention.CAUSAL_ROWS + 9); // T < S, as with a KV cache
+  }
+
   @Test
   void matchesUnfusedWithKeyPadding() {
     compare(false, new boolean[][] {{false, true, false, true, false}, {false, false, false, false, true}}, 3, 5);

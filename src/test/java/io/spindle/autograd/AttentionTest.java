@@ -103,6 +103,9 @@ class AttentionTest {
     assertMatchesReference("key padding", 2, 3, 4, 6, 5, false, pad, 0f, 0L);
     assertMatchesReference("causal, padding, dropout", 2, 3, 4, 6, 5, true, pad, 0.3f, 7L);
     assertMatchesReference("one key", 1, 1, 1, 1, 3, true, null, 0f, 0L);
+    int rows = Attention.CAUSAL_ROWS;
+    assertMatchesReference("causal, row blocks, dropout", 1, 2, 2 * rows + 3, 2 * rows + 7, 3, true, null, 0.2f, 9L);
+    assertMatchesReference("causal, T > S, row blocks", 1, 1, rows + 9, 4, 3, true, null, 0f, 0L);
   }
 
   @Test
@@ -121,6 +124,10 @@ class AttentionTest {
         0f, 0L), q, k, v);
     GradCheck.check("attention dropout", (g, x) -> Attention.scaledDotProduct(g, x[0], x[1], x[2], true, pad,
         0.25f, 1234L), q, k, v);
+    int rows = Attention.CAUSAL_ROWS + 6; // two row blocks
+    GradCheck.check("attention causal, row blocks", (g, x) -> Attention.scaledDotProduct(g, x[0], x[1], x[2], true,
+        null, 0.1f, 77L), GradCheck.random(rnd, 1, 1, rows, 2), GradCheck.random(rnd, 1, 1, rows + 3, 2),
+        GradCheck.random(rnd, 1, 1, rows + 3, 2));
   }
 
   @Test

@@ -33,6 +33,35 @@ class ElementwiseTest {
     GradCheck.check("mul (C)*(B,T,C)", (g, v) -> Elementwise.mul(g, v[0], v[1]), row, big);
   }
 
+  /** Values and gradients of rows longer than a scratch block, against element-by-element loops. */
+  @Test
+  void longRowsMatchElementLoops() {
+    int n = 2 * 2048 + 77; // kernels work in blocks of 2048: a partial last block
+    Tensor big = GradCheck.random(rnd, 3, n);
+    Tensor row = GradCheck.random(rnd, n);
+    Tensor r = GradCheck.random(rnd, 3, n);
+    for (int op = 0; op < 3; op++) {
+      Graph g = Graph.training();
+      Variable a = Variable.leaf(big);
+      Variable b = Variable.leaf(row);
+      Variable y = op == 0 ? Elementwise.add(g, a, b) : op == 1 ? Elementwise.sub(g, a, b) : Elementwise.mul(g, a, b);
+      g.backward(Reductions.sum(g, Elementwise.mul(g, y, Variable.constant(r))));
+      double[] dRow = new double[n];
+      for (int i = 0; i < 3 * n; i++) {
+        float x = big.get(i);
+        float z = row.get(i % n);
+        float expected = op == 0 ? x + z : op == 1 ? x - z : x * z;
+        assertEquals(expected, y.value().get(i), 0f, "op " + op + " out[" + i + "]");
+        float da = op == 2 ? r.get(i) * z : r.get(i);
+        assertEquals(da, a.grad().get(i), 1e-7, "op " + op + " da[" + i + "]");
+        dRow[i % n] += op == 0 ? r.get(i) : op == 1 ? -r.get(i) : r.get(i) * x;
+      }
+      for (int j = 0; j < n; j++) {
+        assertEquals(dRow[j], b.grad().get(j), 1e-6, "op " + op + " db[" + j + "]");
+      }
+    }
+  }
+
   @Test
   void tensorUsedTwiceAccumulatesBothContributions() {
     Tensor a = GradCheck.random(rnd, 3, 4);

@@ -82,6 +82,45 @@ class MatMulTest {
         GradCheck.random(rnd, 2, 3, 4), GradCheck.random(rnd, 5, 4), GradCheck.random(rnd, 5));
   }
 
+  /** The fused linear against its unfused composition (the oracle): same output, same three gradients. */
+  @Test
+  void fusedLinearMatchesUnfused() {
+    Tensor x = GradCheck.random(rnd, 3, 7, 6);
+    Tensor w = GradCheck.random(rnd, 5, 6);
+    Tensor b = GradCheck.random(rnd, 5);
+    Tensor r = GradCheck.random(rnd, 3, 7, 5);
+    Tensor[][] results = new Tensor[2][];
+    for (int pass = 0; pass < 2; pass++) {
+      Graph g = Graph.training();
+      Variable xv = Variable.leaf(x);
+      Variable wv = Variable.leaf(w);
+      Variable bv = Variable.leaf(b);
+      Variable y = pass == 0 ? MatMul.linear(g, xv, wv, bv) : MatMul.linearUnfused(g, xv, wv, bv);
+      g.backward(Reductions.sum(g, Elementwise.mul(g, y, Variable.constant(r))));
+      results[pass] = new Tensor[] {y.value(), xv.grad(), wv.grad(), bv.grad()};
+    }
+    String[] names = {"out", "dx", "dw", "dbias"};
+    for (int i = 0; i < names.length; i++) {
+      assertTrue(results[0][i].sameShape(results[1][i]), names[i]);
+      for (int j = 0; j < results[0][i].size(); j++) {
+        // same products, summed in another order by BLAS: a few float32 roundings of O(1) sums
+        assertEquals(results[1][i].get(j), results[0][i].get(j), 1e-5, names[i] + "[" + j + "]");
+      }
+    }
+  }
+
+  @Test
+  void linearGradientsAccumulateAndFallBackForOtherShapes() {
+    // x used twice: the fused op must add to dx, not overwrite it
+    GradCheck.check("linear(x) + x@v", (g, v) -> Elementwise.add(g, MatMul.linear(g, v[0], v[1], v[2]),
+        MatMul.matmul(g, v[0], v[3], false, true)),
+        GradCheck.random(rnd, 4, 3), GradCheck.random(rnd, 2, 3), GradCheck.random(rnd, 2),
+        GradCheck.random(rnd, 2, 3));
+    // a bias of shape (T, OUT) is not the fused case; the unfused path broadcasts it
+    GradCheck.check("linear, (T, OUT) bias", (g, v) -> MatMul.linear(g, v[0], v[1], v[2]),
+        GradCheck.random(rnd, 2, 3, 4), GradCheck.random(rnd, 5, 4), GradCheck.random(rnd, 3, 5));
+  }
+
   @Test
   void shapeMismatchNamesOpAndShapes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

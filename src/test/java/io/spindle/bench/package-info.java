@@ -1,6 +1,9 @@
 /**
  * JMH benchmarks of the engine, run with {@code bin/bench}: {@link io.spindle.bench.SgemmBenchmark} compares the
- * BLAS backends and {@link io.spindle.bench.SgemmTable} prints its results as GFLOP/s. Imports only
- * {@code io.spindle.tensor} (and its test-side {@code Backends}) and JMH.
+ * BLAS backends and {@link io.spindle.bench.SgemmTable} prints its results as GFLOP/s;
+ * {@link io.spindle.bench.TrainStepBenchmark} times one GPT training step ({@link io.spindle.bench.TrainStepTable}
+ * prints it, {@link io.spindle.bench.TrainStepTimer} times it like the PyTorch reference, and
+ * {@link io.spindle.bench.OpProfile} attributes a flight recording of it to ops). Imports the engine packages
+ * ({@code tensor}, {@code autograd}, {@code nn}, {@code optim}), the test-side {@code Backends}, and JMH.
  */
 package io.spindle.bench;
