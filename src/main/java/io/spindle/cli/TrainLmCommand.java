@@ -106,7 +106,9 @@ final class TrainLmCommand implements Callable<Integer> {
   @Option(names = "--max-minutes", defaultValue = "0", description = "Stop after this many minutes, 0 = no limit (default: ${DEFAULT-VALUE}).")
   double maxMinutes;
 
-  @Option(names = "--threads", defaultValue = "1", description = "BLAS threads (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--threads", defaultValue = "0",
+      description = "BLAS threads for in-process training; 0 = every core of this machine (default: ${DEFAULT-VALUE}). "
+          + "Spark executors use spark.task.cpus instead.")
   int threads;
 
   @Option(names = "--master", paramLabel = "URL",
@@ -168,8 +170,11 @@ final class TrainLmCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--checkpoint-every, --checkpoint-dir, --resume and --partitions need "
           + "--master (Spark training)");
     }
+    if (threads < 0) {
+      throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
+    }
     if (sparkMaster == null) {
-      Blas.get().setThreads(threads);
+      Blas.get().setThreads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
     }
     Gpt model = Gpt.create(config, seed);
     System.err.printf("spindle: %,d parameters, vocab %d, %,d training / %,d validation tokens%n",
