@@ -20,9 +20,11 @@ import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -121,6 +123,31 @@ public class TransformerClassificationModel extends Model<TransformerClassificat
         getFeaturesCol());
     JavaRDD<Row> scored = df.javaRDD().mapPartitions(scorer);
     return df.sparkSession().createDataFrame(scored, out);
+  }
+
+  /**
+   * Scores labelled {@code dataset} and reports the accuracy. A label that is null, not a whole number, or outside
+   * the classes the model was trained on (0..K-1) is an {@link IllegalArgumentException} naming it, before any
+   * scoring.
+   */
+  public TransformerClassificationSummary evaluate(Dataset<?> dataset) {
+    String stage = getClass().getSimpleName();
+    Schemas.requireNumeric(stage, dataset.schema(), getLabelCol());
+    int k = getNumClassesTrained();
+    Column label = dataset.col(getLabelCol()).cast("double");
+    List<Row> bad = dataset.select(label).where(label.isNull().or(label.lt(0)).or(label.geq(k))
+        .or(label.notEqual(functions.floor(label)))).limit(1).collectAsList();
+    if (!bad.isEmpty()) {
+      throw new IllegalArgumentException(stage + ": label " + (bad.get(0).isNullAt(0) ? "null" : bad.get(0).get(0))
+          + " in column '" + getLabelCol() + "' is not one of the " + k + " classes the model was trained on, 0.."
+          + (k - 1));
+    }
+    Dataset<Row> predictions = transform(dataset);
+    long count = predictions.count();
+    long correct = predictions.where(predictions.col(getLabelCol()).cast("double")
+        .equalTo(predictions.col(getPredictionCol()))).count();
+    return new TransformerClassificationSummary(predictions, count == 0 ? Double.NaN : (double) correct / count,
+        count);
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.spindle.nn.EncoderConfig;
 import io.spindle.spark.LabeledSequence;
 import io.spindle.spark.SparkClassifierTrainer;
 import io.spindle.spark.SparkExamples;
+import io.spindle.spark.SparkJobs;
 import io.spindle.spark.SparkTrainingOptions;
 import io.spindle.train.StepMetrics;
 import java.io.IOException;
@@ -161,16 +162,17 @@ public class TransformerClassifier extends Estimator<TransformerClassificationMo
     String label = getLabelCol();
     JavaRDD<Row> rows = dataset.select(dataset.col(getFeaturesCol()), dataset.col(label).cast("double"))
         .javaRDD();
-    long total = rows.count();
+    long total = SparkJobs.run("counting the training rows", rows::count);
     JavaRDD<LabeledSequence> examples = rows.filter(r -> !r.isNullAt(0) && !r.getList(0).isEmpty())
         .map(r -> example(r, label));
-    long usable = examples.count();
+    long usable = SparkJobs.run("reading the training rows", examples::count);
     if (usable == 0) {
       throw new IllegalArgumentException(getClass().getSimpleName() + ": no training rows with token ids in column '"
           + getFeaturesCol() + "' (" + total + " rows, all null or empty)");
     }
-    int[] maxima = examples.map(e -> new int[] {max(e.ids()), e.label()})
-        .reduce((a, b) -> new int[] {Math.max(a[0], b[0]), Math.max(a[1], b[1])});
+    int[] maxima = SparkJobs.run("finding the largest id and label", () -> examples
+        .map(e -> new int[] {max(e.ids()), e.label()})
+        .reduce((a, b) -> new int[] {Math.max(a[0], b[0]), Math.max(a[1], b[1])}));
     int classes = getInt(numClasses()) > 0 ? getInt(numClasses()) : Math.max(2, maxima[1] + 1);
     if (maxima[1] >= classes) {
       throw new IllegalArgumentException(getClass().getSimpleName() + ": label " + maxima[1] + " in column '" + label
