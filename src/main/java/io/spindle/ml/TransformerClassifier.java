@@ -188,7 +188,13 @@ public class TransformerClassifier extends Estimator<TransformerClassificationMo
             getFeaturesCol());
       }
       new SparkClassifierTrainer(model, trainingConfig(), SparkTrainingOptions.defaults())
-          .train(data, null, (StepMetrics m) -> losses.add(m.loss()));
+          .train(data, null, (StepMetrics m) -> {
+            losses.add(m.loss());
+            if (m.step() % 50 == 0 || m.step() == getInt(maxIter())) {
+              LOG.info("{}: step {}/{}, loss {}, {} examples/s", uid, m.step(), getInt(maxIter()),
+                  String.format("%.4f", m.loss()), String.format("%.0f", m.tokensPerSecond()));
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException("training " + uid, e);
     }
