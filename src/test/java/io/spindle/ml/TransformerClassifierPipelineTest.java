@@ -131,15 +131,15 @@ class TransformerClassifierPipelineTest {
   void crossValidatorOverTwoValuesOfOneParamRunsEndToEnd() {
     Pipeline pipeline = pipeline(10);
     TransformerClassifier classifier = (TransformerClassifier) pipeline.getStages()[1];
-    ParamMap[] grid = new ParamGridBuilder().addGrid(classifier.maxIter(), new int[] {5, 25}).build();
+    ParamMap[] grid = new ParamGridBuilder().addGrid(classifier.maxIter(), new int[] {3, 15}).build();
     CrossValidatorModel cv = new CrossValidator().setEstimator(pipeline).setEstimatorParamMaps(grid)
         .setEvaluator(new MulticlassClassificationEvaluator().setMetricName("accuracy")).setNumFolds(2).setSeed(1)
         .fit(train);
     double[] metrics = cv.avgMetrics();
     assertEquals(2, metrics.length);
-    assertTrue(metrics[1] > metrics[0], "25 steps should beat 5: " + metrics[0] + " vs " + metrics[1]);
+    assertTrue(metrics[1] > metrics[0], "15 steps should beat 3: " + metrics[0] + " vs " + metrics[1]);
     PipelineModel best = (PipelineModel) cv.bestModel();
-    assertEquals(25, ((TransformerClassificationModel) best.stages()[1]).getInt(classifier.maxIter()));
+    assertEquals(15, ((TransformerClassificationModel) best.stages()[1]).getInt(classifier.maxIter()));
   }
 
   @Test
