@@ -17,8 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Null, empty and out-of-range input to the classifier on a shared {@code local[2]} session: training skips and
- * counts rows without ids, refuses bad labels clearly; transform and evaluate name the offending column or label.
+ * Null, empty and out-of-range input to the classifier on a shared {@code local[2]} session (Kryo with
+ * registration required, so the ml path ships only registered classes): training skips and counts rows without
+ * ids, refuses bad labels clearly; transform and evaluate name the offending column or label.
  */
 class TransformerClassifierInputTest {
   static final StructType SCHEMA = new StructType().add("ids", Schemas.IDS).add("label", DataTypes.DoubleType);
@@ -32,6 +33,9 @@ class TransformerClassifierInputTest {
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .config("spark.kryo.registrator", "io.spindle.spark.SpindleKryoRegistrator")
+        .config("spark.kryo.registrationRequired", "true")
         .getOrCreate();
     List<Row> rows = new ArrayList<>(base());
     rows.add(RowFactory.create(null, 1.0));
