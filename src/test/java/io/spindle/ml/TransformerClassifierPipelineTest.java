@@ -128,6 +128,22 @@ class TransformerClassifierPipelineTest {
   }
 
   @Test
+  void unfittedStagesRoundTripWithTheirParams(@TempDir Path dir) throws Exception {
+    String path = dir.resolve("estimator").toUri().toString();
+    Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
+        new SpindleTokenizer().setMode("word").setMinCount(2), classifier(11).setNumClasses(4)});
+    pipeline.write().overwrite().save(path);
+    PipelineStage[] loaded = Pipeline.load(path).getStages();
+    SpindleTokenizer tokenizer = (SpindleTokenizer) loaded[0];
+    TransformerClassifier classifier = (TransformerClassifier) loaded[1];
+    assertEquals("word", tokenizer.getMode());
+    assertEquals(2, tokenizer.getMinCount());
+    assertEquals(11, classifier.getInt(classifier.maxIter()));
+    assertEquals(4, classifier.getInt(classifier.numClasses()));
+    assertEquals(pipeline.getStages()[1].uid(), classifier.uid());
+  }
+
+  @Test
   void crossValidatorOverTwoValuesOfOneParamRunsEndToEnd() {
     Pipeline pipeline = pipeline(10);
     TransformerClassifier classifier = (TransformerClassifier) pipeline.getStages()[1];
