@@ -3,7 +3,7 @@ package io.spindle.spark;
 import java.util.function.Supplier;
 
 /** Runs a Spark job and reports a bad-input error raised inside a task as the error itself, not a stage failure. */
-final class SparkJobs {
+public final class SparkJobs {
   private SparkJobs() {}
 
   /**
@@ -11,7 +11,7 @@ final class SparkJobs {
    * executor), rethrows that exception's message as an {@link IllegalArgumentException} naming {@code what}. Other
    * failures propagate, a checked {@code SparkException} wrapped in an {@link IllegalStateException}.
    */
-  static <T> T run(String what, Supplier<T> job) {
+  public static <T> T run(String what, Supplier<T> job) {
     try {
       return job.get();
     } catch (Exception e) { // Scala code throws the checked SparkException undeclared

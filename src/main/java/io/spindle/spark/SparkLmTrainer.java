@@ -13,8 +13,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.Function2;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
@@ -46,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SparkLmTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(SparkLmTrainer.class);
-  private static final Function2<GradientSum, GradientSum, GradientSum> MERGE = GradientSum::mergeInPlace;
 
   private final TrainingLoop loop;
   private final SparkTrainingOptions options;
@@ -116,23 +113,16 @@ public final class SparkLmTrainer {
     int depth = options.depthFor(data.partitions());
     long expectedTokens = (long) config.batchSize() * modelConfig.blockSize();
     TrainingLoop.GradientSource source = step -> {
-      Broadcast<float[]> weights = jsc.broadcast(model.parameters().values().toArray());
-      try {
-        StepTask task = new StepTask(weights, StepTask.Spec.of(modelConfig, config.seed(), step,
-            config.batchSize(), data.length(), options.microBatches(), options.compressGradients(), failStep,
-            failChunk, tokenCounter, lossCounter));
-        GradientSum sum = SparkJobs.run("training step " + (step + 1), () -> data.chunks().treeAggregate(
-            GradientSum.empty(options.compressGradients()), task, MERGE, depth));
-        if (sum.tokens() != expectedTokens) {
-          throw new IllegalStateException("step " + (step + 1) + ": the tasks summed " + sum.tokens()
-              + " target tokens, expected " + expectedTokens);
-        }
-        model.parameters().grads().copyFrom(sum.gradient());
-        tokensSeen[0] += sum.tokens();
-        return new BatchGradient.Result(sum.lossSum(), sum.tokens());
-      } finally {
-        weights.destroy();
+      GradientSum sum = DataParallelStep.run("training step " + (step + 1), data.chunks(), model.parameters(),
+          depth, options.compressGradients(), weights -> new StepTask(weights, StepTask.Spec.of(modelConfig,
+              config.seed(), step, config.batchSize(), data.length(), options.microBatches(),
+              options.compressGradients(), failStep, failChunk, tokenCounter, lossCounter)));
+      if (sum.tokens() != expectedTokens) {
+        throw new IllegalStateException("step " + (step + 1) + ": the tasks summed " + sum.tokens()
+            + " target tokens, expected " + expectedTokens);
       }
+      tokensSeen[0] += sum.tokens();
+      return new BatchGradient.Result(sum.lossSum(), sum.tokens());
     };
     long[] lastCheckpoint = {firstStep};
     LmTrainer.Listener withCheckpoints = m -> {

@@ -17,7 +17,8 @@ import org.apache.spark.serializer.KryoRegistrator;
  * {@code spark.kryo.registrationRequired=true}: the broadcast weights ({@code float[]}), the task results and
  * shuffled partial sums ({@link GradientSum}, in its own compact format), the cached chunks ({@link TokenChunk}) and
  * what building them shuffles or collects (pieces keyed by {@link SparkTokenStream.ChunkKey}, {@code int[]},
- * {@code long[]} statistics). Records get explicit serializers: Kryo's field serializer cannot build them.
+ * {@code long[]} statistics), and for classifiers the examples ({@link LabeledSequence}) and their cached
+ * {@link ExampleChunk}s. Records get explicit serializers: Kryo's field serializer cannot build them.
  */
 public final class SpindleKryoRegistrator implements KryoRegistrator {
   @Override
@@ -28,6 +29,49 @@ public final class SpindleKryoRegistrator implements KryoRegistrator {
     kryo.register(GradientSum.class, new GradientSumSerializer());
     kryo.register(TokenChunk.class, new TokenChunkSerializer());
     kryo.register(SparkTokenStream.ChunkKey.class, new ChunkKeySerializer());
+    kryo.register(int[][].class);
+    kryo.register(LabeledSequence.class, new LabeledSequenceSerializer());
+    kryo.register(ExampleChunk.class, new ExampleChunkSerializer());
+  }
+
+  static final class LabeledSequenceSerializer extends Serializer<LabeledSequence> {
+    @Override
+    public void write(Kryo kryo, Output output, LabeledSequence example) {
+      output.writeInt(example.label());
+      output.writeInt(example.ids().length);
+      output.writeInts(example.ids());
+    }
+
+    @Override
+    public LabeledSequence read(Kryo kryo, Input input, Class<LabeledSequence> type) {
+      int label = input.readInt();
+      return new LabeledSequence(input.readInts(input.readInt()), label);
+    }
+  }
+
+  static final class ExampleChunkSerializer extends Serializer<ExampleChunk> {
+    @Override
+    public void write(Kryo kryo, Output output, ExampleChunk chunk) {
+      output.writeInt(chunk.index());
+      output.writeInt(chunk.size());
+      output.writeInts(chunk.labels());
+      for (int[] ids : chunk.ids()) {
+        output.writeInt(ids.length);
+        output.writeInts(ids);
+      }
+    }
+
+    @Override
+    public ExampleChunk read(Kryo kryo, Input input, Class<ExampleChunk> type) {
+      int index = input.readInt();
+      int size = input.readInt();
+      int[] labels = input.readInts(size);
+      int[][] ids = new int[size][];
+      for (int i = 0; i < size; i++) {
+        ids[i] = input.readInts(input.readInt());
+      }
+      return new ExampleChunk(index, ids, labels);
+    }
   }
 
   /** {@link GradientSum}'s own wire format, which sums its parts and applies the optional bf16 compression. */

@@ -2,6 +2,7 @@ package io.spindle.spark;
 
 import io.spindle.autograd.Parameters;
 import io.spindle.data.Batch;
+import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
 import io.spindle.train.BatchGradient;
 import io.spindle.train.GlobalBatch;
@@ -64,8 +65,8 @@ final class StepTask implements Function2<GradientSum, TokenChunk, GradientSum> 
       failIfInjected(context, chunk);
       return sum;
     }
-    ExecutorModels.Workspace w = ExecutorModels.borrow(spec.config());
-    Parameters params = w.model().parameters();
+    ExecutorModels.Workspace<Gpt> w = ExecutorModels.borrow(spec.config());
+    Parameters params = w.parameters();
     params.values().copyFrom(weights.value());
     params.zeroGrad();
     BatchGradient.Result total = new BatchGradient.Result(0, 0);

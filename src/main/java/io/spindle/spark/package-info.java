@@ -9,6 +9,12 @@
  *       tasks compute the gradient of the windows of the global batch that start in their chunk, summed into a
  *       {@link io.spindle.spark.GradientSum} in an order independent of timing; options in
  *       {@link io.spindle.spark.SparkTrainingOptions}.
+ *   <li>{@link io.spindle.spark.SparkClassifierTrainer}: the same step for an {@code EncoderClassifier} over
+ *       {@link io.spindle.spark.SparkExamples} (labelled id sequences, one cached chunk per partition); the step's
+ *       global batch is drawn over the global example index. {@link io.spindle.spark.ClassifierInference} scores
+ *       batches inside tasks from weights broadcast once.
+ *   <li>Shared by both trainers: the driver's step ({@code DataParallelStep}: broadcast, treeAggregate, destroy),
+ *       the executors' model pool ({@code ExecutorModels}) and {@code io.spindle.train.TrainingLoop}'s update.
  *   <li>{@link io.spindle.spark.CheckpointStore}: checkpoints with checksums, committed by rename, newest valid one
  *       resumed.
  *   <li>{@link io.spindle.spark.SpindleKryoRegistrator}: Kryo registration of everything that crosses the wire.

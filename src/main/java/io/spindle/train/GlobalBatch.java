@@ -44,6 +44,25 @@ public final class GlobalBatch {
     return starts;
   }
 
+  /**
+   * The B example indices of step {@code step} of a classifier's training set of {@code count} examples, each in
+   * {@code [0, count)}: the j-th of B draws {@code nextLong(count)} from a {@link SplittableRandom} seeded with
+   * {@code Seeds.derive(seed, step, 0)}, so, like {@link #starts}, a pure function of (seed, step, j) and the count.
+   * Draws are with replacement.
+   */
+  public static long[] examples(long seed, long step, int batchSize, long count) {
+    if (batchSize < 1 || count < 1) {
+      throw new IllegalArgumentException("GlobalBatch.examples: batch size and example count must be >= 1, got "
+          + batchSize + " and " + count);
+    }
+    SplittableRandom random = new SplittableRandom(Seeds.derive(seed, step, 0));
+    long[] picks = new long[batchSize];
+    for (int j = 0; j < batchSize; j++) {
+      picks[j] = random.nextLong(count);
+    }
+    return picks;
+  }
+
   /** The dropout seed of the group of windows of step {@code step} whose first window is {@code firstWindow}. */
   public static long dropoutSeed(long seed, long step, int firstWindow) {
     return Seeds.derive(seed, step, 1, firstWindow);

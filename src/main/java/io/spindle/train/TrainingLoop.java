@@ -31,6 +31,7 @@ public final class TrainingLoop {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
 
   private final Gpt model;
+  private final Parameters parameters;
   private final LmTrainingConfig config;
   private final AdamW optimizer;
   private final LearningRateSchedule schedule;
@@ -45,6 +46,15 @@ public final class TrainingLoop {
     BatchGradient.Result accumulate(long step) throws IOException;
   }
 
+  /**
+   * The validation loss of the model as it stands: over every validation batch when {@code full} (the last step),
+   * else over at most {@code evalBatches} of them.
+   */
+  @FunctionalInterface
+  public interface Validation {
+    double meanLoss(boolean full);
+  }
+
   /** What a step with a non-finite loss or gradient does. */
   public enum NonFinite {
     /** Leaves weights and optimizer state untouched, logs a warning and goes on with the next step. */
@@ -57,16 +67,35 @@ public final class TrainingLoop {
   public record Update(double gradNorm, double learningRate, boolean taken) {}
 
   public TrainingLoop(Gpt model, LmTrainingConfig config) {
+    this(model, model.parameters(), config);
+  }
+
+  /**
+   * A loop over any model's flat {@code parameters} (a classifier, say): the same update, with
+   * {@link #run(long, GradientSource, Validation, NonFinite, LmTrainer.Listener)} for validation. {@link #model()}
+   * is then null. {@code config.batchSize()} counts the examples of a step's global batch.
+   */
+  public TrainingLoop(Parameters parameters, LmTrainingConfig config) {
+    this(null, parameters, config);
+  }
+
+  private TrainingLoop(Gpt model, Parameters parameters, LmTrainingConfig config) {
     this.model = model;
+    this.parameters = parameters;
     this.config = config;
     this.optimizer = new AdamW(AdamW.Config.defaults().withBetas(config.beta1(), config.beta2())
-        .withWeightDecay(config.weightDecay()), model.parameters());
+        .withWeightDecay(config.weightDecay()), parameters);
     this.schedule = new WarmupCosineSchedule(config.learningRate(), config.minLearningRate(),
         Math.min(config.warmupSteps(), config.steps()), config.steps());
   }
 
+  /** The language model trained, or null for a loop built over bare parameters. */
   public Gpt model() {
     return model;
+  }
+
+  public Parameters parameters() {
+    return parameters;
   }
 
   public LmTrainingConfig config() {
@@ -91,7 +120,16 @@ public final class TrainingLoop {
    */
   public StepMetrics run(long firstStep, GradientSource gradients, List<Batch> validation, NonFinite nonFinite,
       LmTrainer.Listener listener) throws IOException {
-    Parameters params = model.parameters();
+    Validation v = validation.isEmpty() ? null : full -> BatchGradient.evaluate(model,
+        full || config.evalBatches() == 0 ? validation
+            : validation.subList(0, Math.min(config.evalBatches(), validation.size()))).meanLoss();
+    return run(firstStep, gradients, v, nonFinite, listener);
+  }
+
+  /** {@link #run(long, GradientSource, List, NonFinite, LmTrainer.Listener)} with any validation, or none (null). */
+  public StepMetrics run(long firstStep, GradientSource gradients, Validation validation, NonFinite nonFinite,
+      LmTrainer.Listener listener) throws IOException {
+    Parameters params = parameters;
     long start = System.nanoTime();
     long tokens = 0;
     long evalNanos = 0;
@@ -104,11 +142,9 @@ public final class TrainingLoop {
       double elapsed = (System.nanoTime() - start) / 1e9;
       boolean lastStep = step == config.steps() - 1 || (config.maxSeconds() > 0 && elapsed >= config.maxSeconds());
       double valLoss = Double.NaN;
-      if (!validation.isEmpty() && (lastStep || (config.evalEvery() > 0 && (step + 1) % config.evalEvery() == 0))) {
-        List<Batch> subset = lastStep || config.evalBatches() == 0
-            ? validation : validation.subList(0, Math.min(config.evalBatches(), validation.size()));
+      if (validation != null && (lastStep || (config.evalEvery() > 0 && (step + 1) % config.evalEvery() == 0))) {
         long evalStart = System.nanoTime();
-        valLoss = BatchGradient.evaluate(model, subset).meanLoss();
+        valLoss = validation.meanLoss(lastStep);
         evalNanos += System.nanoTime() - evalStart;
       }
       double trainSeconds = (System.nanoTime() - start - evalNanos) / 1e9;
@@ -128,7 +164,7 @@ public final class TrainingLoop {
    * {@code nonFinite}) when the loss or the gradient norm is not finite.
    */
   public Update update(long step, BatchGradient.Result r, NonFinite nonFinite) {
-    Parameters params = model.parameters();
+    Parameters params = parameters;
     params.grads().scaleInPlace((float) (1.0 / r.tokens()));
     double norm = config.gradClip() > 0
         ? GradientClipping.clipGlobalNorm(params.grads(), config.gradClip())
