@@ -241,45 +241,55 @@ public final class Attention {
   private static void softmaxRows(Tensor p, int off, int first, int rows, int t, int s, boolean causal,
       boolean[] padded) {
     float[] row = Scratch.floats(0, s);
-    double[] e = Scratch.doubles(0, s);
+    double[] e = Scratch.doubles(0, rows * s); // every row's shifted scores, back to back, for one Exp call
+    int base = 0;
     for (int i = first; i < first + rows; i++) {
-      int at = p.offset() + off + (i - first) * s;
       int end = causal ? Math.max(0, Math.min(s, i + (s - t) + 1)) : s; // causal rule: key j < end
-      p.buffer().get(at, row, 0, s);
+      p.buffer().get(p.offset() + off + (i - first) * s, row, 0, end);
       float max = Float.NEGATIVE_INFINITY;
-      boolean any = false;
-      for (int j = 0; j < end; j++) {
-        if (padded == null || !padded[j]) {
+      boolean any = end > 0;
+      if (padded == null) {
+        for (int j = 0; j < end; j++) {
           max = Math.max(max, row[j]);
-          any = true;
+        }
+      } else {
+        any = false;
+        for (int j = 0; j < end; j++) {
+          max = padded[j] ? max : Math.max(max, row[j]);
+          any |= !padded[j];
         }
       }
       if (!any) {
-        Arrays.fill(row, 0, s, 0f);
-        p.buffer().put(at, row, 0, s);
-        continue;
+        max = 0; // no visible key: the row is zeroed below, whatever it holds
       }
       for (int j = 0; j < end; j++) {
         row[j] -= max;
       }
       for (int j = 0; j < end; j++) {
-        e[j] = row[j];
+        e[base + j] = row[j];
       }
-      Exp.expInPlace(e, end);
+      base += end;
+    }
+    Exp.expInPlace(e, base);
+    base = 0;
+    for (int i = first; i < first + rows; i++) {
+      int end = causal ? Math.max(0, Math.min(s, i + (s - t) + 1)) : s;
       if (padded != null) {
         for (int j = 0; j < end; j++) {
-          e[j] = padded[j] ? 0 : e[j];
+          e[base + j] = padded[j] ? 0 : e[base + j];
         }
       }
-      double inv = 1 / LayerNorm.sum(e, end);
-      for (int j = 0; j < end; j++) {
+      double sum = LayerNorm.sum(e, base, end);
+      double inv = sum > 0 ? 1 / sum : 0; // a query that sees no key gets an all-zero row
+      for (int j = base; j < base + end; j++) {
         e[j] *= inv;
       }
       for (int j = 0; j < end; j++) {
-        row[j] = (float) e[j];
+        row[j] = (float) e[base + j];
       }
       Arrays.fill(row, end, s, 0f);
-      p.buffer().put(at, row, 0, s);
+      p.buffer().put(p.offset() + off + (i - first) * s, row, 0, s);
+      base += end;
     }
   }
 

@@ -177,20 +177,21 @@ public final class LayerNorm {
     return (s0 + s1) + (s2 + s3);
   }
 
-  /** {@code sum_i a_i} in double, with four partial sums so the additions pipeline. */
-  static double sum(double[] a, int n) {
+  /** {@code sum_i a[from + i]} for i &lt; n, in double, with four partial sums so the additions pipeline. */
+  static double sum(double[] a, int from, int n) {
     double s0 = 0;
     double s1 = 0;
     double s2 = 0;
     double s3 = 0;
-    int i = 0;
-    for (; i + 3 < n; i += 4) {
+    int i = from;
+    int end = from + n;
+    for (; i + 3 < end; i += 4) {
       s0 += a[i];
       s1 += a[i + 1];
       s2 += a[i + 2];
       s3 += a[i + 3];
     }
-    for (; i < n; i++) {
+    for (; i < end; i++) {
       s0 += a[i];
     }
     return (s0 + s1) + (s2 + s3);
