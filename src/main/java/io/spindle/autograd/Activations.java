@@ -1,5 +1,6 @@
 package io.spindle.autograd;
 
+import io.spindle.tensor.Parallel;
 import io.spindle.tensor.Scratch;
 import io.spindle.tensor.Tensor;
 
@@ -30,6 +31,9 @@ public final class Activations {
     }
   }
 
+  /** Elements per thread at least, when {@link Parallel} op threads are on. */
+  private static final int GRAIN = 1 << 15;
+
   private Activations() {}
 
   /**
@@ -43,19 +47,20 @@ public final class Activations {
     Tensor out = g.empty(xt.shape()); // same shape as x
     boolean save = g.needsGrad(x);
     Tensor local = save ? g.empty(xt.shape()) : null; // d gelu / dx at x, same shape as x
-    int n = xt.size();
-    float[] xs = Scratch.floats(0, Scratch.BLOCK);
-    float[] ys = Scratch.floats(1, Scratch.BLOCK);
-    float[] ds = Scratch.floats(2, Scratch.BLOCK);
-    for (int start = 0; start < n; start += Scratch.BLOCK) {
-      int len = Math.min(Scratch.BLOCK, n - start);
-      xt.buffer().get(xt.offset() + start, xs, 0, len);
-      geluBlock(xs, ys, save ? ds : null, len);
-      out.buffer().put(out.offset() + start, ys, 0, len);
-      if (save) {
-        local.buffer().put(local.offset() + start, ds, 0, len);
+    Parallel.forRange(xt.size(), GRAIN, (chunk, from, to) -> {
+      float[] xs = Scratch.floats(0, Scratch.BLOCK);
+      float[] ys = Scratch.floats(1, Scratch.BLOCK);
+      float[] ds = Scratch.floats(2, Scratch.BLOCK);
+      for (int start = from; start < to; start += Scratch.BLOCK) {
+        int len = Math.min(Scratch.BLOCK, to - start);
+        xt.buffer().get(xt.offset() + start, xs, 0, len);
+        geluBlock(xs, ys, save ? ds : null, len);
+        out.buffer().put(out.offset() + start, ys, 0, len);
+        if (save) {
+          local.buffer().put(local.offset() + start, ds, 0, len);
+        }
       }
-    }
+    });
     if (!save) {
       return Variable.constant(out);
     }
@@ -182,20 +187,21 @@ public final class Activations {
 
   /** {@code dinp += dout * local}, elementwise over equal sizes. */
   private static void multiplyAccumulate(Tensor dinp, Tensor dout, Tensor local) {
-    int n = dinp.size();
-    float[] as = Scratch.floats(0, Scratch.BLOCK);
-    float[] ds = Scratch.floats(1, Scratch.BLOCK);
-    float[] ls = Scratch.floats(2, Scratch.BLOCK);
-    for (int start = 0; start < n; start += Scratch.BLOCK) {
-      int len = Math.min(Scratch.BLOCK, n - start);
-      dinp.buffer().get(dinp.offset() + start, as, 0, len);
-      dout.buffer().get(dout.offset() + start, ds, 0, len);
-      local.buffer().get(local.offset() + start, ls, 0, len);
-      for (int i = 0; i < len; i++) {
-        as[i] += ds[i] * ls[i];
+    Parallel.forRange(dinp.size(), GRAIN, (chunk, from, to) -> {
+      float[] as = Scratch.floats(0, Scratch.BLOCK);
+      float[] ds = Scratch.floats(1, Scratch.BLOCK);
+      float[] ls = Scratch.floats(2, Scratch.BLOCK);
+      for (int start = from; start < to; start += Scratch.BLOCK) {
+        int len = Math.min(Scratch.BLOCK, to - start);
+        dinp.buffer().get(dinp.offset() + start, as, 0, len);
+        dout.buffer().get(dout.offset() + start, ds, 0, len);
+        local.buffer().get(local.offset() + start, ls, 0, len);
+        for (int i = 0; i < len; i++) {
+          as[i] += ds[i] * ls[i];
+        }
+        dinp.buffer().put(dinp.offset() + start, as, 0, len);
       }
-      dinp.buffer().put(dinp.offset() + start, as, 0, len);
-    }
+    });
   }
 
   /**
