@@ -106,6 +106,8 @@ public final class LayerNorm {
         dout.buffer().get(dout.offset() + r * c, ds, 0, c);
         for (int i = 0; i < c; i++) {
           xhat[i] = (xhat[i] - m) * s;
+        }
+        for (int i = 0; i < c; i++) {
           dxhat[i] = ds[i] * ws[i];
         }
         if (dbs != null) {

@@ -159,9 +159,10 @@ public final class AdamW implements Optimizer {
           for (int j = 0; j < len; j++) {
             float g = gs[j];
             float vi = v[b + j] * beta2;
-            vi = vi + weight2 * g * g;
-            v[b + j] = vi;
-            float denom = (float) Math.sqrt(vi) / biasCorrection2Sqrt + eps;
+            v[b + j] = vi + weight2 * g * g;
+          }
+          for (int j = 0; j < len; j++) { // one array written per loop: C2 vectorises those
+            float denom = (float) Math.sqrt(v[b + j]) / biasCorrection2Sqrt + eps;
             float p = ps[j] * factor;
             ps[j] = p + negStepSize * m[b + j] / denom;
           }
