@@ -1,5 +1,6 @@
 package io.spindle.autograd;
 
+import io.spindle.tensor.Parallel;
 import io.spindle.tensor.Scratch;
 import io.spindle.tensor.Tensor;
 
@@ -30,6 +31,28 @@ public final class Activations {
     }
   }
 
+  // The series coefficients as constants for the vectorised kernel: C2 folds static finals into the code, whereas
+  // fourteen locals loaded from SERIES ran out of vector registers (three times slower when tried).
+  private static final double S0 = SERIES[0];
+  private static final double S1 = SERIES[1];
+  private static final double S2 = SERIES[2];
+  private static final double S3 = SERIES[3];
+  private static final double S4 = SERIES[4];
+  private static final double S5 = SERIES[5];
+  private static final double S6 = SERIES[6];
+  private static final double S7 = SERIES[7];
+  private static final double S8 = SERIES[8];
+  private static final double S9 = SERIES[9];
+  private static final double S10 = SERIES[10];
+  private static final double S11 = SERIES[11];
+  private static final double S12 = SERIES[12];
+  private static final double S13 = SERIES[13];
+
+  /** Elements per thread at least, when {@link Parallel} op threads are on. */
+  private static final int GRAIN = 1 << 15;
+  /** Per-thread index list of {@link #geluBlock}'s elements outside the series' range. */
+  private static final ThreadLocal<int[]> FAR = ThreadLocal.withInitial(() -> new int[Scratch.BLOCK + 1]);
+
   private Activations() {}
 
   /**
@@ -43,19 +66,20 @@ public final class Activations {
     Tensor out = g.empty(xt.shape()); // same shape as x
     boolean save = g.needsGrad(x);
     Tensor local = save ? g.empty(xt.shape()) : null; // d gelu / dx at x, same shape as x
-    int n = xt.size();
-    float[] xs = Scratch.floats(0, Scratch.BLOCK);
-    float[] ys = Scratch.floats(1, Scratch.BLOCK);
-    float[] ds = Scratch.floats(2, Scratch.BLOCK);
-    for (int start = 0; start < n; start += Scratch.BLOCK) {
-      int len = Math.min(Scratch.BLOCK, n - start);
-      xt.buffer().get(xt.offset() + start, xs, 0, len);
-      geluBlock(xs, ys, save ? ds : null, len);
-      out.buffer().put(out.offset() + start, ys, 0, len);
-      if (save) {
-        local.buffer().put(local.offset() + start, ds, 0, len);
+    Parallel.forRange(xt.size(), GRAIN, (chunk, from, to) -> {
+      float[] xs = Scratch.floats(0, Scratch.BLOCK);
+      float[] ys = Scratch.floats(1, Scratch.BLOCK);
+      float[] ds = Scratch.floats(2, Scratch.BLOCK);
+      for (int start = from; start < to; start += Scratch.BLOCK) {
+        int len = Math.min(Scratch.BLOCK, to - start);
+        xt.buffer().get(xt.offset() + start, xs, 0, len);
+        geluBlock(xs, ys, save ? ds : null, len);
+        out.buffer().put(out.offset() + start, ys, 0, len);
+        if (save) {
+          local.buffer().put(local.offset() + start, ds, 0, len);
+        }
       }
-    }
+    });
     if (!save) {
       return Variable.constant(out);
     }
@@ -100,102 +124,147 @@ public final class Activations {
 
   /**
    * {@code ys[i] = gelu(xs[i])} and, when {@code ds} is not null, {@code ds[i] = gelu'(xs[i]) = Phi + x phi}, for
-   * i &lt; n: the math of {@link #normalCdf} (series for |z| &lt; 1, the Chebyshev erfc beyond, z = x / sqrt 2) in
-   * double, with {@link Exp} for the exponentials. Both branches are evaluated and one is picked by arithmetic
-   * weights that are exactly 0 or 1, so the loops have no branches and C2 vectorises them; the result differs from
-   * {@code x * normalCdf(x)} only by Exp's 2e-10 relative error before the rounding to float.
+   * i &lt; n: the math of {@link #normalCdf} (z = x / sqrt 2; the series for |z| &lt; 1, the Chebyshev erfc beyond)
+   * in double, with {@link Exp} for the exponentials; the result differs from {@code x * normalCdf(x)} only by Exp's
+   * 2e-10 relative error before the rounding to float.
+   *
+   * <p>Most inputs of a GELU have |z| &lt; 1, where Phi needs only the series and phi only a short exp. So every
+   * element first takes that cheap path (the series at z clamped to [-1, 1], which keeps it finite), and the
+   * elements with |z| &gt;= 1 (or NaN) are then gathered, run through the erfc path and scattered back. Each path's
+   * loops are branch-free, do not mix float and double arrays and write one array each: C2 vectorises only such
+   * loops (a second output array made the series loop five times slower when tried).
    */
   static void geluBlock(float[] xs, float[] ys, float[] ds, int n) {
-    // C2 vectorises a loop only if it does not mix float and double arrays and is not too long, so conversions are
-    // loops of their own and the formula is cut into several passes over L1-resident arrays
     double[] x = Scratch.doubles(0, n);
-    double[] t = Scratch.doubles(1, n); // t = 1 / (1 + |z| / 2) of the erfc fit, then Phi(x)
-    double[] tail = Scratch.doubles(2, n); // P(t) of the erfc fit, then exp(-z^2 + P(t)), then Phi for |z| >= 1
-    double[] gauss = Scratch.doubles(3, n); // -z^2 = -x^2 / 2, then exp of it, then gelu'(x)
-    double[] y = Scratch.doubles(4, n); // gelu(x)
+    double[] y = Scratch.doubles(1, n); // gelu(x)
+    double[] d = Scratch.doubles(2, n); // Phi(x), then gelu'(x)
+    double[] e = Scratch.doubles(3, n); // -z^2 (|z| clamped to 1), then exp of it
     for (int i = 0; i < n; i++) {
       x[i] = xs[i];
     }
     for (int i = 0; i < n; i++) {
-      double a = Math.abs(x[i] * SQRT_HALF);
-      double ti = 1 / (1 + 0.5 * a);
-      t[i] = ti;
-      gauss[i] = -a * a;
-      double t2 = ti * ti;
-      double t4 = t2 * t2;
-      // P(t) of erfc below, by Estrin's scheme (short dependency chains; see Exp)
-      tail[i] = ((-1.26551223 + 1.00002368 * ti) + t2 * (0.37409196 + 0.09678418 * ti)
-          + t4 * ((-0.18628806 + 0.27886807 * ti) + t2 * (-1.13520398 + 1.48851587 * ti)))
-          + t4 * t4 * (-0.82215223 + 0.17087277 * ti);
-    }
-    Exp.expInPlace(gauss, n); // exp(-z^2), shared by erfc and by phi in the derivative
-    Exp.expSmallInPlace(tail, n); // P(t) lies in [-1.27, 0]
-    for (int i = 0; i < n; i++) {
-      double z = x[i] * SQRT_HALF;
-      double h = 0.5 * t[i] * (gauss[i] * tail[i]); // 0.5 erfc(|z|) = 0.5 t exp(-z^2) exp(P(t))
-      double positive = Math.min(1, Math.max(0, 0.5 + z * 1e300)); // 1 for z > 0, 0 for z < 0
-      tail[i] = h + positive * (1 - 2 * h); // Phi from erfc, for |z| >= 1: 1 - h for z > 0, h for z < 0
-    }
-    double s0 = SERIES[0];
-    double s1 = SERIES[1];
-    double s2 = SERIES[2];
-    double s3 = SERIES[3];
-    double s4 = SERIES[4];
-    double s5 = SERIES[5];
-    double s6 = SERIES[6];
-    double s7 = SERIES[7];
-    double s8 = SERIES[8];
-    double s9 = SERIES[9];
-    double s10 = SERIES[10];
-    double s11 = SERIES[11];
-    double s12 = SERIES[12];
-    double s13 = SERIES[13];
-    for (int i = 0; i < n; i++) {
-      double zc = Math.max(-1, Math.min(1, x[i] * SQRT_HALF)); // the series only where it is used: stays finite
+      double zc = Math.max(-1, Math.min(1, x[i] * SQRT_HALF));
       double u = zc * zc;
       double u2 = u * u;
       double u4 = u2 * u2;
-      // the series in u = z^2 by Estrin's scheme
-      double erf = zc * (((s0 + s1 * u) + u2 * (s2 + s3 * u) + u4 * ((s4 + s5 * u) + u2 * (s6 + s7 * u)))
-          + u4 * u4 * ((s8 + s9 * u) + u2 * (s10 + s11 * u) + u4 * (s12 + s13 * u)));
-      y[i] = 0.5 + 0.5 * erf; // Phi from the series, for |z| < 1
+      // erf by the series in u = z^2, Estrin's scheme (short dependency chains; see Exp)
+      double erf = zc * (((S0 + S1 * u) + u2 * (S2 + S3 * u) + u4 * ((S4 + S5 * u) + u2 * (S6 + S7 * u)))
+          + u4 * u4 * ((S8 + S9 * u) + u2 * (S10 + S11 * u) + u4 * (S12 + S13 * u)));
+      d[i] = 0.5 + 0.5 * erf; // Phi(x) for |z| < 1
     }
     for (int i = 0; i < n; i++) {
-      double v = x[i];
-      double inner = Math.min(1, Math.max(0, (1 - Math.abs(v * SQRT_HALF)) * 1e300)); // 1 for |z| < 1, else 0
-      double cdf = inner * y[i] + (1 - inner) * tail[i];
-      t[i] = cdf;
-      y[i] = v * cdf;
+      y[i] = x[i] * d[i];
+    }
+    if (ds != null) {
+      for (int i = 0; i < n; i++) {
+        double zc = Math.max(-1, Math.min(1, x[i] * SQRT_HALF));
+        e[i] = -zc * zc;
+      }
+      Exp.expSmallInPlace(e, n); // exp(-z^2) = sqrt(2 pi) phi(x), for |z| <= 1
+      for (int i = 0; i < n; i++) {
+        d[i] = d[i] + x[i] * INV_SQRT_2PI * e[i];
+      }
+    }
+    // the elements the series does not cover: |z| >= 1, and NaN
+    int[] far = farIndices(x, n);
+    int m = far[n];
+    if (m > 0) {
+      double[] xf = Scratch.doubles(4, m);
+      for (int j = 0; j < m; j++) {
+        xf[j] = x[far[j]];
+      }
+      double[] yf = Scratch.doubles(5, m);
+      double[] df = Scratch.doubles(6, m);
+      geluFar(xf, yf, df, m);
+      for (int j = 0; j < m; j++) {
+        y[far[j]] = yf[j];
+        d[far[j]] = df[j];
+      }
     }
     for (int i = 0; i < n; i++) {
       ys[i] = (float) y[i];
     }
     if (ds != null) {
       for (int i = 0; i < n; i++) {
-        gauss[i] = t[i] + x[i] * INV_SQRT_2PI * gauss[i]; // Phi(x) + x phi(x)
+        ds[i] = (float) d[i];
       }
-      for (int i = 0; i < n; i++) {
-        ds[i] = (float) gauss[i];
+    }
+  }
+
+  /** Indices i &lt; n with {@code !(|x_i| / sqrt 2 < 1)}, in a per-thread array whose entry n holds their count. */
+  private static int[] farIndices(double[] x, int n) {
+    int[] far = FAR.get();
+    if (far.length < n + 1) {
+      far = new int[n + 1];
+      FAR.set(far);
+    }
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      if (!(Math.abs(x[i] * SQRT_HALF) < 1)) {
+        far[m++] = i;
       }
+    }
+    far[n] = m;
+    return far;
+  }
+
+  /**
+   * gelu and gelu' for arguments with |z| &gt;= 1, from {@code erfc(|z|) = t exp(-z^2) exp(P(t))} (Numerical
+   * Recipes' fit, see {@link #erfc}): {@code Phi = 1 - erfc(|z|) / 2} for z &gt; 0 and {@code erfc(|z|) / 2} for
+   * z &lt; 0, picked by a weight that is exactly 0 or 1.
+   */
+  private static void geluFar(double[] x, double[] y, double[] d, int m) {
+    double[] t = Scratch.doubles(7, m); // t = 1 / (1 + |z| / 2), then Phi
+    double[] tail = y; // P(t), then exp of it; y is written last
+    double[] gauss = d; // -z^2, then exp of it; d is written last
+    for (int i = 0; i < m; i++) {
+      t[i] = 1 / (1 + 0.5 * Math.abs(x[i] * SQRT_HALF));
+    }
+    for (int i = 0; i < m; i++) {
+      double z = x[i] * SQRT_HALF;
+      gauss[i] = -z * z;
+    }
+    for (int i = 0; i < m; i++) {
+      double ti = t[i];
+      double t2 = ti * ti;
+      double t4 = t2 * t2;
+      tail[i] = ((-1.26551223 + 1.00002368 * ti) + t2 * (0.37409196 + 0.09678418 * ti)
+          + t4 * ((-0.18628806 + 0.27886807 * ti) + t2 * (-1.13520398 + 1.48851587 * ti)))
+          + t4 * t4 * (-0.82215223 + 0.17087277 * ti);
+    }
+    Exp.expInPlace(gauss, m); // exp(-z^2), shared by erfc and by phi in the derivative
+    Exp.expSmallInPlace(tail, m); // P(t) lies in [-1.27, 0]
+    for (int i = 0; i < m; i++) {
+      double z = x[i] * SQRT_HALF;
+      double h = 0.5 * t[i] * (gauss[i] * tail[i]); // 0.5 erfc(|z|)
+      double positive = Math.min(1, Math.max(0, 0.5 + z * 1e300)); // 1 for z > 0, 0 for z < 0
+      t[i] = h + positive * (1 - 2 * h); // Phi
+    }
+    for (int i = 0; i < m; i++) {
+      y[i] = x[i] * t[i];
+    }
+    for (int i = 0; i < m; i++) {
+      d[i] = t[i] + x[i] * INV_SQRT_2PI * gauss[i];
     }
   }
 
   /** {@code dinp += dout * local}, elementwise over equal sizes. */
   private static void multiplyAccumulate(Tensor dinp, Tensor dout, Tensor local) {
-    int n = dinp.size();
-    float[] as = Scratch.floats(0, Scratch.BLOCK);
-    float[] ds = Scratch.floats(1, Scratch.BLOCK);
-    float[] ls = Scratch.floats(2, Scratch.BLOCK);
-    for (int start = 0; start < n; start += Scratch.BLOCK) {
-      int len = Math.min(Scratch.BLOCK, n - start);
-      dinp.buffer().get(dinp.offset() + start, as, 0, len);
-      dout.buffer().get(dout.offset() + start, ds, 0, len);
-      local.buffer().get(local.offset() + start, ls, 0, len);
-      for (int i = 0; i < len; i++) {
-        as[i] += ds[i] * ls[i];
+    Parallel.forRange(dinp.size(), GRAIN, (chunk, from, to) -> {
+      float[] as = Scratch.floats(0, Scratch.BLOCK);
+      float[] ds = Scratch.floats(1, Scratch.BLOCK);
+      float[] ls = Scratch.floats(2, Scratch.BLOCK);
+      for (int start = from; start < to; start += Scratch.BLOCK) {
+        int len = Math.min(Scratch.BLOCK, to - start);
+        dinp.buffer().get(dinp.offset() + start, as, 0, len);
+        dout.buffer().get(dout.offset() + start, ds, 0, len);
+        local.buffer().get(local.offset() + start, ls, 0, len);
+        for (int i = 0; i < len; i++) {
+          as[i] += ds[i] * ls[i];
+        }
+        dinp.buffer().put(dinp.offset() + start, as, 0, len);
       }
-      dinp.buffer().put(dinp.offset() + start, as, 0, len);
-    }
+    });
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.spindle.autograd;
 
+import io.spindle.tensor.Blas;
+import io.spindle.tensor.Parallel;
 import io.spindle.tensor.Scratch;
 import io.spindle.tensor.Shape;
 import io.spindle.tensor.Tensor;
@@ -125,7 +127,11 @@ public final class Attention {
     }
   }
 
-  /** The shared forward and backward of both entry points, over any {@link Layout}. */
+  /**
+   * The shared forward and backward of both entry points, over any {@link Layout}. The (batch, head) pairs are
+   * independent, so with {@link Parallel} op threads they are split between threads, each with its own (T, S) work
+   * matrices and BLAS running single-threaded inside (two levels of threads would only compete for the cores).
+   */
   private static Variable attend(Graph g, Variable q, Variable k, Variable v, Tensor out, Layout l, boolean causal,
       boolean[][] keyPadding, float dropout, long seed) {
     int bn = l.bn();
@@ -133,20 +139,93 @@ public final class Attention {
     int t = l.t();
     int s = l.s();
     int hs = l.hs();
-    int ld = l.ldIn();
-    float scale = (float) (1 / Math.sqrt(hs));
-    boolean none = t == 0 || s == 0 || hs == 0; // nothing to multiply: every output row is zero
-    if (none) {
+    if (t == 0 || s == 0 || hs == 0) { // nothing to multiply: every output row is zero, no gradient flows
       out.fillInPlace(0f);
+      return g.record(out, dout -> { }, q, k, v);
     }
     boolean save = g.needsGrad(q, k, v);
-    Tensor probs = save ? g.empty(bn, nh, t, s) : g.empty(t, s); // P: (B, NH, T, S) kept, else (T, S) scratch
-    Tensor dropped = dropout > 0 ? g.empty(t, s) : null; // dropout(P) of one (b, h): (T, S)
-    int block = causal ? CAUSAL_ROWS : Math.max(1, t); // query rows per block
-    for (int bh = 0; !none && bh < bn * nh; bh++) {
-      int b = bh / nh;
-      int h = bh % nh;
-      int po = save ? bh * t * s : 0;
+    int chunks = Parallel.chunks(bn * nh, 1);
+    // P: (B, NH, T, S) kept for backward, else one (T, S) work matrix per thread
+    Tensor probs = save ? g.empty(bn, nh, t, s) : g.empty(chunks, t, s);
+    Tensor dropped = dropout > 0 ? g.empty(chunks, t, s) : null; // dropout(P) of one (b, h), per thread
+    Heads heads = new Heads(q.value(), k.value(), v.value(), out, l, causal, keyPadding, dropout, seed);
+    onHeads(bn * nh, (chunk, bh) -> heads.forward(bh, probs, save ? bh * t * s : chunk * t * s, dropped,
+        chunk * t * s));
+    return g.record(out, dout -> {
+      Tensor dq = g.gradOf(q);
+      Tensor dk = g.gradOf(k);
+      Tensor dv = g.gradOf(v);
+      Tensor pd = dropout > 0 ? g.empty(chunks, t, s) : null; // dropout(P) of one (b, h), recomputed, per thread
+      Tensor ds = dq != null || dk != null ? g.empty(chunks, t, s) : null; // dP, then dS in place, per thread
+      onHeads(bn * nh, (chunk, bh) -> heads.backward(bh, dout, probs, pd, ds, chunk * t * s, dq, dk, dv));
+    }, q, k, v);
+  }
+
+  /** One (batch, head) pair's work, given the chunk (thread share) it runs in. */
+  @FunctionalInterface
+  private interface HeadWork {
+    void run(int chunk, int bh);
+  }
+
+  /** Runs {@code work} for every pair [0, pairs), in parallel chunks when op threads are on (BLAS at 1 inside). */
+  private static void onHeads(int pairs, HeadWork work) {
+    if (Parallel.chunks(pairs, 1) == 1) {
+      for (int bh = 0; bh < pairs; bh++) {
+        work.run(0, bh);
+      }
+      return;
+    }
+    Blas blas = Blas.get();
+    int blasThreads = blas.threads();
+    blas.setThreads(1);
+    try {
+      Parallel.forRange(pairs, 1, (chunk, from, to) -> {
+        for (int bh = from; bh < to; bh++) {
+          work.run(chunk, bh);
+        }
+      });
+    } finally {
+      blas.setThreads(blasThreads);
+    }
+  }
+
+  /** The operands and settings of one attention call, and the per-(batch, head) forward and backward. */
+  private static final class Heads {
+    private final Tensor q;
+    private final Tensor k;
+    private final Tensor v;
+    private final Tensor out;
+    private final Layout l;
+    private final boolean causal;
+    private final boolean[][] keyPadding;
+    private final float dropout;
+    private final long seed;
+    private final float scale;
+    private final int block;
+
+    Heads(Tensor q, Tensor k, Tensor v, Tensor out, Layout l, boolean causal, boolean[][] keyPadding, float dropout,
+        long seed) {
+      this.q = q;
+      this.k = k;
+      this.v = v;
+      this.out = out;
+      this.l = l;
+      this.causal = causal;
+      this.keyPadding = keyPadding;
+      this.dropout = dropout;
+      this.seed = seed;
+      this.scale = (float) (1 / Math.sqrt(l.hs()));
+      this.block = causal ? CAUSAL_ROWS : l.t(); // query rows per block
+    }
+
+    /** P of pair bh into {@code probs[po..]}, dropout(P) into {@code dropped[wo..]}, and its output rows. */
+    void forward(int bh, Tensor probs, int po, Tensor dropped, int wo) {
+      int t = l.t();
+      int s = l.s();
+      int hs = l.hs();
+      int ld = l.ldIn();
+      int b = bh / l.nh();
+      int h = bh % l.nh();
       for (int r0 = 0; r0 < t; r0 += block) {
         int rows = Math.min(block, t - r0);
         int e = visibleKeys(causal, r0 + rows, t, s); // keys any row of the block may see: [0, e)
@@ -157,67 +236,64 @@ public final class Attention {
           continue;
         }
         // scores = q k^T * scale: (rows, e), then P = softmax over the visible keys, in place
-        MatMul.gemm(false, true, rows, e, hs, scale, q.value(), l.q(b, h) + r0 * ld, ld, k.value(), l.k(b, h), ld,
-            0f, probs, po + r0 * s, s);
+        MatMul.gemm(false, true, rows, e, hs, scale, q, l.q(b, h) + r0 * ld, ld, k, l.k(b, h), ld, 0f, probs,
+            po + r0 * s, s);
         softmaxRows(probs, po + r0 * s, r0, rows, t, s, causal, keyPadding == null ? null : keyPadding[b]);
         if (dropped != null) {
-          dropout(probs, po + r0 * s, dropped, r0 * s, rows * s, seed, (long) bh * t * s + r0 * s, dropout);
+          dropout(probs, po + r0 * s, dropped, wo + r0 * s, rows * s, seed, (long) bh * t * s + r0 * s, dropout);
         }
         // out = dropout(P) v: (rows, HS)
         MatMul.gemm(false, false, rows, hs, e, 1f, dropped != null ? dropped : probs,
-            (dropped != null ? 0 : po) + r0 * s, s, v.value(), l.v(b, h), ld, 0f, out, oo, l.ldOut());
+            (dropped != null ? wo : po) + r0 * s, s, v, l.v(b, h), ld, 0f, out, oo, l.ldOut());
       }
     }
-    return g.record(out, dout -> {
-      if (none) {
-        return;
+
+    /** Adds pair bh's share of dq, dk, dv (any may be null), with (T, S) work matrices at {@code wo}. */
+    void backward(int bh, Tensor dout, Tensor probs, Tensor pd, Tensor ds, int wo, Tensor dq, Tensor dk,
+        Tensor dv) {
+      int t = l.t();
+      int s = l.s();
+      int hs = l.hs();
+      int ld = l.ldIn();
+      int b = bh / l.nh();
+      int h = bh % l.nh();
+      int po = bh * t * s;
+      if (pd != null) {
+        dropout(probs, po, pd, wo, t * s, seed, po, dropout);
       }
-      Tensor dq = g.gradOf(q);
-      Tensor dk = g.gradOf(k);
-      Tensor dv = g.gradOf(v);
-      Tensor pd = dropout > 0 ? g.empty(t, s) : null; // dropout(P) of one (b, h), recomputed: (T, S)
-      Tensor ds = dq != null || dk != null ? g.empty(t, s) : null; // dP, then dS in place: (T, S)
-      for (int bh = 0; bh < bn * nh; bh++) {
-        int b = bh / nh;
-        int h = bh % nh;
-        int po = bh * t * s;
+      Tensor pp = pd != null ? pd : probs; // P' = dropout(P)
+      int ppo = pd != null ? wo : po;
+      for (int r0 = 0; r0 < t; r0 += block) {
+        int rows = Math.min(block, t - r0);
+        int e = visibleKeys(causal, r0 + rows, t, s);
+        if (e == 0) {
+          continue; // these queries saw no key: no gradient flows through them
+        }
+        int oo = l.out(b, h) + r0 * l.ldOut();
+        int qo = l.q(b, h) + r0 * ld;
+        int so = wo + r0 * s;
+        if (dv != null) {
+          // out = P' v  =>  dv += P'^T dout
+          MatMul.gemm(true, false, e, hs, rows, 1f, pp, ppo + r0 * s, s, dout, oo, l.ldOut(), 1f, dv, l.v(b, h), ld);
+        }
+        if (ds == null) {
+          continue;
+        }
+        // dP' = dout v^T; P' = P * keep / (1 - p)  =>  dP = dP' * keep / (1 - p)
+        MatMul.gemm(false, true, rows, e, hs, 1f, dout, oo, l.ldOut(), v, l.v(b, h), ld, 0f, ds, so, s);
         if (pd != null) {
-          dropout(probs, po, pd, 0, t * s, seed, po, dropout);
+          dropout(ds, so, ds, so, rows * s, seed, po + r0 * s, dropout);
         }
-        Tensor pp = pd != null ? pd : probs; // P' = dropout(P)
-        int ppo = pd != null ? 0 : po;
-        for (int r0 = 0; r0 < t; r0 += block) {
-          int rows = Math.min(block, t - r0);
-          int e = visibleKeys(causal, r0 + rows, t, s);
-          if (e == 0) {
-            continue; // these queries saw no key: no gradient flows through them
-          }
-          int oo = l.out(b, h) + r0 * l.ldOut();
-          int qo = l.q(b, h) + r0 * ld;
-          if (dv != null) {
-            // out = P' v  =>  dv += P'^T dout
-            MatMul.gemm(true, false, e, hs, rows, 1f, pp, ppo + r0 * s, s, dout, oo, l.ldOut(), 1f, dv, l.v(b, h),
-                ld);
-          }
-          if (ds == null) {
-            continue;
-          }
-          // dP' = dout v^T; P' = P * keep / (1 - p)  =>  dP = dP' * keep / (1 - p)
-          MatMul.gemm(false, true, rows, e, hs, 1f, dout, oo, l.ldOut(), v.value(), l.v(b, h), ld, 0f, ds, r0 * s, s);
-          if (pd != null) {
-            dropout(ds, r0 * s, ds, r0 * s, rows * s, seed, po + r0 * s, dropout);
-          }
-          softmaxBackward(probs, po + r0 * s, ds, r0 * s, rows, e, s);
-          // scores = q k^T * scale  =>  dq += dS k * scale, dk += dS^T q * scale
-          if (dq != null) {
-            MatMul.gemm(false, false, rows, hs, e, scale, ds, r0 * s, s, k.value(), l.k(b, h), ld, 1f, dq, qo, ld);
-          }
-          if (dk != null) {
-            MatMul.gemm(true, false, e, hs, rows, scale, ds, r0 * s, s, q.value(), qo, ld, 1f, dk, l.k(b, h), ld);
-          }
+        softmaxBackward(probs, po + r0 * s, ds, so, rows, e, s);
+        // scores = q k^T * scale  =>  dq += dS k * scale, dk += dS^T q * scale
+        if (dq != null) {
+          MatMul.gemm(false, false, rows, hs, e, scale, ds, so, s, k, l.k(b, h), ld, 1f, dq, qo, ld);
+        }
+        if (dk != null) {
+          MatMul.gemm(true, false, e, hs, rows, scale, ds, so, s, q, qo, ld, 1f, dk, l.k(b, h), ld);
         }
       }
-    }, q, k, v);
+    }
   }
 
   /** Keys [0, e) that query rows [0, rowEnd) may see: all S, or under the causal rule those of the last row. */

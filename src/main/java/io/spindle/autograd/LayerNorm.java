@@ -1,5 +1,6 @@
 package io.spindle.autograd;
 
+import io.spindle.tensor.Parallel;
 import io.spindle.tensor.Scratch;
 import io.spindle.tensor.Shape;
 import io.spindle.tensor.Tensor;
@@ -17,6 +18,9 @@ import java.util.List;
  * accumulated in double; the per-row mean and rstd are saved for backward only when the graph records.
  */
 public final class LayerNorm {
+  /** Rows per thread at least, when {@link Parallel} op threads are on. */
+  private static final int ROW_GRAIN = 256;
+
   private LayerNorm() {}
 
   /** Normalises each row of {@code x} (last dimension) and applies the optional affine weight and bias. */
@@ -41,31 +45,27 @@ public final class LayerNorm {
     Tensor wt = weight == null ? null : weight.value();
     Tensor bt = bias == null ? null : bias.value();
 
-    float[] ws = affine(wt, c, 1f, 2);
-    float[] bs = affine(bt, c, 0f, 3);
-    float[] xr = Scratch.floats(0, c);
-    float[] ys = Scratch.floats(1, c);
-    for (int r = 0; r < rows; r++) {
-      xt.buffer().get(xt.offset() + r * c, xr, 0, c);
-      double m = sum(xr, c) / c;
-      float mf = (float) m;
-      double var = 0;
-      for (int i = 0; i < c; i++) {
-        double d = xr[i] - m;
-        var += d * d;
+    Parallel.forRange(rows, ROW_GRAIN, (chunk, from, to) -> {
+      float[] ws = affine(wt, c, 1f, 2);
+      float[] bs = affine(bt, c, 0f, 3);
+      float[] xr = Scratch.floats(0, c);
+      float[] ys = Scratch.floats(1, c);
+      for (int r = from; r < to; r++) {
+        xt.buffer().get(xt.offset() + r * c, xr, 0, c);
+        double m = sum(xr, c) / c;
+        double s = 1.0 / Math.sqrt(squaredDeviations(xr, c, m) / c + eps);
+        float mf = (float) m;
+        float sf = (float) s;
+        for (int i = 0; i < c; i++) {
+          ys[i] = (xr[i] - mf) * sf * ws[i] + bs[i]; // xhat * weight + bias
+        }
+        out.buffer().put(out.offset() + r * c, ys, 0, c);
+        if (save) {
+          mean.set(r, mf);
+          rstd.set(r, sf);
+        }
       }
-      var /= c;
-      double s = 1.0 / Math.sqrt(var + eps);
-      float sf = (float) s;
-      for (int i = 0; i < c; i++) {
-        ys[i] = (xr[i] - mf) * sf * ws[i] + bs[i]; // xhat * weight + bias
-      }
-      out.buffer().put(out.offset() + r * c, ys, 0, c);
-      if (save) {
-        mean.set(r, mf);
-        rstd.set(r, sf);
-      }
-    }
+    });
     if (!save) {
       return Variable.constant(out);
     }
@@ -86,56 +86,91 @@ public final class LayerNorm {
    */
   private static void backward(Tensor dout, Tensor xt, Tensor wt, Tensor mean, Tensor rstd, int rows, int c,
       Tensor dinp, Tensor dweight, Tensor dbias) {
-    float[] ws = affine(wt, c, 1f, 2);
-    float[] dws = dweight == null ? null : Scratch.floats(3, c);
-    float[] dbs = dbias == null ? null : Scratch.floats(4, c);
-    // the weight and bias sums start at 0 and are added in at the end: an input used twice (say weight = x) may
-    // share its gradient buffer with dinp, which the row loop updates meanwhile
-    if (dws != null) {
-      Arrays.fill(dws, 0, c, 0f);
-    }
-    if (dbs != null) {
-      Arrays.fill(dbs, 0, c, 0f);
-    }
-    float[] xhat = Scratch.floats(0, c);
-    float[] ds = Scratch.floats(1, c);
-    float[] dxhat = Scratch.floats(5, c);
-    float[] dx = Scratch.floats(6, c);
-    for (int r = 0; r < rows; r++) {
-      float m = mean.get(r);
-      float s = rstd.get(r);
-      xt.buffer().get(xt.offset() + r * c, xhat, 0, c);
-      dout.buffer().get(dout.offset() + r * c, ds, 0, c);
-      for (int i = 0; i < c; i++) {
-        xhat[i] = (xhat[i] - m) * s;
-        dxhat[i] = ds[i] * ws[i];
-      }
-      if (dbs != null) {
+    // the weight and bias sums of each chunk of rows start at 0 and are added in at the end: an input used twice
+    // (say weight = x) may share its gradient buffer with dinp, which the row loop updates meanwhile
+    int chunks = Parallel.chunks(rows, ROW_GRAIN);
+    float[][] dwParts = new float[chunks][];
+    float[][] dbParts = new float[chunks][];
+    Parallel.forRange(rows, ROW_GRAIN, (chunk, from, to) -> {
+      float[] ws = affine(wt, c, 1f, 2);
+      float[] dws = dweight == null ? null : zeroed(chunks == 1 ? Scratch.floats(3, c) : new float[c], c);
+      float[] dbs = dbias == null ? null : zeroed(chunks == 1 ? Scratch.floats(4, c) : new float[c], c);
+      float[] xhat = Scratch.floats(0, c);
+      float[] ds = Scratch.floats(1, c);
+      float[] dxhat = Scratch.floats(5, c);
+      float[] dx = Scratch.floats(6, c);
+      for (int r = from; r < to; r++) {
+        float m = mean.get(r);
+        float s = rstd.get(r);
+        xt.buffer().get(xt.offset() + r * c, xhat, 0, c);
+        dout.buffer().get(dout.offset() + r * c, ds, 0, c);
         for (int i = 0; i < c; i++) {
-          dbs[i] += ds[i];
+          xhat[i] = (xhat[i] - m) * s;
+        }
+        for (int i = 0; i < c; i++) {
+          dxhat[i] = ds[i] * ws[i];
+        }
+        if (dbs != null) {
+          for (int i = 0; i < c; i++) {
+            dbs[i] += ds[i];
+          }
+        }
+        if (dws != null) {
+          for (int i = 0; i < c; i++) {
+            dws[i] += ds[i] * xhat[i];
+          }
+        }
+        if (dinp != null) {
+          float dnormMean = (float) (sum(dxhat, c) / c);
+          float dnormNormMean = (float) (dot(dxhat, xhat, c) / c);
+          dinp.buffer().get(dinp.offset() + r * c, dx, 0, c);
+          for (int i = 0; i < c; i++) {
+            dx[i] += s * (dxhat[i] - dnormMean - xhat[i] * dnormNormMean);
+          }
+          dinp.buffer().put(dinp.offset() + r * c, dx, 0, c);
         }
       }
-      if (dws != null) {
-        for (int i = 0; i < c; i++) {
-          dws[i] += ds[i] * xhat[i];
-        }
+      dwParts[chunk] = dws;
+      dbParts[chunk] = dbs;
+    });
+    float[] work = Scratch.floats(6, c);
+    for (int chunk = 0; chunk < chunks; chunk++) {
+      if (dweight != null) {
+        addInto(dweight, dwParts[chunk], c, work);
       }
-      if (dinp != null) {
-        float dnormMean = (float) (sum(dxhat, c) / c);
-        float dnormNormMean = (float) (dot(dxhat, xhat, c) / c);
-        dinp.buffer().get(dinp.offset() + r * c, dx, 0, c);
-        for (int i = 0; i < c; i++) {
-          dx[i] += s * (dxhat[i] - dnormMean - xhat[i] * dnormNormMean);
-        }
-        dinp.buffer().put(dinp.offset() + r * c, dx, 0, c);
+      if (dbias != null) {
+        addInto(dbias, dbParts[chunk], c, work);
       }
     }
-    if (dws != null) {
-      addInto(dweight, dws, c, dx);
+  }
+
+  private static float[] zeroed(float[] a, int c) {
+    Arrays.fill(a, 0, c, 0f);
+    return a;
+  }
+
+  /** {@code sum_i (a_i - m)^2} in double, with four partial sums. */
+  private static double squaredDeviations(float[] a, int n, double m) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int i = 0;
+    for (; i + 3 < n; i += 4) {
+      double d0 = a[i] - m;
+      double d1 = a[i + 1] - m;
+      double d2 = a[i + 2] - m;
+      double d3 = a[i + 3] - m;
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+      s2 += d2 * d2;
+      s3 += d3 * d3;
     }
-    if (dbs != null) {
-      addInto(dbias, dbs, c, dx);
+    for (; i < n; i++) {
+      double d = a[i] - m;
+      s0 += d * d;
     }
+    return (s0 + s1) + (s2 + s3);
   }
 
   /** {@code t[i] += a[i]} for i < c, through {@code work}. */

@@ -1,6 +1,7 @@
 package io.spindle.autograd;
 
 import io.spindle.tensor.Blas;
+import io.spindle.tensor.Parallel;
 import io.spindle.tensor.Scratch;
 import io.spindle.tensor.Shape;
 import io.spindle.tensor.Tensor;
@@ -15,6 +16,11 @@ import java.util.Arrays;
  * x (B, T, C) and W (OC, C) in PyTorch's {@code Linear} layout, and runs as one (B*T, C) x (C, OC) gemm.
  */
 public final class MatMul {
+  /** Products below this many multiply-adds are never split over op threads. */
+  private static final long PARALLEL_FLOPS = 1L << 20;
+  /** Output rows per op thread at least. */
+  private static final int ROW_GRAIN = 32;
+
   private MatMul() {}
 
   /** {@code a @ b}. */
@@ -127,11 +133,34 @@ public final class MatMul {
     gemm(tx, ty, m, n, k, alpha, x, xOff, tx ? m : k, y, yOff, ty ? k : n, beta, out, oOff, n);
   }
 
-  /** {@link #gemm} on strided windows: rows of x, y and out (as stored) are ldx, ldy and ldo floats apart. */
+  /**
+   * {@link #gemm} on strided windows: rows of x, y and out (as stored) are ldx, ldy and ldo floats apart.
+   *
+   * <p>With {@link Parallel} op threads on, a large product is cut into bands of output rows, each a single-threaded
+   * BLAS call on its own thread: then the one pool of op threads does all the parallel work, instead of BLAS worker
+   * threads that keep spinning on a core after each call while the op threads need it.
+   */
   static void gemm(boolean tx, boolean ty, int m, int n, int k, float alpha, Tensor x, int xOff, int ldx, Tensor y,
       int yOff, int ldy, float beta, Tensor out, int oOff, int ldo) {
-    Blas.get().sgemm(tx, ty, m, n, k, alpha, x.storage(), x.offset() + xOff, ldx, y.storage(), y.offset() + yOff,
-        ldy, beta, out.storage(), out.offset() + oOff, ldo);
+    Blas blas = Blas.get();
+    int chunks = (long) m * n * k < PARALLEL_FLOPS ? 1 : Parallel.chunks(m, ROW_GRAIN);
+    if (chunks == 1) {
+      blas.sgemm(tx, ty, m, n, k, alpha, x.storage(), x.offset() + xOff, ldx, y.storage(), y.offset() + yOff, ldy,
+          beta, out.storage(), out.offset() + oOff, ldo);
+      return;
+    }
+    int blasThreads = blas.threads();
+    blas.setThreads(1);
+    try {
+      Parallel.forRange(m, ROW_GRAIN, (chunk, from, to) -> {
+        // rows [from, to) of op(x): rows of x as stored, or its columns when transposed
+        int xs = x.offset() + xOff + (tx ? from : from * ldx);
+        blas.sgemm(tx, ty, to - from, n, k, alpha, x.storage(), xs, ldx, y.storage(), y.offset() + yOff, ldy, beta,
+            out.storage(), out.offset() + oOff + from * ldo, ldo);
+      });
+    } finally {
+      blas.setThreads(blasThreads);
+    }
   }
 
   /** Validated dimensions of one matmul: how many gemm calls, their size, and where each operand's matrix starts. */

@@ -1,6 +1,7 @@
 package io.spindle.optim;
 
 import io.spindle.autograd.Parameters;
+import io.spindle.tensor.Parallel;
 import io.spindle.tensor.Scratch;
 import io.spindle.tensor.Tensor;
 import java.nio.FloatBuffer;
@@ -67,6 +68,9 @@ public final class AdamW implements Optimizer {
     }
   }
 
+  /** Elements per thread at least, when {@link Parallel} op threads are on. */
+  private static final int GRAIN = 1 << 16;
+
   private final Config config;
   private final WeightDecayMask decayMask;
   private final float[] m; // (P,) first moment
@@ -119,49 +123,57 @@ public final class AdamW implements Optimizer {
     int go = grads.offset();
     int size = size();
     // blocks of parameters and gradients are bulk-copied into arrays so C2 vectorises the update loop; the float
-    // operations and their order are exactly those of the scalar formula above
-    float[] ps = Scratch.floats(0, Scratch.BLOCK);
-    float[] gs = Scratch.floats(1, Scratch.BLOCK);
-    int range = 0;
-    int i = 0;
-    while (i < size) {
-      // walk alternating segments: [i, start of next decayed range) undecayed, then that range decayed
-      boolean inRange = range < decayMask.rangeCount() && i >= decayMask.start(range);
-      int end = inRange ? decayMask.end(range) : range < decayMask.rangeCount() ? decayMask.start(range) : size;
-      float factor = inRange ? decay : 1f;
-      for (; i < end; i += Scratch.BLOCK) {
-        int len = Math.min(Scratch.BLOCK, end - i);
-        pb.get(po + i, ps, 0, len);
-        gb.get(go + i, gs, 0, len);
-        if (smallWeight) {
-          for (int j = 0; j < len; j++) {
-            float g = gs[j];
-            float mi = m[i + j];
-            m[i + j] = mi + weight1 * (g - mi);
-          }
-        } else {
-          for (int j = 0; j < len; j++) {
-            float g = gs[j];
-            float mi = m[i + j];
-            m[i + j] = g - (g - mi) * oneMinusWeight1;
-          }
-        }
-        for (int j = 0; j < len; j++) {
-          float g = gs[j];
-          float vi = v[i + j] * beta2;
-          vi = vi + weight2 * g * g;
-          v[i + j] = vi;
-          float denom = (float) Math.sqrt(vi) / biasCorrection2Sqrt + eps;
-          float p = ps[j] * factor;
-          ps[j] = p + negStepSize * m[i + j] / denom;
-        }
-        pb.put(po + i, ps, 0, len);
-      }
-      i = end;
-      if (inRange) {
+    // operations and their order are exactly those of the scalar formula above. Elements are independent, so with
+    // Parallel op threads the buffer is split between threads.
+    Parallel.forRange(size, GRAIN, (chunk, from, to) -> {
+      float[] ps = Scratch.floats(0, Scratch.BLOCK);
+      float[] gs = Scratch.floats(1, Scratch.BLOCK);
+      int ranges = decayMask.rangeCount();
+      int range = 0;
+      while (range < ranges && decayMask.end(range) <= from) {
         range++;
       }
-    }
+      int i = from;
+      while (i < to) {
+        // walk alternating segments: [i, start of next decayed range) undecayed, then that range decayed
+        boolean inRange = range < ranges && i >= decayMask.start(range);
+        int end = Math.min(to, inRange ? decayMask.end(range) : range < ranges ? decayMask.start(range) : to);
+        float factor = inRange ? decay : 1f;
+        for (int b = i; b < end; b += Scratch.BLOCK) {
+          int len = Math.min(Scratch.BLOCK, end - b);
+          pb.get(po + b, ps, 0, len);
+          gb.get(go + b, gs, 0, len);
+          if (smallWeight) {
+            for (int j = 0; j < len; j++) {
+              float g = gs[j];
+              float mi = m[b + j];
+              m[b + j] = mi + weight1 * (g - mi);
+            }
+          } else {
+            for (int j = 0; j < len; j++) {
+              float g = gs[j];
+              float mi = m[b + j];
+              m[b + j] = g - (g - mi) * oneMinusWeight1;
+            }
+          }
+          for (int j = 0; j < len; j++) {
+            float g = gs[j];
+            float vi = v[b + j] * beta2;
+            v[b + j] = vi + weight2 * g * g;
+          }
+          for (int j = 0; j < len; j++) { // one array written per loop: C2 vectorises those
+            float denom = (float) Math.sqrt(v[b + j]) / biasCorrection2Sqrt + eps;
+            float p = ps[j] * factor;
+            ps[j] = p + negStepSize * m[b + j] / denom;
+          }
+          pb.put(po + b, ps, 0, len);
+        }
+        if (inRange && end == decayMask.end(range)) {
+          range++;
+        }
+        i = end;
+      }
+    });
   }
 
   @Override

@@ -31,6 +31,9 @@ public interface Blas {
    */
   void setThreads(int threads);
 
+  /** The threads per call set by {@link #setThreads} (always 1 for the single-threaded pure-Java backend). */
+  int threads();
+
   /**
    * {@code C = alpha * op(A) * op(B) + beta * C}, row-major, where {@code op(X)} is {@code X} or its transpose.
    *

@@ -34,6 +34,11 @@ final class JavaBlas implements Blas {
   }
 
   @Override
+  public int threads() {
+    return 1;
+  }
+
+  @Override
   public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
       Storage a, int aOffset, int lda, Storage b, int bOffset, int ldb,
       float beta, Storage c, int cOffset, int ldc) {

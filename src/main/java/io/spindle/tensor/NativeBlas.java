@@ -49,6 +49,11 @@ final class NativeBlas implements Blas {
   }
 
   @Override
+  public int threads() {
+    return openblas_full.openblas_get_num_threads();
+  }
+
+  @Override
   public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
       Storage a, int aOffset, int lda, Storage b, int bOffset, int ldb,
       float beta, Storage c, int cOffset, int ldc) {

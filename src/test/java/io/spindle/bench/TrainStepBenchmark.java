@@ -1,6 +1,7 @@
 package io.spindle.bench;
 
 import io.spindle.tensor.Blas;
+import io.spindle.tensor.Parallel;
 import io.spindle.tensor.Storage;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -17,7 +18,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * One full GPT training step ({@link TrainStep}: zero grads, forward, mean cross-entropy, backward, clip to global
  * norm 1, AdamW, graph reset) on random tokens, for configs {@code A} and {@code B} of
- * {@code /work/shared/bench/gpt_ref.py}; {@code threads} sets the BLAS threads ({@link Blas#setThreads}).
+ * {@code /work/shared/bench/gpt_ref.py}; {@code threads} sets the BLAS threads ({@link Blas#setThreads}) and
+ * {@code opThreads} the intra-op threads of the element kernels ({@link Parallel#setThreads}, default 1).
  *
  * <p>Scores are milliseconds per step. Two auxiliary counters measure allocation: {@code storageBytes} sums the
  * growth of {@link Storage#bytesAllocated()} (tensor storage, off-heap under native BLAS) over the measured steps and
@@ -36,6 +38,10 @@ public class TrainStepBenchmark {
 
   @Param({"1", "2"})
   public int threads;
+
+  /** Intra-op threads of the element kernels ({@link Parallel}); 1 (off) unless asked, e.g. -p opThreads=2. */
+  @Param({"1"})
+  public int opThreads;
 
   private TrainStep trainStep;
 
@@ -58,6 +64,7 @@ public class TrainStepBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     Blas.get().setThreads(threads);
+    Parallel.setThreads(opThreads);
     trainStep = new TrainStep(cfg);
   }
 

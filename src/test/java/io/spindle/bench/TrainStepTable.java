@@ -10,7 +10,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Prints {@link TrainStepBenchmark}'s results as one line per config and thread count: milliseconds per step (with
+ * Prints {@link TrainStepBenchmark}'s results as one line per config, BLAS threads and op threads: milliseconds per
+ * step (with
  * JMH's 99.9% error half-width), tokens per second, heap bytes allocated per step ({@code gc.alloc.rate.norm}, present
  * when JMH ran with {@code -prof gc}) and tensor-storage bytes allocated per step (the {@code storageBytes} counter
  * over the {@code steps} counter). {@code bin/bench} runs it after JMH.
@@ -33,6 +34,7 @@ public final class TrainStepTable {
     int unit = header.indexOf("Unit");
     int cfg = header.indexOf("Param: cfg");
     int threads = header.indexOf("Param: threads");
+    int opThreads = header.indexOf("Param: opThreads");
     Map<String, Map<String, double[]>> runs = new LinkedHashMap<>(); // "cfg threads" -> metric -> {score, error}
     for (String line : lines.subList(1, lines.size())) {
       List<String> row = SgemmTable.fields(line);
@@ -50,11 +52,12 @@ public final class TrainStepTable {
       if (metric.equals("step")) {
         halfWidth = halfWidth / Double.parseDouble(row.get(score)) * value;
       }
-      runs.computeIfAbsent(row.get(cfg) + " " + row.get(threads), k -> new LinkedHashMap<>())
+      String ops = opThreads < 0 ? "1" : row.get(opThreads);
+      runs.computeIfAbsent(row.get(cfg) + " " + row.get(threads) + " " + ops, k -> new LinkedHashMap<>())
           .put(metric, new double[] {value, halfWidth});
     }
-    System.out.printf(Locale.ROOT, "%-4s %-7s %10s %9s %10s %16s %19s%n", "cfg", "threads", "ms/step", "+-99.9%",
-        "tokens/s", "heap bytes/step", "storage bytes/step");
+    System.out.printf(Locale.ROOT, "%-4s %-7s %-9s %10s %9s %10s %16s %19s%n", "cfg", "threads", "opThreads",
+        "ms/step", "+-99.9%", "tokens/s", "heap bytes/step", "storage bytes/step");
     for (Map.Entry<String, Map<String, double[]>> run : runs.entrySet()) {
       String[] key = run.getKey().split(" ");
       Map<String, double[]> m = run.getValue();
@@ -62,7 +65,7 @@ public final class TrainStepTable {
       double heap = m.containsKey("gc.alloc.rate.norm") ? m.get("gc.alloc.rate.norm")[0] : Double.NaN;
       double storage = m.containsKey("storageBytes") && m.containsKey("steps")
           ? m.get("storageBytes")[0] / m.get("steps")[0] : Double.NaN;
-      System.out.printf(Locale.ROOT, "%-4s %-7s %10.1f %9.1f %10.0f %16s %19s%n", key[0], key[1], ms,
+      System.out.printf(Locale.ROOT, "%-4s %-7s %-9s %10.1f %9.1f %10.0f %16s %19s%n", key[0], key[1], key[2], ms,
           m.get("step")[1], TrainStep.tokensPerStep(key[0]) / (ms / 1e3), bytes(heap), bytes(storage));
     }
   }

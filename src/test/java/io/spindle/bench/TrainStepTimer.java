@@ -1,6 +1,7 @@
 package io.spindle.bench;
 
 import io.spindle.tensor.Blas;
+import io.spindle.tensor.Parallel;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,7 @@ import java.util.Locale;
  * dirty steps, and the median CPU time per step of the whole process (a contention-proof figure when few steps are
  * clean).
  *
- * <pre>  java -cp CLASSPATH io.spindle.bench.TrainStepTimer A 1 [warmup 5] [steps 20]</pre>
+ * <pre>  java -cp CLASSPATH io.spindle.bench.TrainStepTimer A BLAS_THREADS [warmup 5] [steps 20] [opThreads 1]</pre>
  */
 public final class TrainStepTimer {
   private TrainStepTimer() {}
@@ -29,7 +30,9 @@ public final class TrainStepTimer {
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     int steps = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+    int opThreads = args.length > 4 ? Integer.parseInt(args[4]) : 1;
     Blas.get().setThreads(threads);
+    Parallel.setThreads(opThreads);
     TrainStep step = new TrainStep(cfg);
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -57,8 +60,9 @@ public final class TrainStepTimer {
     }
     double median = median(clean);
     int tokens = TrainStep.tokensPerStep(cfg);
-    System.out.printf(Locale.ROOT, "spindle cfg=%s threads=%d blas=%s clean_steps=%d dirty_steps=%d median_step=%.1fms"
-            + " tok/s=%.0f median_cpu=%.1fms loss=%.3f%n", cfg, threads, Blas.get().name(), clean.size(), dirty,
+    System.out.printf(Locale.ROOT, "spindle cfg=%s threads=%d opThreads=%d blas=%s clean_steps=%d dirty_steps=%d"
+            + " median_step=%.1fms tok/s=%.0f median_cpu=%.1fms loss=%.3f%n", cfg, threads, opThreads, Blas.get().name(),
+        clean.size(), dirty,
         median * 1e3, tokens / median, median(cpu) * 1e3, loss);
   }
 
