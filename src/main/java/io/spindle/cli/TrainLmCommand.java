@@ -11,7 +11,6 @@ import io.spindle.nn.GptConfig;
 import io.spindle.nn.GptFolder;
 import io.spindle.nn.Sampler;
 import io.spindle.spark.SparkTrainingOptions;
-import io.spindle.tensor.Blas;
 import io.spindle.train.LmTrainer;
 import io.spindle.train.LmTrainingConfig;
 import io.spindle.train.MetricsLog;
@@ -107,8 +106,8 @@ final class TrainLmCommand implements Callable<Integer> {
   double maxMinutes;
 
   @Option(names = "--threads", defaultValue = "0",
-      description = "BLAS threads for in-process training; 0 = every core of this machine (default: ${DEFAULT-VALUE}). "
-          + "Spark executors use spark.task.cpus instead.")
+      description = "Threads for in-process training, each running forward and backward on its share of the batch; "
+          + "0 = every core of this machine (default: ${DEFAULT-VALUE}). Spark executors use spark.task.cpus instead.")
   int threads;
 
   @Option(names = "--master", paramLabel = "URL",
@@ -173,9 +172,6 @@ final class TrainLmCommand implements Callable<Integer> {
     if (threads < 0) {
       throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
     }
-    if (sparkMaster == null) {
-      Blas.get().setThreads(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
-    }
     Gpt model = Gpt.create(config, seed);
     System.err.printf("spindle: %,d parameters, vocab %d, %,d training / %,d validation tokens%n",
         model.parameters().count(), tok.vocabSize(), split.train().length, split.validation().length);
@@ -192,7 +188,8 @@ final class TrainLmCommand implements Callable<Integer> {
       StepMetrics last;
       SparkTraining spark = null;
       if (sparkMaster == null) {
-        last = new LmTrainer(model, training).train(split.train(), split.validation(), listener);
+        int trainerThreads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+        last = new LmTrainer(model, training, trainerThreads).train(split.train(), split.validation(), listener);
       } else {
         spark = new SparkTraining(sparkMaster, partitions, sparkOptions(target), target);
         last = spark.train(model, training, tok, split, listener);

@@ -10,6 +10,7 @@ import io.spindle.optim.LearningRateSchedule;
 import io.spindle.optim.WarmupCosineSchedule;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,10 +121,17 @@ public final class TrainingLoop {
    */
   public StepMetrics run(long firstStep, GradientSource gradients, List<Batch> validation, NonFinite nonFinite,
       LmTrainer.Listener listener) throws IOException {
-    Validation v = validation.isEmpty() ? null : full -> BatchGradient.evaluate(model,
-        full || config.evalBatches() == 0 ? validation
-            : validation.subList(0, Math.min(config.evalBatches(), validation.size()))).meanLoss();
-    return run(firstStep, gradients, v, nonFinite, listener);
+    return run(firstStep, gradients, validation(validation, batches -> BatchGradient.evaluate(model, batches)),
+        nonFinite, listener);
+  }
+
+  /**
+   * The {@link Validation} over {@code batches} (null when there are none): {@code evaluator}'s mean loss over all
+   * of them for the full evaluation, else over the first {@code evalBatches} of the config.
+   */
+  public Validation validation(List<Batch> batches, Function<List<Batch>, BatchGradient.Result> evaluator) {
+    return batches.isEmpty() ? null : full -> evaluator.apply(full || config.evalBatches() == 0 ? batches
+        : batches.subList(0, Math.min(config.evalBatches(), batches.size()))).meanLoss();
   }
 
   /** {@link #run(long, GradientSource, List, NonFinite, LmTrainer.Listener)} with any validation, or none (null). */

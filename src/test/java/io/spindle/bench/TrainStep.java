@@ -1,20 +1,22 @@
 package io.spindle.bench;
 
-import io.spindle.autograd.Graph;
 import io.spindle.autograd.Parameters;
-import io.spindle.autograd.Reduction;
-import io.spindle.autograd.Variable;
+import io.spindle.data.Batch;
 import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
 import io.spindle.optim.AdamW;
 import io.spindle.optim.GradientClipping;
+import io.spindle.train.BatchGradient;
+import io.spindle.train.LocalReplicas;
 import java.util.SplittableRandom;
 
 /**
- * One GPT training step as {@code /work/shared/bench/gpt_ref.py} times PyTorch's: zero the gradients, forward, mean
- * cross-entropy, backward, clip the global gradient norm to 1 (gpt_ref.py does not clip; the clip is one pass over the
- * gradients), one AdamW step (lr 3e-4, weight decay 0.1), and {@link Graph#reset()}. One training graph lives across
- * all steps, so its arena recycles every activation and gradient buffer.
+ * One GPT training step as {@code /work/shared/bench/gpt_ref.py} times PyTorch's: zero the gradients, forward, summed
+ * cross-entropy, backward, division by the token count (so the gradient is the mean loss's), clip the global gradient
+ * norm to 1 (gpt_ref.py does not clip; the clip is one pass over the gradients), one AdamW step (lr 3e-4, weight decay
+ * 0.1). Forward and backward run through {@link LocalReplicas}, the in-process trainer's path: with one replica on
+ * the caller's thread, with n on n threads (each on its share of the batch's rows). Each replica's training graph
+ * lives across all steps, so its arena recycles every activation and gradient buffer.
  *
  * <p>Configs (bias on, dropout 0), the reference's:
  * <ul>
@@ -30,14 +32,15 @@ final class TrainStep {
   private final Gpt model;
   private final Parameters parameters;
   private final AdamW optimizer;
-  private final Graph graph = Graph.training();
+  private final LocalReplicas replicas;
   private final int batch;
   private final int time;
   private final int[][] ids;
   private final int[][] targets;
   private int next;
 
-  TrainStep(String cfg) {
+  /** A step of config {@code cfg} whose forward and backward run on {@code replicas} threads. */
+  TrainStep(String cfg, int replicas) {
     int[] d = dimensions(cfg);
     int vocab = d[0];
     time = d[4];
@@ -45,6 +48,7 @@ final class TrainStep {
     model = Gpt.create(new GptConfig(vocab, time, d[2], d[3], d[1], 0.0, true), 0L);
     parameters = model.parameters();
     optimizer = new AdamW(AdamW.Config.defaults().withWeightDecay(0.1), parameters);
+    this.replicas = new LocalReplicas(model, replicas);
     SplittableRandom rnd = new SplittableRandom(1234);
     ids = new int[BATCHES][batch * time];
     targets = new int[BATCHES][batch * time];
@@ -72,23 +76,33 @@ final class TrainStep {
     }
   }
 
+  /** Whether a parallelism name means replicas ({@code "replicas"}) or threads inside ops ({@code "blas"}). */
+  static boolean replicas(String parallelism) {
+    switch (parallelism) {
+      case "replicas":
+        return true;
+      case "blas":
+        return false;
+      default:
+        throw new IllegalArgumentException("TrainStep: parallelism must be replicas or blas, got '" + parallelism + "'");
+    }
+  }
+
   /** Tokens in one step of a config: batch x context. */
   static int tokensPerStep(String cfg) {
     int[] d = dimensions(cfg);
     return d[4] * d[5];
   }
 
-  /** Runs one step on the next batch; returns its loss. */
+  /** Runs one step on the next batch; returns its mean loss. */
   float run() {
     int n = next;
     next = (next + 1) % BATCHES;
     parameters.zeroGrad();
-    Variable loss = model.loss(graph, ids[n], targets[n], batch, time, true, n, Reduction.MEAN);
-    graph.backward(loss);
+    BatchGradient.Result r = replicas.accumulate(new Batch(ids[n], targets[n], batch, time), firstRow -> n);
+    parameters.grads().scaleInPlace((float) (1.0 / r.tokens()));
     GradientClipping.clipGlobalNorm(parameters.grads(), 1.0);
     optimizer.step(parameters, 3e-4);
-    float value = loss.value().get(0);
-    graph.reset();
-    return value;
+    return (float) r.meanLoss();
   }
 }

@@ -18,8 +18,11 @@ import org.openjdk.jmh.annotations.State;
 /**
  * One full GPT training step ({@link TrainStep}: zero grads, forward, mean cross-entropy, backward, clip to global
  * norm 1, AdamW, graph reset) on random tokens, for configs {@code A} and {@code B} of
- * {@code /work/shared/bench/gpt_ref.py}; {@code threads} sets the BLAS threads ({@link Blas#setThreads}) and
- * {@code opThreads} the intra-op threads of the element kernels ({@link Parallel#setThreads}, default 1).
+ * {@code /work/shared/bench/gpt_ref.py}, on {@code threads} threads used as {@code parallelism} says:
+ * {@code replicas} (default; what {@code train-lm} does) splits the batch's rows over that many threads, each
+ * running the whole step on its share with single-threaded BLAS ({@link io.spindle.train.LocalReplicas}); {@code blas}
+ * runs the batch on one thread with that many BLAS threads ({@link Blas#setThreads}) and {@code opThreads} intra-op
+ * threads for the element kernels ({@link Parallel#setThreads}, default 1).
  *
  * <p>Scores are milliseconds per step. Two auxiliary counters measure allocation: {@code storageBytes} sums the
  * growth of {@link Storage#bytesAllocated()} (tensor storage, off-heap under native BLAS) over the measured steps and
@@ -43,6 +46,10 @@ public class TrainStepBenchmark {
   @Param({"1"})
   public int opThreads;
 
+  /** How the threads are used: {@code replicas} (data parallel over the batch) or {@code blas} (inside ops). */
+  @Param({"replicas"})
+  public String parallelism;
+
   private TrainStep trainStep;
 
   /** Counters JMH reports next to the score; reset at the start of every iteration. */
@@ -63,9 +70,10 @@ public class TrainStepBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    Blas.get().setThreads(threads);
+    boolean replicas = TrainStep.replicas(parallelism);
+    Blas.get().setThreads(replicas ? 1 : threads);
     Parallel.setThreads(opThreads);
-    trainStep = new TrainStep(cfg);
+    trainStep = new TrainStep(cfg, replicas ? threads : 1);
   }
 
   @Benchmark

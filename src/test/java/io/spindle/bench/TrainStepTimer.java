@@ -20,7 +20,11 @@ import java.util.Locale;
  * dirty steps, and the median CPU time per step of the whole process (a contention-proof figure when few steps are
  * clean).
  *
- * <pre>  java -cp CLASSPATH io.spindle.bench.TrainStepTimer A BLAS_THREADS [warmup 5] [steps 20] [opThreads 1]</pre>
+ * <pre>  java -cp CLASSPATH io.spindle.bench.TrainStepTimer A BLAS_THREADS [warmup 5] [steps 20] [opThreads 1]
+ *      [parallelism replicas|blas]</pre>
+ * With {@code replicas} (the default, what {@code train-lm} does) the THREADS threads each run the step on a share
+ * of the batch and BLAS is single-threaded; with {@code blas} one thread runs the batch with THREADS BLAS threads and
+ * opThreads intra-op threads.
  */
 public final class TrainStepTimer {
   private TrainStepTimer() {}
@@ -31,9 +35,11 @@ public final class TrainStepTimer {
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     int steps = args.length > 3 ? Integer.parseInt(args[3]) : 20;
     int opThreads = args.length > 4 ? Integer.parseInt(args[4]) : 1;
-    Blas.get().setThreads(threads);
+    String parallelism = args.length > 5 ? args[5] : "replicas";
+    boolean replicas = TrainStep.replicas(parallelism);
+    Blas.get().setThreads(replicas ? 1 : threads);
     Parallel.setThreads(opThreads);
-    TrainStep step = new TrainStep(cfg);
+    TrainStep step = new TrainStep(cfg, replicas ? threads : 1);
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     List<Double> clean = new ArrayList<>();
@@ -60,8 +66,8 @@ public final class TrainStepTimer {
     }
     double median = median(clean);
     int tokens = TrainStep.tokensPerStep(cfg);
-    System.out.printf(Locale.ROOT, "spindle cfg=%s threads=%d opThreads=%d blas=%s clean_steps=%d dirty_steps=%d"
-            + " median_step=%.1fms tok/s=%.0f median_cpu=%.1fms loss=%.3f%n", cfg, threads, opThreads, Blas.get().name(),
+    System.out.printf(Locale.ROOT, "spindle cfg=%s threads=%d parallelism=%s opThreads=%d blas=%s clean_steps=%d dirty_steps=%d"
+            + " median_step=%.1fms tok/s=%.0f median_cpu=%.1fms loss=%.3f%n", cfg, threads, parallelism, opThreads, Blas.get().name(),
         clean.size(), dirty,
         median * 1e3, tokens / median, median(cpu) * 1e3, loss);
   }
