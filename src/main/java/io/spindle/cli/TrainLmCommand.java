@@ -141,6 +141,10 @@ final class TrainLmCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Spark: continue from the newest valid checkpoint.")
   boolean resume;
 
+  @Option(names = "--keep-checkpoints", defaultValue = "3", paramLabel = "N", description = "Spark: keep the newest "
+      + "N valid checkpoints, delete older ones (default: ${DEFAULT-VALUE}).")
+  int keepCheckpoints;
+
   @Option(names = "--sample-tokens", defaultValue = "300", description = "Tokens of sample text printed at the end, 0 = none (default: ${DEFAULT-VALUE}).")
   int sampleTokens;
 
@@ -168,6 +172,9 @@ final class TrainLmCommand implements Callable<Integer> {
     if (sparkMaster == null && (checkpointEvery > 0 || checkpointDir != null || resume || partitions != null)) {
       throw new IllegalArgumentException("--checkpoint-every, --checkpoint-dir, --resume and --partitions need "
           + "--master (Spark training)");
+    }
+    if (keepCheckpoints < 1) {
+      throw new IllegalArgumentException("--keep-checkpoints must be >= 1, got " + keepCheckpoints);
     }
     if (threads < 0) {
       throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
@@ -220,7 +227,8 @@ final class TrainLmCommand implements Callable<Integer> {
     String dir = checkpointDir != null ? checkpointDir
         : checkpointEvery > 0 || resume ? SparkTraining.defaultCheckpointDir(target) : null;
     return SparkTrainingOptions.defaults().withMicroBatches(microBatches).withAggregationDepth(aggregationDepth)
-        .withCompressedGradients(bf16Gradients).withCheckpoints(dir, checkpointEvery).withResume(resume);
+        .withCompressedGradients(bf16Gradients).withCheckpoints(dir, checkpointEvery).withResume(resume)
+        .withKeepCheckpoints(keepCheckpoints);
   }
 
   private String readTexts() throws java.io.IOException {

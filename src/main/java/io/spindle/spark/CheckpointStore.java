@@ -39,7 +39,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Writing: the files go into {@code DIR/.step-00000100.tmp-N}, the manifest last, and the directory is renamed to
  * its final name: a checkpoint directory without the {@code .tmp} suffix is complete unless damaged afterwards. Weights
- * or optimizer moments that are not all finite are never written. Older checkpoints beyond {@code keep} are deleted.
+ * or optimizer moments that are not all finite are never written. Rewriting a committed step first moves the old one
+ * aside to {@code DIR/.step-00000100.old-N}, deleted once the new one is in place.
+ *
+ * <p>Retention: after each write only the newest {@code keep} <em>valid</em> checkpoints are kept; every one older
+ * than the oldest of those is deleted. A damaged checkpoint (manifest or files do not verify) does not count towards
+ * {@code keep}; if newer than the oldest kept it stays in place (and {@link #latestValid} skips it). Each checkpoint
+ * is read in full for this at most once per store; those the store wrote or loaded count as verified.
+ *
+ * <p>Leftovers: an interrupted write leaves a {@code .tmp} directory (and, when it was rewriting a committed step, an
+ * {@code .old} one); {@link #removeUnfinishedWrites} clears them at the start of a run. One run uses a directory at
+ * a time: a second run writing into it concurrently could lose an unfinished write to the other's clean-up.
  *
  * <p>Reading: {@link #latestValid} tries the committed checkpoints newest first and returns the first whose manifest
  * and files verify and parse; each one skipped (truncated, a flipped byte, a file missing) and each leftover
@@ -55,10 +65,12 @@ public final class CheckpointStore {
 
   private final FileSystem fs;
   private final Path dir;
+  private final CheckpointCleanup cleanup;
 
   private CheckpointStore(FileSystem fs, Path dir) {
     this.fs = fs;
     this.dir = dir;
+    this.cleanup = new CheckpointCleanup(fs, dir);
   }
 
   /** A checkpoint read back: the model config, weights, optimizer and trainer state. */
@@ -108,6 +120,17 @@ public final class CheckpointStore {
     return names;
   }
 
+  /**
+   * Deletes what interrupted writes left behind, logging each at INFO: every {@code .step-N.tmp-X} directory (never
+   * committed) and every {@code .step-N.old-X} one whose {@code step-N} exists (a superseded copy). An {@code .old}
+   * directory without its {@code step-N} is the committed checkpoint of a rewrite interrupted between its two renames:
+   * it is renamed back to {@code step-N}. Committed checkpoints are never touched. Returns the names of the
+   * directories deleted or restored. Call at the start of a run, before the first write.
+   */
+  public List<String> removeUnfinishedWrites() throws IOException {
+    return cleanup.removeUnfinishedWrites();
+  }
+
   /** The newest checkpoint that verifies, if any; every one skipped is logged as a warning naming it. */
   public Optional<Checkpoint> latestValid() throws IOException {
     for (FileStatus s : fs.listStatus(dir)) {
@@ -154,6 +177,7 @@ public final class CheckpointStore {
       throw new IOException("optimizer state of " + optimizer.length() + " parameters for a model of "
           + weights.count());
     }
+    cleanup.markVerified(name);
     return new Checkpoint(cp.toString(), config, weights, optimizer, trainer);
   }
 
@@ -167,17 +191,21 @@ public final class CheckpointStore {
   }
 
   /**
-   * Writes and commits the checkpoint of {@code state.step()}, then deletes all but the newest {@code keep}. Returns
-   * false, writing nothing, if a weight or optimizer moment is not finite (with a warning).
+   * Writes and commits the checkpoint of {@code state.step()}, then keeps the newest {@code keep} (at least 1) valid
+   * ones (see the class comment). Returns false, writing nothing, if a weight or optimizer moment is not finite
+   * (with a warning).
    */
   public boolean write(Gpt model, Tokenizer tokenizer, OptimizerState optimizer, TrainerState state, int keep)
       throws IOException {
+    if (keep < 1) {
+      throw new IllegalArgumentException("keep checkpoints must be >= 1, got " + keep);
+    }
     if (!allFinite(model.parameters().values(), optimizer)) {
       LOG.warn("step {}: weights or optimizer state not finite; checkpoint not written", state.step());
       return false;
     }
     String name = String.format("step-%08d", state.step());
-    Path tmp = new Path(dir, "." + name + ".tmp-" + Long.toHexString(System.nanoTime()));
+    Path tmp = cleanup.temporary(name);
     Path target = new Path(dir, name);
     if (!fs.mkdirs(tmp)) {
       throw new IOException("cannot create " + tmp);
@@ -192,17 +220,15 @@ public final class CheckpointStore {
     manifest.write(fs, tmp, TRAINER, state::write);
     manifest.commit(fs, tmp);
     if (fs.exists(target)) {
-      Path old = new Path(dir, "." + name + ".old-" + Long.toHexString(System.nanoTime()));
+      Path old = cleanup.aside(name);
       rename(target, old);
       rename(tmp, target);
       fs.delete(old, true);
     } else {
       rename(tmp, target);
     }
-    List<String> names = committed();
-    for (String stale : names.subList(Math.min(Math.max(1, keep), names.size()), names.size())) {
-      fs.delete(new Path(dir, stale), true);
-    }
+    cleanup.markVerified(name);
+    cleanup.keepNewestValid(committed(), keep);
     return true;
   }
 

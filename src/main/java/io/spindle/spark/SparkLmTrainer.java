@@ -151,13 +151,17 @@ public final class SparkLmTrainer {
     }
   }
 
-  /** Checks the checkpoint directory against this run and, when resuming, restores; returns the first step. */
+  /**
+   * Checks the checkpoint directory against this run, clears the leftovers of interrupted writes once the directory
+   * is accepted ({@link CheckpointStore#removeUnfinishedWrites}) and, when resuming, restores; returns the first step.
+   */
   private long prepare(CheckpointStore store, SparkTokenStream data, long[] tokensSeen) throws IOException {
     GptConfig modelConfig = loop.model().config();
     LmTrainingConfig config = loop.config();
     List<String> existing = store.committed();
     if (!options.resume()) {
       if (existing.isEmpty()) {
+        store.removeUnfinishedWrites();
         return 0;
       }
       GptConfig other = null;
@@ -172,6 +176,7 @@ public final class SparkLmTrainer {
       throw new IllegalArgumentException("checkpoint directory " + store.location() + " already holds checkpoints"
           + " (newest: " + existing.get(0) + "); resume from them or use an empty directory");
     }
+    store.removeUnfinishedWrites();
     Optional<CheckpointStore.Checkpoint> found = store.latestValid();
     if (found.isEmpty()) {
       LOG.warn("no valid checkpoint in {}; training from step 0", store.location());

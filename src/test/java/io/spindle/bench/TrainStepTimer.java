@@ -2,13 +2,7 @@ package io.spindle.bench;
 
 import io.spindle.tensor.Blas;
 import io.spindle.tensor.Parallel;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,9 +10,9 @@ import java.util.Locale;
  * Times {@link TrainStep} the way {@code gpt_ref.py} times PyTorch, for a like-for-like comparison on a shared
  * machine: after {@code warmup} steps, each of {@code steps} steps is timed on the wall clock and dropped as
  * <em>dirty</em> when other processes used more than 10% of its duration in CPU time (machine busy time from
- * {@code /proc/stat} minus this process's CPU time). Prints the median of the clean steps, tokens/s, the number of
- * dirty steps, and the median CPU time per step of the whole process (a contention-proof figure when few steps are
- * clean).
+ * {@code /proc/stat} minus this process's CPU time; {@link StepClock}). Prints the median of the clean steps,
+ * tokens/s, the number of dirty steps, and the median CPU time per step of the whole process (a contention-proof
+ * figure when few steps are clean).
  *
  * <pre>  java -cp CLASSPATH io.spindle.bench.TrainStepTimer A BLAS_THREADS [warmup 5] [steps 20] [opThreads 1]
  *      [parallelism replicas|blas]</pre>
@@ -29,7 +23,7 @@ import java.util.Locale;
 public final class TrainStepTimer {
   private TrainStepTimer() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) {
     String cfg = args.length > 0 ? args[0] : "A";
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 1;
     int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
@@ -40,59 +34,30 @@ public final class TrainStepTimer {
     Blas.get().setThreads(replicas ? 1 : threads);
     Parallel.setThreads(opThreads);
     TrainStep step = new TrainStep(cfg, replicas ? threads : 1);
-    com.sun.management.OperatingSystemMXBean os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    StepClock clock = new StepClock();
     List<Double> clean = new ArrayList<>();
     List<Double> cpu = new ArrayList<>();
     int dirty = 0;
     float loss = 0;
+    clock.start();
     for (int i = 0; i < warmup + steps; i++) {
-      long busy0 = busyTicks();
-      long cpu0 = os.getProcessCpuTime();
-      long t0 = System.nanoTime();
       loss = step.run();
-      double dt = (System.nanoTime() - t0) * 1e-9;
-      double ownCpu = (os.getProcessCpuTime() - cpu0) * 1e-9;
+      StepClock.Lap lap = clock.lap();
       if (i < warmup) {
         continue;
       }
-      cpu.add(ownCpu);
-      double foreign = (busyTicks() - busy0) / 100.0 - ownCpu; // USER_HZ is 100 on Linux
-      if (busy0 >= 0 && foreign > 0.1 * dt) {
+      cpu.add(lap.cpuSeconds());
+      if (lap.dirty()) {
         dirty++;
       } else {
-        clean.add(dt);
+        clean.add(lap.seconds());
       }
     }
-    double median = median(clean);
+    double median = StepClock.median(clean);
     int tokens = TrainStep.tokensPerStep(cfg);
     System.out.printf(Locale.ROOT, "spindle cfg=%s threads=%d parallelism=%s opThreads=%d blas=%s clean_steps=%d dirty_steps=%d"
             + " median_step=%.1fms tok/s=%.0f median_cpu=%.1fms loss=%.3f%n", cfg, threads, parallelism, opThreads, Blas.get().name(),
         clean.size(), dirty,
-        median * 1e3, tokens / median, median(cpu) * 1e3, loss);
-  }
-
-  private static double median(List<Double> values) {
-    if (values.isEmpty()) {
-      return Double.NaN;
-    }
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-  }
-
-  /** Busy jiffies of the whole machine (all but idle and iowait), or -1 where /proc/stat is missing. */
-  private static long busyTicks() throws IOException {
-    Path stat = Path.of("/proc/stat");
-    if (!Files.exists(stat)) {
-      return -1;
-    }
-    String[] f = Files.readAllLines(stat, StandardCharsets.US_ASCII).get(0).trim().split("\\s+");
-    long sum = 0;
-    for (int i = 1; i < f.length; i++) {
-      sum += Long.parseLong(f[i]);
-    }
-    return sum - Long.parseLong(f[4]) - Long.parseLong(f[5]);
+        median * 1e3, tokens / median, StepClock.median(cpu) * 1e3, loss);
   }
 }

@@ -53,11 +53,13 @@ class SparkCliTest {
     assertTrue(again.err().contains("already holds checkpoints"), again.err());
 
     CliTest.Run more = CliTest.run(trainArgs(model, 6, "--master", "local[2]", "--resume", "--checkpoint-every",
-        "2"));
+        "2", "--keep-checkpoints", "2"));
     assertEquals(0, more.status(), more.err());
     assertTrue(more.err().contains("resumed from") && more.err().contains("step-00000004"), more.err());
     assertEquals(2, Files.readAllLines(model.resolve("metrics.jsonl")).size(), "steps 5 and 6");
     assertTrue(Files.isDirectory(model.resolve("checkpoints/step-00000006")));
+    assertFalse(Files.exists(model.resolve("checkpoints/step-00000002")), "only the newest 2 are kept");
+    assertTrue(Files.isDirectory(model.resolve("checkpoints/step-00000004")));
 
     CliTest.Run done = CliTest.run(trainArgs(model, 6, "--master", "local[2]", "--resume"));
     assertEquals(1, done.status(), done.err());
@@ -66,6 +68,13 @@ class SparkCliTest {
     try (Stream<Path> s = Files.list(dir)) {
       assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".partial-")));
     }
+  }
+
+  @Test
+  void keepingNoCheckpointIsRefused() {
+    CliTest.Run r = CliTest.run(trainArgs(dir.resolve("m3"), 4, "--master", "local[2]", "--keep-checkpoints", "0"));
+    assertEquals(1, r.status(), r.err());
+    assertTrue(r.err().contains("--keep-checkpoints must be >= 1, got 0"), r.err());
   }
 
   @Test

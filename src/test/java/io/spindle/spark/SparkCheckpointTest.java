@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Checkpoints on the local Hadoop file system: a run stopped after step 3 (its SparkContext stopped too) resumes from
  * step 2 to the weights of an uninterrupted run; truncated and corrupted checkpoints are skipped for the previous
- * one; a directory of another model is refused before any step; non-finite weights are never written.
+ * one; a directory of another model is refused before any step; non-finite weights are never written; the leftovers
+ * of a write cut off by a crash are cleared when the run resumes, and only the newest checkpoints are kept.
  */
 class SparkCheckpointTest {
   static final int STEPS = 6;
@@ -80,6 +81,27 @@ class SparkCheckpointTest {
     assertEquals(List.of(3L, 4L, 5L, 6L), steps);
     assertTrue(resumed[0].endsWith("step-00000002"), resumed[0]);
     assertArrayEquals(uninterrupted, fresh.parameters().values().toArray());
+  }
+
+  @Test
+  void anInterruptedWriteIsClearedOnResumeAndOnlyTheNewestCheckpointIsKept() throws Exception {
+    SparkTrainingOptions options = SparkTrainingOptions.defaults().withCheckpoints(dir.toString(), 2)
+        .withKeepCheckpoints(1);
+    String[] resumed = new String[1];
+    assertThrows(IllegalStateException.class,
+        () -> train(Gpt.create(SparkFixtures.MODEL, SparkFixtures.SEED), options, 3, resumed));
+    // as if the run had died while writing step 4: a temporary directory holding part of a checkpoint
+    Path partial = Files.createDirectory(dir.resolve(".step-00000004.tmp-5eed"));
+    Files.copy(dir.resolve("step-00000002/model.safetensors"), partial.resolve("model.safetensors"));
+
+    Gpt fresh = Gpt.create(SparkFixtures.MODEL, 999);
+    assertEquals(List.of(3L, 4L, 5L, 6L), train(fresh, options.withResume(true), -1, resumed));
+    assertTrue(resumed[0].endsWith("step-00000002"), resumed[0]);
+    assertArrayEquals(uninterrupted, fresh.parameters().values().toArray());
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      assertEquals(List.of("step-00000006"), s.map(p -> p.getFileName().toString()).toList(),
+          "the partial write is gone and, keeping 1, so are steps 2 and 4");
+    }
   }
 
   @Test
