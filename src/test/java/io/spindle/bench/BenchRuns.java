@@ -1,6 +1,5 @@
 package io.spindle.bench;
 
-import io.spindle.autograd.Graph;
 import io.spindle.data.Batch;
 import io.spindle.nn.Gpt;
 import io.spindle.spark.SparkLmTrainer;
