@@ -162,7 +162,7 @@ class TransformerClassifierPipelineTest {
   void explainParamsListsEveryParamWithItsDoc() {
     TransformerClassifier c = new TransformerClassifier();
     String explained = c.explainParams();
-    assertEquals(18, c.params().length);
+    assertEquals(24, c.params().length);
     for (Param<?> p : c.params()) {
       assertTrue(explained.contains(p.name() + ": " + p.doc()), p.name() + " missing from\n" + explained);
     }
