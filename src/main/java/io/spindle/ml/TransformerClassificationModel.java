@@ -236,8 +236,9 @@ public class TransformerClassificationModel extends Model<TransformerClassificat
         for (int i = 0; i < ids.length; i++) {
           Integer id = list.get(i);
           if (id == null || id < 0 || id >= vocab) {
-            throw new IllegalArgumentException("TransformerClassificationModel: token id " + id + " at position "
-                + i + " in column '" + columnName + "' is outside the model's vocabulary, ids 0.." + (vocab - 1));
+            throw new IllegalArgumentException("TransformerClassificationModel: "
+                + (id == null ? "a null token id" : "token id " + id + ", outside the model's vocabulary (ids 0.."
+                + (vocab - 1) + "),") + " at position " + i + " in column '" + columnName + "'");
           }
           ids[i] = id;
         }
