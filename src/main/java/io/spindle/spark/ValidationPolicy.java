@@ -16,9 +16,9 @@ package io.spindle.spark;
 public record ValidationPolicy(int interval, int patience, double tolerance) {
 
   public ValidationPolicy {
-    if (interval < 1 || patience < 0 || !(tolerance >= 0) || Double.isInfinite(tolerance)) {
-      throw new IllegalArgumentException("validation policy: interval must be >= 1, patience >= 0 and tolerance a "
-          + "finite number >= 0, got " + interval + ", " + patience + " and " + tolerance);
+    if (interval < 1 || patience < 0 || !(tolerance >= 0)) {
+      throw new IllegalArgumentException("validation policy: interval must be >= 1, patience >= 0 and tolerance "
+          + ">= 0, got " + interval + ", " + patience + " and " + tolerance);
     }
   }
 
