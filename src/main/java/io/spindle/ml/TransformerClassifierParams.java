@@ -148,7 +148,8 @@ public interface TransformerClassifierParams extends Params {
   /**
    * Directory of training checkpoints, any Hadoop path ({@code file:}, {@code hdfs:}, {@code s3a:}). When set (and
    * {@link #checkpointInterval()} is not -1), fit writes checkpoints there and, if it already holds a valid one of
-   * the same model and training settings, resumes from it. No default: no checkpoints.
+   * the same model and training settings, resumes from the newest; checkpoints of another model or other settings
+   * are refused, naming what differs. No default: no checkpoints.
    */
   default Param<String> checkpointDir() {
     return declaredParams().checkpointDir;
