@@ -40,6 +40,13 @@ final class Schemas {
     }
   }
 
+  static void requireBoolean(String stage, StructType schema, String column) {
+    DataType actual = field(stage, schema, column).dataType();
+    if (!actual.equals(DataTypes.BooleanType)) {
+      throw wrongType(stage, column, "boolean", actual);
+    }
+  }
+
   static void requireNumeric(String stage, StructType schema, String column) {
     DataType actual = field(stage, schema, column).dataType();
     if (!(actual instanceof NumericType)) {

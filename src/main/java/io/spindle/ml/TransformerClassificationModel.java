@@ -32,9 +32,11 @@ import org.apache.spark.sql.types.StructType;
  * (their softmax) and {@code prediction} (the arg-max class index, as a double) for a column of token ids.
  *
  * <p>{@code transform} broadcasts the weights once and scores each partition in batches of {@link #BATCH} rows, the
- * model built once per task from the broadcast. A row whose ids are null or empty is an error naming the column
- * (filter such rows out first); ids outside the vocabulary likewise; sequences longer than {@code maxSeqLength} are
- * truncated.
+ * model built once per task from the broadcast. It reads only the features column: any other column, a label
+ * column with classes the model never saw included, passes through unchanged (only {@link #evaluate} reads labels,
+ * and refuses such a class). A row whose ids are null or empty is an error naming the column (filter such rows out
+ * first), as is a null id or an id outside the model's vocabulary (naming the id and its position); sequences
+ * longer than {@code maxSeqLength} are truncated.
  *
  * <p>Saved as MLlib's parameter metadata plus {@code data/config.json} and {@code data/model.safetensors}.
  */
@@ -223,6 +225,7 @@ public class TransformerClassificationModel extends Model<TransformerClassificat
 
     private List<Row> score(List<Row> batch) {
       List<int[]> sequences = new ArrayList<>(batch.size());
+      int vocab = inference.vocabSize();
       for (Row r : batch) {
         if (r.isNullAt(column) || r.getList(column).isEmpty()) {
           throw new IllegalArgumentException("TransformerClassificationModel: a row has no token ids in column '"
@@ -231,7 +234,13 @@ public class TransformerClassificationModel extends Model<TransformerClassificat
         List<Integer> list = r.getList(column);
         int[] ids = new int[list.size()];
         for (int i = 0; i < ids.length; i++) {
-          ids[i] = list.get(i) == null ? -1 : list.get(i);
+          Integer id = list.get(i);
+          if (id == null || id < 0 || id >= vocab) {
+            throw new IllegalArgumentException("TransformerClassificationModel: "
+                + (id == null ? "a null token id" : "token id " + id + ", outside the model's vocabulary (ids 0.."
+                + (vocab - 1) + "),") + " at position " + i + " in column '" + columnName + "'");
+          }
+          ids[i] = id;
         }
         sequences.add(ids);
       }

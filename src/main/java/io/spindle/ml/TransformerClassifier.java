@@ -1,17 +1,16 @@
 package io.spindle.ml;
 
 import io.spindle.nn.EncoderClassifier;
-import io.spindle.nn.EncoderConfig;
+import io.spindle.spark.ClassifierProgress;
 import io.spindle.spark.LabeledSequence;
 import io.spindle.spark.SparkClassifierTrainer;
 import io.spindle.spark.SparkExamples;
 import io.spindle.spark.SparkJobs;
 import io.spindle.spark.SparkTrainingOptions;
+import io.spindle.spark.ValidationPolicy;
 import io.spindle.train.StepMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.ParamMap;
@@ -21,6 +20,7 @@ import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
@@ -33,9 +33,36 @@ import org.slf4j.LoggerFactory;
  * {@code probability} and {@code prediction}. Training is {@link SparkClassifierTrainer}, data-parallel over the
  * dataset's partitions (each step one Spark job); the math lives in {@code io.spindle.nn} and {@code io.spindle.spark}.
  *
- * <p>Rows with null or empty ids are skipped and counted ({@link TransformerClassificationTrainingSummary#numSkipped},
- * and a warning). A null label, a label that is not a whole number in {@code [0, numClasses)}, or an id outside the
- * vocabulary is a clear {@link IllegalArgumentException} before the first step.
+ * <p><b>Input.</b> Checked in one pass before the first step; every error is an {@link IllegalArgumentException}
+ * naming the column and the offending value, never a {@code NullPointerException}:
+ * <ul>
+ *   <li>a row whose ids are null or an empty array is skipped and counted
+ *       ({@link TransformerClassificationTrainingSummary#numSkipped}, and a warning);
+ *   <li>a null id inside an array, or an id outside the vocabulary ({@code < 0}, or {@code >= vocabSize} when it is
+ *       set or comes from the column's metadata), is an error naming the features column and the id;
+ *   <li>a label that is null, negative, fractional, NaN, or {@code >= numClasses} (when set) is an error naming the
+ *       label column and the value;
+ *   <li>no training row with ids at all, or a validation indicator column that marks no such row, is an error.
+ * </ul>
+ *
+ * <p><b>Validation and early stopping.</b> With {@link #validationIndicatorCol()} (a boolean column, as in MLlib's
+ * {@code GBTClassifier}), rows where it is true are only scored, never trained on: after every
+ * {@link #validationInterval()} steps and after the last one the validation loss and accuracy are recorded in the
+ * summary ({@link TransformerClassificationTrainingSummary#validationLossHistory}). With
+ * {@link #earlyStoppingPatience()} {@code p > 0}, training stops after p evaluations in a row whose loss is not
+ * below the best so far minus {@link #validationTol()}, and the model keeps the weights of the best evaluation
+ * (also when it ran all maxIter steps); the summary says at which step and why it stopped. Without a validation
+ * column, {@code earlyStoppingPatience > 0} is refused (by {@code transformSchema}, so a {@code Pipeline} refuses it
+ * before fitting anything) and {@code validationInterval} and {@code validationTol} are unused.
+ *
+ * <p><b>Checkpoints.</b> With {@link #checkpointDir()} (any Hadoop path) and {@link #checkpointInterval()} K
+ * (-1 disables), a checkpoint is written every K steps and at the end (weights, AdamW moments, step, histories,
+ * best weights; SHA-256 manifest, committed by rename). If the directory already holds a valid checkpoint of the
+ * same model and training settings (architecture, vocabulary and classes, maxIter, batch, rates, seed, the numbers
+ * of training and validation rows, the validation params), fit resumes from the newest one and, on the same
+ * partitioning, ends with the weights an uninterrupted fit would have; resuming a finished fit returns its model
+ * without a step. A directory holding checkpoints of another model or settings is refused: give each fit (each
+ * {@code CrossValidator} fold, say) its own directory.
  */
 public class TransformerClassifier extends Estimator<TransformerClassificationModel>
     implements TransformerClassifierParams, DefaultParamsWritable {
@@ -155,96 +182,110 @@ public class TransformerClassifier extends Estimator<TransformerClassificationMo
     return this;
   }
 
+  public TransformerClassifier setValidationIndicatorCol(String value) {
+    set(validationIndicatorCol(), value);
+    return this;
+  }
+
+  public TransformerClassifier setValidationInterval(int value) {
+    set(validationInterval(), value);
+    return this;
+  }
+
+  public TransformerClassifier setEarlyStoppingPatience(int value) {
+    set(earlyStoppingPatience(), value);
+    return this;
+  }
+
+  public TransformerClassifier setValidationTol(double value) {
+    set(validationTol(), value);
+    return this;
+  }
+
+  public TransformerClassifier setCheckpointDir(String value) {
+    set(checkpointDir(), value);
+    return this;
+  }
+
+  public TransformerClassifier setCheckpointInterval(int value) {
+    set(checkpointInterval(), value);
+    return this;
+  }
+
   @Override
   public TransformerClassificationModel fit(Dataset<?> dataset) {
     StructType schema = dataset.schema();
     transformSchema(schema, true);
-    String label = getLabelCol();
-    JavaRDD<Row> rows = dataset.select(dataset.col(getFeaturesCol()), dataset.col(label).cast("double"))
-        .javaRDD();
-    long total = SparkJobs.run("counting the training rows", rows::count);
-    JavaRDD<LabeledSequence> examples = rows.filter(r -> !r.isNullAt(0) && !r.getList(0).isEmpty())
-        .map(r -> example(r, label));
-    long usable = SparkJobs.run("reading the training rows", examples::count);
-    if (usable == 0) {
-      throw new IllegalArgumentException(getClass().getSimpleName() + ": no training rows with token ids in column '"
-          + getFeaturesCol() + "' (" + total + " rows, all null or empty)");
+    String stage = getClass().getSimpleName();
+    String indicatorColumn = hasValidationIndicatorCol() ? getOrDefault(validationIndicatorCol()) : null;
+    TrainingRows reader = new TrainingRows(stage, getFeaturesCol(), getLabelCol(), indicatorColumn);
+    JavaRDD<Row> rows = dataset.select(dataset.col(getFeaturesCol()), dataset.col(getLabelCol()).cast("double"),
+        indicatorColumn == null ? functions.lit(false) : dataset.col(indicatorColumn)).javaRDD();
+    long[] stats = SparkJobs.run("reading the training rows",
+        () -> rows.map(reader::stats).fold(TrainingRows.NONE, TrainingRows::merge));
+    String counts = stats[TrainingRows.ROWS] + " rows: " + stats[TrainingRows.SKIPPED] + " without token ids, "
+        + stats[TrainingRows.VALIDATION] + " for validation";
+    if (stats[TrainingRows.TRAINING] == 0) {
+      throw new IllegalArgumentException(stage + ": no training rows with token ids in column '" + getFeaturesCol()
+          + "' (" + counts + ")");
     }
-    int[] maxima = SparkJobs.run("finding the largest id and label", () -> examples
-        .map(e -> new int[] {max(e.ids()), e.label()})
-        .reduce((a, b) -> new int[] {Math.max(a[0], b[0]), Math.max(a[1], b[1])}));
-    int classes = getInt(numClasses()) > 0 ? getInt(numClasses()) : Math.max(2, maxima[1] + 1);
-    if (maxima[1] >= classes) {
-      throw new IllegalArgumentException(getClass().getSimpleName() + ": label " + maxima[1] + " in column '" + label
+    if (indicatorColumn != null && stats[TrainingRows.VALIDATION] == 0) {
+      throw new IllegalArgumentException(stage + ": the validation indicator column '" + indicatorColumn
+          + "' marks no row with token ids for validation (" + counts + ")");
+    }
+    int maxLabel = (int) stats[TrainingRows.MAX_LABEL];
+    int classes = getInt(numClasses()) > 0 ? getInt(numClasses()) : Math.max(2, maxLabel + 1);
+    if (maxLabel >= classes) {
+      throw new IllegalArgumentException(stage + ": label " + maxLabel + " in column '" + getLabelCol()
           + "' is outside the " + classes + " classes 0.." + (classes - 1) + " set by numClasses");
     }
-    int vocab = vocabSizeOf(schema.apply(getFeaturesCol()), maxima[0]);
-    EncoderConfig config = encoderConfig(vocab, classes);
-    EncoderClassifier model = EncoderClassifier.create(config, getSeed());
-    List<Double> losses = new ArrayList<>();
-    try (SparkExamples data = SparkExamples.of(examples, vocab, classes)) {
-      if (total > usable) {
-        LOG.warn("{}: skipped {} of {} rows whose '{}' is null or empty", uid, total - usable, total,
-            getFeaturesCol());
-      }
-      new SparkClassifierTrainer(model, trainingConfig(), SparkTrainingOptions.defaults())
-          .train(data, null, (StepMetrics m) -> {
-            losses.add(m.loss());
-            if (m.step() % 50 == 0 || m.step() == getInt(maxIter())) {
-              LOG.info("{}: step {}/{}, loss {}, {} examples/s", uid, m.step(), getInt(maxIter()),
-                  String.format("%.4f", m.loss()), String.format("%.0f", m.tokensPerSecond()));
-            }
-          });
+    int vocab = vocabSizeOf(schema.apply(getFeaturesCol()), stats[TrainingRows.MIN_ID],
+        stats[TrainingRows.MAX_ID]);
+    if (stats[TrainingRows.SKIPPED] > 0) {
+      LOG.warn("{}: skipped {} of {} rows whose '{}' is null or empty", uid, stats[TrainingRows.SKIPPED],
+          stats[TrainingRows.ROWS], getFeaturesCol());
+    }
+    JavaRDD<Row> usable = rows.filter(reader::usable);
+    JavaRDD<LabeledSequence> training = usable.filter(r -> !reader.validation(r)).map(reader::example);
+    JavaRDD<LabeledSequence> validating = usable.filter(reader::validation).map(reader::example);
+    EncoderClassifier model = EncoderClassifier.create(encoderConfig(vocab, classes), getSeed());
+    ValidationPolicy policy = new ValidationPolicy(getInt(validationInterval()), getInt(earlyStoppingPatience()),
+        getDouble(validationTol()));
+    SparkTrainingOptions options = hasCheckpoints() ? SparkTrainingOptions.defaults()
+        .withCheckpoints(getOrDefault(checkpointDir()), getInt(checkpointInterval())).withResume(true)
+        : SparkTrainingOptions.defaults();
+    SparkClassifierTrainer trainer = new SparkClassifierTrainer(model, trainingConfig(), options);
+    ClassifierProgress progress;
+    try (SparkExamples data = SparkExamples.of(training, vocab, classes);
+        SparkExamples validation = indicatorColumn == null ? null : SparkExamples.of(validating, vocab, classes)) {
+      progress = trainer.train(data, validation, policy, (StepMetrics m) -> {
+        if (m.step() % 50 == 0 || m.step() == getInt(maxIter())) {
+          LOG.info("{}: step {}/{}, loss {}, {} examples/s", uid, m.step(), getInt(maxIter()),
+              String.format("%.4f", m.loss()), String.format("%.0f", m.tokensPerSecond()));
+        }
+      });
     } catch (IOException e) {
       throw new UncheckedIOException("training " + uid, e);
     }
-    double[] history = losses.stream().mapToDouble(Double::doubleValue).toArray();
     TransformerClassificationModel fitted = new TransformerClassificationModel(uid, model);
-    fitted.setSummary(new TransformerClassificationTrainingSummary(history, usable, total - usable));
+    fitted.setSummary(new TransformerClassificationTrainingSummary(progress, stats[TrainingRows.TRAINING],
+        stats[TrainingRows.VALIDATION], stats[TrainingRows.SKIPPED], trainer.resumedFrom().orElse(null)));
     return copyValues(fitted, extractParamMap()).setParent(this);
   }
 
   /** The vocabulary size: the param, else the column's metadata, else one more than the largest id. */
-  private int vocabSizeOf(StructField features, int maxId) {
+  private int vocabSizeOf(StructField features, long minId, long maxId) {
     int vocab = getInt(vocabSize());
     if (vocab == 0 && features.metadata().contains(SpindleTokenizerModel.VOCAB_SIZE_KEY)) {
       vocab = (int) features.metadata().getLong(SpindleTokenizerModel.VOCAB_SIZE_KEY);
     }
-    vocab = vocab == 0 ? maxId + 1 : vocab;
-    if (maxId >= vocab) {
-      throw new IllegalArgumentException(getClass().getSimpleName() + ": token id " + maxId + " in column '"
-          + getFeaturesCol() + "' is outside the vocabulary of " + vocab + " tokens");
+    vocab = vocab == 0 ? (int) Math.max(0, maxId) + 1 : vocab;
+    if (minId < 0 || maxId >= vocab) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + ": token id " + (minId < 0 ? minId : maxId)
+          + " in column '"
+          + getFeaturesCol() + "' is outside the vocabulary of " + vocab + " tokens, ids 0.." + (vocab - 1));
     }
     return vocab;
-  }
-
-  private static LabeledSequence example(Row r, String labelColumn) {
-    if (r.isNullAt(1)) {
-      throw new IllegalArgumentException("TransformerClassifier: null label in column '" + labelColumn + "'");
-    }
-    double value = r.getDouble(1);
-    if (!(value >= 0 && value == Math.rint(value) && value < Integer.MAX_VALUE)) {
-      throw new IllegalArgumentException("TransformerClassifier: label " + value + " in column '" + labelColumn
-          + "' is not a class index (a whole number 0..K-1)");
-    }
-    List<Integer> list = r.getList(0);
-    int[] ids = new int[list.size()];
-    for (int i = 0; i < ids.length; i++) {
-      Integer id = list.get(i);
-      if (id == null) {
-        throw new IllegalArgumentException("TransformerClassifier: null token id at position " + i);
-      }
-      ids[i] = id;
-    }
-    return new LabeledSequence(ids, (int) value);
-  }
-
-  private static int max(int[] values) {
-    int m = Integer.MIN_VALUE;
-    for (int v : values) {
-      m = Math.max(m, v);
-    }
-    return m;
   }
 
   @Override

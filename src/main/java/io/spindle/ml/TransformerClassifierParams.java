@@ -114,6 +114,66 @@ public interface TransformerClassifierParams extends Params {
     return declaredParams().vocabSize;
   }
 
+  /**
+   * Validation indicator column (boolean), as in MLlib's {@code GBTClassifier}: rows where it is true are used only
+   * to validate (every {@link #validationInterval()} steps, and for early stopping), the others only to train. No
+   * default: without it there is no validation. A null in it is an error naming the column.
+   */
+  default Param<String> validationIndicatorCol() {
+    return declaredParams().validationIndicatorCol;
+  }
+
+  /** Steps between validation evaluations (there is always one after the last step). Default 10. */
+  default IntParam validationInterval() {
+    return declaredParams().validationInterval;
+  }
+
+  /**
+   * Evaluations in a row without improvement after which training stops early; 0 = never stop early. With early
+   * stopping on, the model keeps the weights of its best evaluation. Needs {@link #validationIndicatorCol()}: a
+   * positive value without it is refused. Default 0.
+   */
+  default IntParam earlyStoppingPatience() {
+    return declaredParams().earlyStoppingPatience;
+  }
+
+  /**
+   * Early stopping's threshold: an evaluation improves when its mean validation loss (cross-entropy, nats) is below
+   * the best so far minus this. Only used with a validation column. Default 0 (any decrease).
+   */
+  default DoubleParam validationTol() {
+    return declaredParams().validationTol;
+  }
+
+  /**
+   * Directory of training checkpoints, any Hadoop path ({@code file:}, {@code hdfs:}, {@code s3a:}). When set (and
+   * {@link #checkpointInterval()} is not -1), fit writes checkpoints there and, if it already holds a valid one of
+   * the same model and training settings, resumes from the newest; checkpoints of another model or other settings
+   * are refused, naming what differs. No default: no checkpoints.
+   */
+  default Param<String> checkpointDir() {
+    return declaredParams().checkpointDir;
+  }
+
+  /**
+   * Steps between checkpoints (>= 1; one is also written after the last step), or -1 to disable checkpoints (MLlib's
+   * {@code checkpointInterval} convention). Only used with {@link #checkpointDir()}. Default 10.
+   */
+  default IntParam checkpointInterval() {
+    return declaredParams().checkpointInterval;
+  }
+
+  /** Whether a non-empty {@link #validationIndicatorCol()} is set. */
+  default boolean hasValidationIndicatorCol() {
+    return isDefined(validationIndicatorCol()) && !getOrDefault(validationIndicatorCol()).isEmpty();
+  }
+
+  /** Whether checkpoints are on: a non-empty {@link #checkpointDir()} and an interval other than -1. */
+  default boolean hasCheckpoints() {
+    return isDefined(checkpointDir()) && !getOrDefault(checkpointDir()).isEmpty()
+        && getInt(checkpointInterval()) != -1;
+  }
+
   default String getFeaturesCol() {
     return getOrDefault(featuresCol());
   }
@@ -161,7 +221,8 @@ public interface TransformerClassifierParams extends Params {
   }
 
   /**
-   * Checks the features (array&lt;int&gt;) and, when {@code fitting}, the label (numeric) columns; appends the
+   * Checks the features (array&lt;int&gt;) and, when {@code fitting}, the label (numeric) and validation indicator
+   * (boolean) columns, and that early stopping has a validation column; appends the
    * rawPrediction and probability (Vector) and prediction (double) columns.
    */
   default StructType validateAndTransformSchema(StructType schema, boolean fitting) {
@@ -169,6 +230,13 @@ public interface TransformerClassifierParams extends Params {
     Schemas.requireIds(stage, schema, getFeaturesCol());
     if (fitting) {
       Schemas.requireNumeric(stage, schema, getLabelCol());
+      if (hasValidationIndicatorCol()) {
+        Schemas.requireBoolean(stage, schema, getOrDefault(validationIndicatorCol()));
+      } else if (getInt(earlyStoppingPatience()) > 0) {
+        throw new IllegalArgumentException(stage + ": earlyStoppingPatience is " + getInt(earlyStoppingPatience())
+            + " but no validationIndicatorCol is set; early stopping needs validation rows (set "
+            + "validationIndicatorCol, or earlyStoppingPatience 0)");
+      }
     }
     StructType out = Schemas.append(stage, schema, getRawPredictionCol(), SQLDataTypes.VectorType(),
         Metadata.empty());
@@ -196,6 +264,12 @@ public interface TransformerClassifierParams extends Params {
     final LongParam seed;
     final IntParam numClasses;
     final IntParam vocabSize;
+    final Param<String> validationIndicatorCol;
+    final IntParam validationInterval;
+    final IntParam earlyStoppingPatience;
+    final DoubleParam validationTol;
+    final Param<String> checkpointDir;
+    final IntParam checkpointInterval;
 
     /** Creates the Params of {@code owner}, whose uid must already be set. */
     Declared(Params owner) {
@@ -227,6 +301,19 @@ public interface TransformerClassifierParams extends Params {
           "number of classes K (0 = one more than the largest training label, at least 2)", ParamValidators.gtEq(0));
       vocabSize = new IntParam(owner, "vocabSize", "vocabulary size (0 = from the features column's metadata, "
           + "else one more than the largest training id)", ParamValidators.gtEq(0));
+      validationIndicatorCol = new Param<>(owner, "validationIndicatorCol", "name of the boolean column that marks "
+          + "the rows used only for validation (true) rather than training (false)");
+      validationInterval = new IntParam(owner, "validationInterval", "steps between validation evaluations, "
+          + "one also after the last step (>= 1)", ParamValidators.gtEq(1));
+      earlyStoppingPatience = new IntParam(owner, "earlyStoppingPatience", "validation evaluations in a row "
+          + "without improvement that stop training, keeping the best weights (0 = never stop early; needs "
+          + "validationIndicatorCol)", ParamValidators.gtEq(0));
+      validationTol = new DoubleParam(owner, "validationTol", "decrease of the validation loss below the best so "
+          + "far that counts as improvement for early stopping (>= 0)", ParamValidators.gtEq(0));
+      checkpointDir = new Param<>(owner, "checkpointDir", "Hadoop path of the training checkpoints; fit resumes "
+          + "from a valid one of the same model and settings found there");
+      checkpointInterval = new IntParam(owner, "checkpointInterval", "steps between checkpoints (>= 1), or -1 to "
+          + "disable them", (scala.Function1<Object, Object> & java.io.Serializable) v -> (Integer) v == -1 || (Integer) v >= 1);
     }
 
     /** Sets the defaults on {@code owner} (call after the owner holds this object). */
@@ -249,6 +336,10 @@ public interface TransformerClassifierParams extends Params {
       owner.setDefault(seed, 42L);
       owner.setDefault(numClasses, 0);
       owner.setDefault(vocabSize, 0);
+      owner.setDefault(validationInterval, 10);
+      owner.setDefault(earlyStoppingPatience, 0);
+      owner.setDefault(validationTol, 0.0);
+      owner.setDefault(checkpointInterval, 10);
     }
   }
 }

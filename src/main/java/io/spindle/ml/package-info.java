@@ -7,7 +7,8 @@
  *   <li>{@link io.spindle.ml.TransformerClassifier} → {@link io.spindle.ml.TransformerClassificationModel}: the
  *       Java equivalent of MLlib's {@code ProbabilisticClassifier} over token ids, trained data-parallel by
  *       {@code io.spindle.spark.SparkClassifierTrainer}; outputs {@code rawPrediction}, {@code probability},
- *       {@code prediction}.
+ *       {@code prediction}. Optional validation rows (MLlib's {@code validationIndicatorCol}), early stopping and
+ *       resumable checkpoints ({@code checkpointDir}, {@code checkpointInterval}).
  * </ul>
  *
  * <p>Params shared by an Estimator and its Model live in one interface ({@link io.spindle.ml.SpindleTokenizerParams},

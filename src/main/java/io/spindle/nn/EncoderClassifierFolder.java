@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.autograd.Parameters;
 import io.spindle.data.Tokenizer;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -25,7 +27,15 @@ public final class EncoderClassifierFolder {
   /** Writes config, weights and tokenizer into {@code dir} (created if needed; files in it are replaced). */
   public static void save(EncoderClassifier model, Tokenizer tokenizer, Path dir) throws IOException {
     Files.createDirectories(dir);
-    EncoderConfig c = model.config();
+    try (OutputStream out = Files.newOutputStream(dir.resolve(ConfigJson.CONFIG))) {
+      writeConfig(model.config(), out);
+    }
+    ConfigJson.writeWeights(model.parameters(), dir.resolve(ConfigJson.WEIGHTS));
+    tokenizer.save(dir.resolve(Tokenizer.FILE_NAME));
+  }
+
+  /** Writes {@code config.json} for {@code c} to {@code out} (left open), e.g. into a checkpoint on HDFS. */
+  public static void writeConfig(EncoderConfig c, OutputStream out) throws IOException {
     ObjectNode o = ConfigJson.create(MODEL_TYPE);
     o.put("vocab_size", c.vocabSize());
     o.put("max_length", c.maxLength());
@@ -38,9 +48,7 @@ public final class EncoderClassifierFolder {
     o.put("positions", ConfigJson.name(c.positions()));
     o.put("pooling", ConfigJson.name(c.pooling()));
     o.put("norm_placement", ConfigJson.name(c.normPlacement()));
-    ConfigJson.write(o, dir.resolve(ConfigJson.CONFIG));
-    ConfigJson.writeWeights(model.parameters(), dir.resolve(ConfigJson.WEIGHTS));
-    tokenizer.save(dir.resolve(Tokenizer.FILE_NAME));
+    ConfigJson.write(o, out);
   }
 
   /** Reads a folder written by {@link #save}. */
@@ -58,13 +66,24 @@ public final class EncoderClassifierFolder {
   }
 
   static EncoderConfig readConfig(Path file) throws IOException {
-    JsonNode o = ConfigJson.read(file, MODEL_TYPE);
-    return new EncoderConfig(ConfigJson.intField(o, "vocab_size", file), ConfigJson.intField(o, "max_length", file),
-        ConfigJson.intField(o, "n_layer", file), ConfigJson.intField(o, "n_head", file),
-        ConfigJson.intField(o, "n_embd", file), ConfigJson.intField(o, "num_classes", file),
-        ConfigJson.doubleField(o, "dropout", 0.0, file), ConfigJson.booleanField(o, "bias", true, file),
-        ConfigJson.enumField(o, "positions", EncoderConfig.Positions.class, EncoderConfig.Positions.LEARNED, file),
-        ConfigJson.enumField(o, "pooling", EncoderConfig.Pooling.class, EncoderConfig.Pooling.MEAN, file),
-        ConfigJson.enumField(o, "norm_placement", NormPlacement.class, NormPlacement.PRE, file));
+    try (InputStream in = Files.newInputStream(file)) {
+      return readConfig(in, file);
+    }
+  }
+
+  /**
+   * Reads {@code config.json} from {@code in} (left open); {@code source} names it in error messages. A missing or
+   * malformed field, or another {@code model_type}, is an {@link IllegalArgumentException} naming it.
+   */
+  public static EncoderConfig readConfig(InputStream in, Object source) throws IOException {
+    JsonNode o = ConfigJson.read(in, source, MODEL_TYPE, false);
+    return new EncoderConfig(ConfigJson.intField(o, "vocab_size", source),
+        ConfigJson.intField(o, "max_length", source), ConfigJson.intField(o, "n_layer", source),
+        ConfigJson.intField(o, "n_head", source), ConfigJson.intField(o, "n_embd", source),
+        ConfigJson.intField(o, "num_classes", source), ConfigJson.doubleField(o, "dropout", 0.0, source),
+        ConfigJson.booleanField(o, "bias", true, source),
+        ConfigJson.enumField(o, "positions", EncoderConfig.Positions.class, EncoderConfig.Positions.LEARNED, source),
+        ConfigJson.enumField(o, "pooling", EncoderConfig.Pooling.class, EncoderConfig.Pooling.MEAN, source),
+        ConfigJson.enumField(o, "norm_placement", NormPlacement.class, NormPlacement.PRE, source));
   }
 }

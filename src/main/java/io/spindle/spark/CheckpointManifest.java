@@ -71,6 +71,11 @@ final class CheckpointManifest {
     }
   }
 
+  /** Whether the manifest lists {@code name}. */
+  boolean lists(String name) {
+    return files.containsKey(name);
+  }
+
   /** Size of {@code name} as recorded. */
   long bytes(String name) {
     return files.get(name).bytes();

@@ -51,6 +51,11 @@ import org.slf4j.LoggerFactory;
  * {@code .old} one); {@link #removeUnfinishedWrites} clears them at the start of a run. One run uses a directory at
  * a time: a second run writing into it concurrently could lose an unfinished write to the other's clean-up.
  *
+ *
+ * <p>The same store holds the checkpoints of other models: a classifier's ({@code ClassifierCheckpoint}) have the
+ * same layout with its own {@code config.json} and extra files, written through {@link #write(TrainerState, Tensor,
+ * OptimizerState, Map, int)} and read through {@link #verify} and {@link #latestValid(Loader)}.
+ *
  * <p>Reading: {@link #latestValid} tries the committed checkpoints newest first and returns the first whose manifest
  * and files verify and parse; each one skipped (truncated, a flipped byte, a file missing) and each leftover
  * {@code .tmp} directory is reported in a warning naming it.
@@ -131,8 +136,19 @@ public final class CheckpointStore {
     return cleanup.removeUnfinishedWrites();
   }
 
+  /** Reads one checkpoint by name, throwing naming the problem if it does not verify or parse. */
+  @FunctionalInterface
+  interface Loader<T> {
+    T load(String name) throws IOException;
+  }
+
   /** The newest checkpoint that verifies, if any; every one skipped is logged as a warning naming it. */
   public Optional<Checkpoint> latestValid() throws IOException {
+    return latestValid(this::load);
+  }
+
+  /** The newest checkpoint that {@code loader} reads without error, if any; each one skipped is logged. */
+  <T> Optional<T> latestValid(Loader<T> loader) throws IOException {
     for (FileStatus s : fs.listStatus(dir)) {
       if (s.getPath().getName().startsWith(".step-")) {
         LOG.warn("ignoring partial checkpoint {} (never committed)", s.getPath());
@@ -140,7 +156,7 @@ public final class CheckpointStore {
     }
     for (String name : committed()) {
       try {
-        return Optional.of(load(name));
+        return Optional.of(loader.load(name));
       } catch (IOException | RuntimeException e) {
         LOG.warn("skipping checkpoint {}: {}", new Path(dir, name), e.getMessage());
       }
@@ -150,10 +166,9 @@ public final class CheckpointStore {
 
   /** Reads and verifies checkpoint {@code name}; throws naming the problem if any file is missing or damaged. */
   public Checkpoint load(String name) throws IOException {
-    Path cp = new Path(dir, name);
-    CheckpointManifest manifest = CheckpointManifest.verify(fs, cp);
+    Verified cp = verify(name);
     GptConfig config;
-    try (InputStream in = open(cp, GptFolder.CONFIG)) {
+    try (InputStream in = cp.open(GptFolder.CONFIG)) {
       config = readConfig(in);
     }
     Parameters weights = Gpt.declare(config).build();
@@ -162,23 +177,75 @@ public final class CheckpointStore {
       into.put(n, weights.get(n).value());
     }
     into.put(LM_HEAD, Tensor.zeros(config.vocabSize(), config.embedDim()));
-    try (InputStream in = open(cp, GptFolder.WEIGHTS)) {
-      SafeTensors.readInto(in, manifest.bytes(GptFolder.WEIGHTS), into);
+    try (InputStream in = cp.open(GptFolder.WEIGHTS)) {
+      SafeTensors.readInto(in, cp.bytes(GptFolder.WEIGHTS), into);
     }
-    OptimizerState optimizer;
-    try (InputStream in = open(cp, OPTIMIZER)) {
-      optimizer = OptimizerState.read(in);
-    }
-    TrainerState trainer;
-    try (InputStream in = open(cp, TRAINER)) {
-      trainer = TrainerState.read(in);
-    }
-    if (optimizer.length() != weights.count()) {
-      throw new IOException("optimizer state of " + optimizer.length() + " parameters for a model of "
-          + weights.count());
-    }
+    OptimizerState optimizer = cp.optimizer(weights.count());
+    return new Checkpoint(cp.location(), config, weights, optimizer, cp.trainer());
+  }
+
+  /**
+   * Checks every file of checkpoint {@code name} against its manifest (sizes and SHA-256) and returns a handle to
+   * read them; throws {@link IOException} naming the first problem.
+   */
+  Verified verify(String name) throws IOException {
+    Path cp = new Path(dir, name);
+    Verified verified = new Verified(cp, CheckpointManifest.verify(fs, cp));
     cleanup.markVerified(name);
-    return new Checkpoint(cp.toString(), config, weights, optimizer, trainer);
+    return verified;
+  }
+
+  /** A committed checkpoint whose files verified against its manifest. */
+  final class Verified {
+    private final Path path;
+    private final CheckpointManifest manifest;
+
+    private Verified(Path path, CheckpointManifest manifest) {
+      this.path = path;
+      this.manifest = manifest;
+    }
+
+    String location() {
+      return path.toString();
+    }
+
+    /** Whether the manifest lists {@code file}. */
+    boolean has(String file) {
+      return manifest.lists(file);
+    }
+
+    /** Size of {@code file} in bytes, as verified. */
+    long bytes(String file) {
+      return manifest.bytes(file);
+    }
+
+    /** Opens {@code file}, which the manifest must list. */
+    InputStream open(String file) throws IOException {
+      if (!has(file)) {
+        throw new IOException(CheckpointManifest.FILE_NAME + " does not list " + file);
+      }
+      return CheckpointStore.this.open(path, file);
+    }
+
+    /** optimizer.bin, which must hold moments for {@code parameters} parameters. */
+    OptimizerState optimizer(int parameters) throws IOException {
+      OptimizerState optimizer;
+      try (InputStream in = open(OPTIMIZER)) {
+        optimizer = OptimizerState.read(in);
+      }
+      if (optimizer.length() != parameters) {
+        throw new IOException("optimizer state of " + optimizer.length() + " parameters for a model of "
+            + parameters);
+      }
+      return optimizer;
+    }
+
+    /** trainer.json. */
+    TrainerState trainer() throws IOException {
+      try (InputStream in = open(TRAINER)) {
+        return TrainerState.read(in);
+      }
+    }
   }
 
   /** The model config of checkpoint {@code name} (its config.json, digest verified). */
@@ -197,10 +264,27 @@ public final class CheckpointStore {
    */
   public boolean write(Gpt model, Tokenizer tokenizer, OptimizerState optimizer, TrainerState state, int keep)
       throws IOException {
+    Map<String, CheckpointManifest.Content> files = new LinkedHashMap<>();
+    files.put(GptFolder.CONFIG, out -> writeConfig(model.config(), out));
+    files.put(GptFolder.WEIGHTS, out -> writeWeights(model.parameters(), out));
+    if (tokenizer != null) {
+      files.put(Tokenizer.FILE_NAME, tokenizer::write);
+    }
+    return write(state, model.parameters().values(), optimizer, files, keep);
+  }
+
+  /**
+   * Writes and commits the checkpoint of {@code state.step()}: the model's {@code files} (config.json and
+   * model.safetensors among them, in this order), then optimizer.bin and trainer.json; keeps the newest
+   * {@code keep} valid ones. Returns false, writing nothing, if {@code weights} or a moment is not finite (with a
+   * warning).
+   */
+  boolean write(TrainerState state, Tensor weights, OptimizerState optimizer,
+      Map<String, CheckpointManifest.Content> files, int keep) throws IOException {
     if (keep < 1) {
       throw new IllegalArgumentException("keep checkpoints must be >= 1, got " + keep);
     }
-    if (!allFinite(model.parameters().values(), optimizer)) {
+    if (!allFinite(weights, optimizer)) {
       LOG.warn("step {}: weights or optimizer state not finite; checkpoint not written", state.step());
       return false;
     }
@@ -211,10 +295,8 @@ public final class CheckpointStore {
       throw new IOException("cannot create " + tmp);
     }
     CheckpointManifest manifest = new CheckpointManifest();
-    manifest.write(fs, tmp, GptFolder.CONFIG, out -> writeConfig(model.config(), out));
-    manifest.write(fs, tmp, GptFolder.WEIGHTS, out -> writeWeights(model.parameters(), out));
-    if (tokenizer != null) {
-      manifest.write(fs, tmp, Tokenizer.FILE_NAME, tokenizer::write);
+    for (Map.Entry<String, CheckpointManifest.Content> file : files.entrySet()) {
+      manifest.write(fs, tmp, file.getKey(), file.getValue());
     }
     manifest.write(fs, tmp, OPTIMIZER, optimizer::write);
     manifest.write(fs, tmp, TRAINER, state::write);

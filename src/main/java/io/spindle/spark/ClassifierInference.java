@@ -42,6 +42,11 @@ public final class ClassifierInference implements Serializable {
     return spec.numClasses();
   }
 
+  /** V: valid ids are 0..V-1. */
+  public int vocabSize() {
+    return spec.vocabSize();
+  }
+
   /**
    * The class logits of {@code sequences}, row-major (B, K), no dropout; sequences longer than the model's
    * {@code maxLength} are truncated. Each sequence needs at least one id, each in the vocabulary.

@@ -12,11 +12,14 @@
  *   <li>{@link io.spindle.spark.SparkClassifierTrainer}: the same step for an {@code EncoderClassifier} over
  *       {@link io.spindle.spark.SparkExamples} (labelled id sequences, one cached chunk per partition); the step's
  *       global batch is drawn over the global example index. {@link io.spindle.spark.ClassifierInference} scores
- *       batches inside tasks from weights broadcast once.
+ *       batches inside tasks from weights broadcast once. With validation examples it scores them every
+ *       {@link io.spindle.spark.ValidationPolicy#interval()} steps ({@link io.spindle.spark.ClassifierEvaluation}),
+ *       stops early by the policy's rule and records everything in {@link io.spindle.spark.ClassifierProgress};
+ *       its checkpoints are {@code ClassifierCheckpoint}s in a {@link io.spindle.spark.CheckpointStore}.
  *   <li>Shared by both trainers: the driver's step ({@code DataParallelStep}: broadcast, treeAggregate, destroy),
  *       the executors' model pool ({@code ExecutorModels}) and {@code io.spindle.train.TrainingLoop}'s update.
  *   <li>{@link io.spindle.spark.CheckpointStore}: checkpoints with checksums, committed by rename, newest valid one
- *       resumed.
+ *       resumed; the GPT's and (through {@code ClassifierCheckpoint}) the classifier's.
  *   <li>{@link io.spindle.spark.SpindleKryoRegistrator}: Kryo registration of everything that crosses the wire.
  * </ul>
  *

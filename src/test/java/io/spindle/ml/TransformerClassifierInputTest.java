@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Null, empty and out-of-range input to the classifier on a shared {@code local[2]} session (Kryo with
  * registration required, so the ml path ships only registered classes): training skips and counts rows without
- * ids, refuses bad labels clearly; transform and evaluate name the offending column or label.
+ * ids, refuses bad labels and ids naming the column and the value; transform ignores labels (even of classes the
+ * model never saw) and names the column of a bad id; evaluate names the offending label. Never a
+ * NullPointerException.
  */
 class TransformerClassifierInputTest {
   static final StructType SCHEMA = new StructType().add("ids", Schemas.IDS).add("label", DataTypes.DoubleType);
@@ -97,13 +99,68 @@ class TransformerClassifierInputTest {
   }
 
   @Test
-  void transformNamesTheColumnOfARowWithoutIds() {
+  void negativeAndFractionalAndNaNLabelsAreRefusedNamingTheColumnAndValue() {
+    for (double bad : new double[] {-1.0, 0.5, Double.NaN}) {
+      List<Row> rows = new ArrayList<>(base());
+      rows.add(RowFactory.create(List.of(1, 2), bad));
+      Dataset<Row> data = spark.createDataFrame(rows, SCHEMA);
+      IllegalArgumentException e = cause(assertThrows(Exception.class, () -> classifier().fit(data)));
+      assertTrue(e.getMessage().contains("label " + bad + " in column 'label'"), e.getMessage());
+    }
+  }
+
+  @Test
+  void idsOutsideTheVocabularyOrNullAreRefusedNamingTheColumnAndId() {
     List<Row> rows = new ArrayList<>(base());
-    rows.add(RowFactory.create(null, 0.0));
-    Dataset<Row> withNull = spark.createDataFrame(rows, SCHEMA);
+    rows.add(RowFactory.create(List.of(1, -2, 3), 0.0));
+    Dataset<Row> negative = spark.createDataFrame(rows, SCHEMA);
+    IllegalArgumentException e = cause(assertThrows(Exception.class, () -> classifier().fit(negative)));
+    assertTrue(e.getMessage().contains("token id -2 in column 'ids'"), e.getMessage());
+    Dataset<Row> tooLarge = spark.createDataFrame(base(), SCHEMA);
+    e = assertThrows(IllegalArgumentException.class, () -> classifier().setVocabSize(3).fit(tooLarge));
+    assertTrue(e.getMessage().contains("token id 3 in column 'ids'") && e.getMessage().contains("3 tokens"),
+        e.getMessage());
+    rows = new ArrayList<>(base());
+    rows.add(RowFactory.create(java.util.Arrays.asList(1, null, 3), 0.0));
+    Dataset<Row> nullId = spark.createDataFrame(rows, SCHEMA);
+    e = cause(assertThrows(Exception.class, () -> classifier().fit(nullId)));
+    assertTrue(e.getMessage().contains("null token id at position 1 in column 'ids'"), e.getMessage());
+  }
+
+  @Test
+  void transformNamesTheColumnOfARowWithoutIdsOrWithABadId() {
+    for (List<Integer> ids : java.util.Arrays.<List<Integer>>asList(null, List.of())) {
+      List<Row> rows = new ArrayList<>(base());
+      rows.add(RowFactory.create(ids, 0.0));
+      Dataset<Row> withoutIds = spark.createDataFrame(rows, SCHEMA);
+      IllegalArgumentException e = cause(assertThrows(Exception.class,
+          () -> model.transform(withoutIds).collectAsList()));
+      assertTrue(e.getMessage().contains("no token ids in column 'ids'"), e.getMessage());
+    }
+    Dataset<Row> outside = spark.createDataFrame(List.of(RowFactory.create(List.of(1, 4), 0.0)), SCHEMA);
     IllegalArgumentException e = cause(assertThrows(Exception.class,
-        () -> model.transform(withNull).collectAsList()));
-    assertTrue(e.getMessage().contains("no token ids in column 'ids'"), e.getMessage());
+        () -> model.transform(outside).collectAsList()));
+    assertTrue(e.getMessage().contains("token id 4") && e.getMessage().contains("position 1 in column 'ids'"),
+        e.getMessage());
+    Dataset<Row> nullId = spark.createDataFrame(List.of(RowFactory.create(java.util.Arrays.asList(1, null), 0.0)),
+        SCHEMA);
+    e = cause(assertThrows(Exception.class, () -> model.transform(nullId).collectAsList()));
+    assertTrue(e.getMessage().contains("null token id at position 1 in column 'ids'"), e.getMessage());
+  }
+
+  @Test
+  void transformIgnoresTheLabelEvenOfAClassTheModelNeverSaw() {
+    List<Row> rows = new ArrayList<>(base());
+    rows.add(RowFactory.create(List.of(1, 2), 7.0));
+    rows.add(RowFactory.create(List.of(3), null));
+    List<Row> scored = model.transform(spark.createDataFrame(rows, SCHEMA)).select("label", "prediction")
+        .collectAsList();
+    assertEquals(22, scored.size());
+    assertEquals(7.0, scored.get(20).getDouble(0), "the label passes through unchanged");
+    assertTrue(scored.get(21).isNullAt(0));
+    for (Row r : scored) {
+      assertTrue(r.getDouble(1) >= 0 && r.getDouble(1) < 3, "prediction " + r.getDouble(1));
+    }
   }
 
   @Test

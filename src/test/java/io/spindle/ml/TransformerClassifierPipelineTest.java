@@ -131,7 +131,9 @@ class TransformerClassifierPipelineTest {
   void unfittedStagesRoundTripWithTheirParams(@TempDir Path dir) throws Exception {
     String path = dir.resolve("estimator").toUri().toString();
     Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {
-        new SpindleTokenizer().setMode("word").setMinCount(2), classifier(11).setNumClasses(4)});
+        new SpindleTokenizer().setMode("word").setMinCount(2), classifier(11).setNumClasses(4)
+            .setValidationIndicatorCol("isValidation").setEarlyStoppingPatience(2).setValidationTol(0.01)
+            .setCheckpointDir("hdfs:///checkpoints/run1").setCheckpointInterval(-1)});
     pipeline.write().overwrite().save(path);
     PipelineStage[] loaded = Pipeline.load(path).getStages();
     SpindleTokenizer tokenizer = (SpindleTokenizer) loaded[0];
@@ -140,6 +142,12 @@ class TransformerClassifierPipelineTest {
     assertEquals(2, tokenizer.getMinCount());
     assertEquals(11, classifier.getInt(classifier.maxIter()));
     assertEquals(4, classifier.getInt(classifier.numClasses()));
+    assertEquals("isValidation", classifier.getOrDefault(classifier.validationIndicatorCol()));
+    assertEquals(2, classifier.getInt(classifier.earlyStoppingPatience()));
+    assertEquals(0.01, classifier.getDouble(classifier.validationTol()));
+    assertEquals("hdfs:///checkpoints/run1", classifier.getOrDefault(classifier.checkpointDir()));
+    assertEquals(-1, classifier.getInt(classifier.checkpointInterval()));
+    assertTrue(!classifier.hasCheckpoints(), "-1 disables checkpoints");
     assertEquals(pipeline.getStages()[1].uid(), classifier.uid());
   }
 
@@ -162,7 +170,7 @@ class TransformerClassifierPipelineTest {
   void explainParamsListsEveryParamWithItsDoc() {
     TransformerClassifier c = new TransformerClassifier();
     String explained = c.explainParams();
-    assertEquals(18, c.params().length);
+    assertEquals(24, c.params().length);
     for (Param<?> p : c.params()) {
       assertTrue(explained.contains(p.name() + ": " + p.doc()), p.name() + " missing from\n" + explained);
     }
@@ -175,12 +183,16 @@ class TransformerClassifierPipelineTest {
 
   @Test
   void copyKeepsParamValuesAndAppliesExtras() {
-    TransformerClassifier c = classifier(7).setLabelCol("y").setDropout(0.1);
+    TransformerClassifier c = classifier(7).setLabelCol("y").setDropout(0.1).setValidationIndicatorCol("v");
     TransformerClassifier copy = c.copy(ParamMap.empty());
     assertEquals(c.uid(), copy.uid());
     for (Param<?> p : c.params()) {
-      assertEquals(c.getOrDefault(p), copy.getOrDefault(p), p.name());
+      assertEquals(c.isDefined(p), copy.isDefined(p), p.name());
+      if (c.isDefined(p)) { // checkpointDir has no default, as in MLlib
+        assertEquals(c.getOrDefault(p), copy.getOrDefault(p), p.name());
+      }
     }
+    assertTrue(!copy.isDefined(copy.checkpointDir()) && copy.hasValidationIndicatorCol());
     TransformerClassifier extra = c.copy(new ParamMap().put(c.maxIter(), 9));
     assertEquals(9, extra.getInt(extra.maxIter()));
     assertEquals(7, c.getInt(c.maxIter()));

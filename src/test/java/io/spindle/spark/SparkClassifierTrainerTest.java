@@ -56,7 +56,7 @@ class SparkClassifierTrainerTest {
       throws Exception {
     EncoderClassifier model = EncoderClassifier.create(MODEL, 11);
     try (SparkExamples data = SparkExamples.of(jsc.parallelize(examples(200, 1), partitions), 13, 3)) {
-      new SparkClassifierTrainer(model, training(steps), options).train(data, null, metrics::add);
+      new SparkClassifierTrainer(model, training(steps), options).train(data, null, null, metrics::add);
     }
     return model.parameters().values().toArray();
   }
