@@ -93,6 +93,7 @@ public class TransformerLanguageModelModel extends Model<TransformerLanguageMode
     return tokenizer;
   }
 
+  /** Whether a training summary is available (only for a model fitted in this session). */
   public boolean hasSummary() {
     return summary != null;
   }
