@@ -120,7 +120,7 @@ public final class SparkTokenStream implements AutoCloseable {
       throw new IllegalArgumentException("training data: " + held + " validation tokens do not fit in one array on"
           + " the driver; use a smaller validation fraction");
     }
-    int[] validation = held == 0 ? new int[0] : tail(sequences, offsets, trainLength, (int) held);
+    int[] validation = held == 0 ? new int[0] : tail(sequences, offsets, total, trainLength, (int) held);
     StreamLayout layout = new StreamLayout(trainLength, partitions, blockSize);
     JavaPairRDD<ChunkKey, int[]> pieces = JavaPairRDD.fromJavaRDD(
         sequences.mapPartitionsWithIndex(cutter(offsets, layout), false));
@@ -136,14 +136,18 @@ public final class SparkTokenStream implements AutoCloseable {
     return new SparkTokenStream(chunks, layout, vocabSize, validation);
   }
 
-  /** The {@code length} tokens from global position {@code from} on, collected in stream order. */
-  private static int[] tail(JavaRDD<int[]> sequences, long[] offsets, long from, int length) {
+  /**
+   * The {@code length} tokens from global position {@code from} on, collected in stream order; partitions that end
+   * before {@code from} are not read.
+   */
+  private static int[] tail(JavaRDD<int[]> sequences, long[] offsets, long total, long from, int length) {
     List<int[]> pieces = SparkJobs.run("collecting the validation tokens", () -> sequences
         .mapPartitionsWithIndex((Integer index, Iterator<int[]> it) -> {
+          long partitionEnd = index + 1 < offsets.length ? offsets[index + 1] : total;
           int[] mine = new int[0];
           int n = 0;
           long position = offsets[index];
-          while (it.hasNext()) {
+          while (partitionEnd > from && it.hasNext()) {
             int[] s = it.next();
             long start = Math.max(position, from);
             long end = position + s.length;
