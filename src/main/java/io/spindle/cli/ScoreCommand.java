@@ -2,10 +2,10 @@ package io.spindle.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.spindle.data.TokenWindows;
 import io.spindle.data.Texts;
 import io.spindle.nn.GptFolder;
 import io.spindle.train.BatchGradient;
+import io.spindle.train.Perplexity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code spindle score}: the mean next-token cross-entropy of a text under a model, over consecutive non-overlapping
  * windows of block_size tokens (targets shifted by one; the last partial window counts too, so every token after the
- * first is predicted exactly once).
+ * first is predicted exactly once), as {@link Perplexity} defines it.
  */
 @Command(name = "score", mixinStandardHelpOptions = true,
     description = "Print {\"loss\":..., \"tokens\":..., \"perplexity\":...} for a text under a model.")
@@ -54,12 +54,7 @@ final class ScoreCommand implements Callable<Integer> {
             + vocab + ")");
       }
     }
-    if (tokens.length < 2) {
-      throw new IllegalArgumentException("need at least 2 tokens to score, got " + tokens.length);
-    }
-    int block = Math.min(loaded.model().config().blockSize(), tokens.length - 1);
-    BatchGradient.Result r = BatchGradient.evaluate(loaded.model(),
-        new TokenWindows(tokens, block).evaluationBatches(batchSize));
+    BatchGradient.Result r = Perplexity.score(loaded.model(), tokens, batchSize);
     ObjectNode o = new ObjectMapper().createObjectNode();
     o.put("loss", r.meanLoss());
     o.put("tokens", r.tokens());

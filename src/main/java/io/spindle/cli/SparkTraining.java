@@ -1,11 +1,12 @@
 package io.spindle.cli;
 
-import io.spindle.data.TokenSplit;
 import io.spindle.data.Tokenizer;
+import io.spindle.data.TokenizerOptions;
 import io.spindle.nn.Gpt;
 import io.spindle.spark.SparkLmTrainer;
 import io.spindle.spark.SparkTokenStream;
 import io.spindle.spark.SparkTrainingOptions;
+import io.spindle.spark.SparkVocabulary;
 import io.spindle.spark.SpindleKryoRegistrator;
 import io.spindle.train.LmTrainer;
 import io.spindle.train.LmTrainingConfig;
@@ -13,55 +14,104 @@ import io.spindle.train.StepMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * {@code train-lm} on Spark: starts a SparkContext (Kryo with Spindle's registrator unless configured otherwise),
- * ships the training tokens to the cluster as {@code --partitions} chunks, trains with {@link SparkLmTrainer} and
- * stops the context. Executors size their BLAS threads from {@code spark.task.cpus}.
+ * reads {@code --text} with {@code textFile} (any Hadoop path: {@code file:}, {@code hdfs:}, {@code s3a:}; files
+ * compressed by a codec Hadoop knows by its extension, such as {@code .gz}, are decompressed), learns the tokenizer
+ * and tokenizes the lines on the executors ({@link SparkVocabulary}, {@link SparkTokenStream#fromText}), trains with
+ * {@link SparkLmTrainer}, and stops the context on {@link #close()}. Executors size their BLAS threads from
+ * {@code spark.task.cpus}.
+ *
+ * <p>The text is the files' lines in order joined by newlines, so it differs from the in-process reading only in
+ * line ends: {@code \r\n} and {@code \r} become {@code \n}, and a file's final newline is dropped.
  *
  * <p>The default checkpoint directory is {@code MODEL-DIR/checkpoints}, in the live model folder so that it survives
  * an interrupted run; {@link #keepCheckpointsIn} moves it into the staged folder before that replaces the live one.
  */
-final class SparkTraining {
+final class SparkTraining implements AutoCloseable {
   static final String CHECKPOINTS = "checkpoints";
 
-  private final String master;
-  private final Integer partitions;
+  private final JavaSparkContext jsc;
+  private final int partitions;
   private final SparkTrainingOptions options;
   private final Path modelDir;
 
+  /** Starts the context. */
   SparkTraining(String master, Integer partitions, SparkTrainingOptions options, Path modelDir) {
     if (partitions != null && partitions < 1) {
       throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
     }
-    this.master = master;
-    this.partitions = partitions;
-    this.options = options;
-    this.modelDir = modelDir;
-  }
-
-  /** Trains {@code model}; returns the last step's metrics (null if a resumed run had nothing left to do). */
-  StepMetrics train(Gpt model, LmTrainingConfig training, Tokenizer tokenizer, TokenSplit split,
-      LmTrainer.Listener listener) throws IOException {
     SparkConf conf = new SparkConf().setAppName("spindle train-lm").setMaster(master)
         .setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .setIfMissing("spark.kryo.registrator", SpindleKryoRegistrator.class.getName())
         .setIfMissing("spark.ui.showConsoleProgress", "false")
         .setIfMissing("spark.log.level", "WARN");
-    JavaSparkContext jsc = new JavaSparkContext(conf);
-    try (SparkTokenStream data = SparkTokenStream.fromTokens(jsc, split.train(), model.config().blockSize(),
-        model.config().vocabSize(), partitions != null ? partitions : jsc.defaultParallelism())) {
-      System.err.printf("spindle: Spark %s, master %s, %d partitions%n", jsc.version(), jsc.master(),
-          data.partitions());
-      SparkLmTrainer trainer = new SparkLmTrainer(model, training, options, tokenizer);
-      StepMetrics last = trainer.train(data, split.validation(), listener);
-      trainer.resumedFrom().ifPresent(from -> System.err.println("spindle: resumed from " + from));
-      return last;
-    } finally {
-      jsc.stop();
+    this.jsc = new JavaSparkContext(conf);
+    this.partitions = partitions != null ? partitions : jsc.defaultParallelism();
+    this.options = options;
+    this.modelDir = modelDir;
+  }
+
+  /**
+   * The lines of {@code texts} in order. Throws {@link IllegalArgumentException} naming a path that matches no file
+   * or only empty ones.
+   */
+  JavaRDD<String> lines(List<String> texts) throws IOException {
+    for (String text : texts) {
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(text);
+      FileSystem fs = path.getFileSystem(jsc.hadoopConfiguration());
+      FileStatus[] matches = fs.globStatus(path);
+      if (matches == null || matches.length == 0) {
+        throw new IllegalArgumentException("text file " + text + " does not exist");
+      }
+      long bytes = 0;
+      for (FileStatus m : matches) {
+        bytes += m.isDirectory() ? fs.getContentSummary(m.getPath()).getLength() : m.getLen();
+      }
+      if (bytes == 0) {
+        throw new IllegalArgumentException("text file " + text + " is empty");
+      }
     }
+    return jsc.textFile(String.join(",", texts));
+  }
+
+  /** Learns the tokenizer from {@code lines} on the executors. */
+  Tokenizer learnTokenizer(JavaRDD<String> lines, String type, TokenizerOptions tokenizerOptions) {
+    return SparkVocabulary.learn(lines, type, tokenizerOptions);
+  }
+
+  /** Tokenizes {@code lines} on the executors into the cached training chunks and the validation tail. */
+  SparkTokenStream tokenize(JavaRDD<String> lines, Tokenizer tokenizer, int blockSize, double validationFraction) {
+    SparkTokenStream data = SparkTokenStream.fromText(lines, tokenizer, blockSize, partitions, validationFraction);
+    System.err.printf("spindle: Spark %s, master %s, %d partitions%n", jsc.version(), jsc.master(),
+        data.partitions());
+    return data;
+  }
+
+  /** The stream's first token, the prompt of the sample printed after training. */
+  static int[] firstToken(SparkTokenStream data) {
+    return new int[] {data.chunks().first().tokens()[0]};
+  }
+
+  /** Trains {@code model}; returns the last step's metrics (null if a resumed run had nothing left to do). */
+  StepMetrics train(Gpt model, LmTrainingConfig training, Tokenizer tokenizer, SparkTokenStream data,
+      LmTrainer.Listener listener) throws IOException {
+    SparkLmTrainer trainer = new SparkLmTrainer(model, training, options, tokenizer);
+    StepMetrics last = trainer.train(data, data.validationTokens(), listener);
+    trainer.resumedFrom().ifPresent(from -> System.err.println("spindle: resumed from " + from));
+    return last;
+  }
+
+  @Override
+  public void close() {
+    jsc.stop();
   }
 
   /** The default checkpoint directory of a model folder, as a Hadoop URI. */

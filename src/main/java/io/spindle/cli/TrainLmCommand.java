@@ -10,17 +10,20 @@ import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
 import io.spindle.nn.GptFolder;
 import io.spindle.nn.Sampler;
+import io.spindle.spark.SparkTokenStream;
 import io.spindle.spark.SparkTrainingOptions;
 import io.spindle.train.LmTrainer;
 import io.spindle.train.LmTrainingConfig;
 import io.spindle.train.MetricsLog;
 import io.spindle.train.StepMetrics;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaRDD;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,8 +40,9 @@ import picocli.CommandLine.Option;
     description = "Train a GPT language model on text files and write a model folder.")
 final class TrainLmCommand implements Callable<Integer> {
   @Option(names = "--text", required = true, arity = "1..*", paramLabel = "PATH",
-      description = "UTF-8 text file(s) to train on (.gz accepted); the last --val-fraction is held out.")
-  List<Path> texts;
+      description = "UTF-8 text file(s) to train on (.gz accepted); the last --val-fraction is held out. With "
+          + "--master: any Hadoop path or glob (file:, hdfs:, s3a:), read and tokenized on the executors.")
+  List<String> texts;
 
   @Option(names = "--model-dir", defaultValue = "spindle-model",
       description = "Model folder to write; replaced if it exists (default: ${DEFAULT-VALUE}).")
@@ -159,15 +163,7 @@ final class TrainLmCommand implements Callable<Integer> {
     if (!(valFraction >= 0 && valFraction < 1)) {
       throw new IllegalArgumentException("--val-fraction must be in [0, 1), got " + valFraction);
     }
-    String text = readTexts();
-    Tokenizer tok = learnTokenizer(text);
-    GptConfig config = new GptConfig(tok.vocabSize(), blockSize, numLayers, numHeads, embedDim, dropout, bias);
-    int[] ids = tok.encode(text);
-    TokenSplit split = TokenSplit.of(ids, valFraction);
-    if (split.train().length <= blockSize) {
-      throw new IllegalArgumentException("the training text has " + split.train().length
-          + " tokens; it needs more than --block-size (" + blockSize + ")");
-    }
+    TokenizerOptions tokenizerOptions = tokenizerOptions();
     String sparkMaster = master != null ? master : System.getProperty("spark.master");
     if (sparkMaster == null && (checkpointEvery > 0 || checkpointDir != null || resume || partitions != null)) {
       throw new IllegalArgumentException("--checkpoint-every, --checkpoint-dir, --resume and --partitions need "
@@ -179,28 +175,57 @@ final class TrainLmCommand implements Callable<Integer> {
     if (threads < 0) {
       throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
     }
+    Path target = modelDir.toAbsolutePath().normalize();
+    if (sparkMaster != null) {
+      try (SparkTraining spark = new SparkTraining(sparkMaster, partitions, sparkOptions(target), target)) {
+        JavaRDD<String> lines = spark.lines(texts);
+        Tokenizer tok = spark.learnTokenizer(lines, tokenizer, tokenizerOptions);
+        try (SparkTokenStream data = spark.tokenize(lines, tok, blockSize, valFraction)) {
+          return trainAndSave(target, tok, data.length(), data.validationTokens().length,
+              SparkTraining.firstToken(data), (model, listener) -> spark.train(model, training, tok, data, listener),
+              spark);
+        }
+      }
+    }
+    String text = readTexts();
+    Tokenizer tok = "char".equals(tokenizer) ? CharTokenizer.learn(List.of(text), tokenizerOptions)
+        : WordTokenizer.learn(List.of(text), tokenizerOptions);
+    TokenSplit split = TokenSplit.of(tok.encode(text), valFraction);
+    if (split.train().length <= blockSize) {
+      throw new IllegalArgumentException("the training text has " + split.train().length
+          + " tokens; it needs more than --block-size (" + blockSize + ")");
+    }
+    int[] prompt = tok.encode(text.substring(0, text.offsetByCodePoints(0, 1)));
+    int trainerThreads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+    return trainAndSave(target, tok, split.train().length, split.validation().length, prompt,
+        (model, listener) -> new LmTrainer(model, training, trainerThreads).train(split.train(), split.validation(),
+            listener), null);
+  }
+
+  /** Trains a model, in this process or on Spark. */
+  @FunctionalInterface
+  private interface Training {
+    StepMetrics run(Gpt model, LmTrainer.Listener listener) throws IOException;
+  }
+
+  /**
+   * Creates the model, trains it with {@code training} into a staged folder with its metrics, commits the folder
+   * and prints a sample continuing {@code prompt}.
+   */
+  private int trainAndSave(Path target, Tokenizer tok, long trainTokens, long validationTokens, int[] prompt,
+      Training training, SparkTraining spark) throws IOException {
+    GptConfig config = new GptConfig(tok.vocabSize(), blockSize, numLayers, numHeads, embedDim, dropout, bias);
     Gpt model = Gpt.create(config, seed);
     System.err.printf("spindle: %,d parameters, vocab %d, %,d training / %,d validation tokens%n",
-        model.parameters().count(), tok.vocabSize(), split.train().length, split.validation().length);
-
-    Path target = modelDir.toAbsolutePath().normalize();
+        model.parameters().count(), tok.vocabSize(), trainTokens, validationTokens);
     try (StagedFolder staged = StagedFolder.create(target);
         OutputStream metricsFile = Files.newOutputStream(staged.path().resolve(MetricsLog.FILE_NAME));
         MetricsLog metrics = new MetricsLog(metricsFile);
         ProgressLine progress = new ProgressLine("train-lm", steps)) {
-      LmTrainer.Listener listener = m -> {
+      StepMetrics last = training.run(model, m -> {
         metrics.append(m);
         progress.update(m);
-      };
-      StepMetrics last;
-      SparkTraining spark = null;
-      if (sparkMaster == null) {
-        int trainerThreads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-        last = new LmTrainer(model, training, trainerThreads).train(split.train(), split.validation(), listener);
-      } else {
-        spark = new SparkTraining(sparkMaster, partitions, sparkOptions(target), target);
-        last = spark.train(model, training, tok, split, listener);
-      }
+      });
       progress.close();
       if (last == null) {
         throw new IllegalArgumentException("the checkpoint resumed from is already at step " + steps
@@ -216,7 +241,6 @@ final class TrainLmCommand implements Callable<Integer> {
           last.tokensPerSecond(), target);
     }
     if (sampleTokens > 0) {
-      int[] prompt = tok.encode(text.substring(0, text.offsetByCodePoints(0, 1)));
       int[] sample = new Sampler(model).generate(prompt, sampleTokens, 0.8, 0, seed);
       System.out.println(tok.decode(prompt) + tok.decode(sample));
     }
@@ -231,9 +255,10 @@ final class TrainLmCommand implements Callable<Integer> {
         .withKeepCheckpoints(keepCheckpoints);
   }
 
-  private String readTexts() throws java.io.IOException {
+  private String readTexts() throws IOException {
     List<String> parts = new ArrayList<>();
-    for (Path p : texts) {
+    for (String name : texts) {
+      Path p = Path.of(name);
       if (!Files.isRegularFile(p)) {
         throw new IllegalArgumentException("text file " + p + " does not exist or is not a file");
       }
@@ -246,13 +271,14 @@ final class TrainLmCommand implements Callable<Integer> {
     return String.join("\n", parts);
   }
 
-  private Tokenizer learnTokenizer(String text) {
+  /** Every special token; word vocabularies keep words seen at least twice. */
+  private TokenizerOptions tokenizerOptions() {
     TokenizerOptions options = TokenizerOptions.defaults();
     switch (tokenizer) {
       case "char":
-        return CharTokenizer.learn(List.of(text), options);
+        return options;
       case "word":
-        return WordTokenizer.learn(List.of(text), options.withMinCount(2));
+        return options.withMinCount(2);
       default:
         throw new IllegalArgumentException("--tokenizer must be char or word, got '" + tokenizer + "'");
     }

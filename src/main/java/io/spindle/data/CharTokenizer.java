@@ -53,8 +53,19 @@ public final class CharTokenizer implements Tokenizer {
   /**
    * Learns the code points of {@code texts}: counted after optional lowercasing, kept if counted at least
    * {@code minCount} times, most frequent first, ties in code point order, at most {@code maxVocabSize} tokens in all.
+   * The same as {@link #fromCounts}{@code (}{@link #count}{@code (texts, options), options)}.
    */
   public static CharTokenizer learn(Iterable<String> texts, TokenizerOptions options) {
+    return fromCounts(count(texts, options), options);
+  }
+
+  /**
+   * How often each code point of {@code texts} occurs, after lowercasing if {@code options.lowercase()}: code point
+   * (as a one-code-point string) to count. Counts of disjoint parts of a corpus add up to the counts of the whole,
+   * so a corpus can be counted in pieces (on Spark executors, say), the maps merged by summing, and
+   * {@link #fromCounts} learns exactly what {@link #learn} learns from the whole.
+   */
+  public static Map<String, Long> count(Iterable<String> texts, TokenizerOptions options) {
     long[] bmpCounts = new long[Character.MAX_VALUE + 1];
     Map<Integer, Long> supplementaryCounts = new HashMap<>();
     for (String text : texts) {
@@ -76,7 +87,22 @@ public final class CharTokenizer implements Tokenizer {
       }
     }
     supplementaryCounts.forEach((cp, n) -> byToken.put(Character.toString(cp), n));
-    List<String> learned = Vocabulary.mostFrequent(byToken, options,
+    return byToken;
+  }
+
+  /**
+   * The tokenizer {@link #learn} would build from a corpus with these code point counts (as {@link #count} gives
+   * them): kept if counted at least {@code minCount} times, most frequent first, ties in code point order. Throws
+   * {@link IllegalArgumentException} naming a key that is not a single code point.
+   */
+  public static CharTokenizer fromCounts(Map<String, Long> counts, TokenizerOptions options) {
+    for (String token : counts.keySet()) {
+      if (token != null && (token.isEmpty() || token.codePointCount(0, token.length()) != 1)) {
+        throw new IllegalArgumentException("CharTokenizer.fromCounts: " + Vocabulary.quote(token)
+            + " is not a single code point");
+      }
+    }
+    List<String> learned = Vocabulary.mostFrequent(counts, options,
         (a, b) -> Integer.compare(a.codePointAt(0), b.codePointAt(0)));
     return new CharTokenizer(options, learned);
   }

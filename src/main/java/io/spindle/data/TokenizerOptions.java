@@ -1,12 +1,14 @@
 package io.spindle.data;
 
+import java.io.Serializable;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * How a tokenizer is learned, validated once on construction.
+ * How a tokenizer is learned, validated once on construction. Serializable, so that Spark tasks that count tokens
+ * can carry it.
  *
  * @param specials the special tokens to reserve (ids fixed by {@link Special}'s order); stored as an unmodifiable set
  *     iterating in that order
@@ -16,7 +18,9 @@ import java.util.Set;
  *     {@link #NO_LIMIT} for none
  * @param lowercase whether text is lowercased ({@link java.util.Locale#ROOT}) before learning and encoding
  */
-public record TokenizerOptions(Set<Special> specials, int minCount, int maxVocabSize, boolean lowercase) {
+public record TokenizerOptions(Set<Special> specials, int minCount, int maxVocabSize, boolean lowercase)
+    implements Serializable {
+  private static final long serialVersionUID = 1L;
   /** {@link #maxVocabSize()} meaning "no limit". */
   public static final int NO_LIMIT = Integer.MAX_VALUE;
 

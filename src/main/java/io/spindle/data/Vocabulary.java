@@ -54,11 +54,16 @@ public final class Vocabulary {
   /**
    * The learned tokens: those counted at least {@code options.minCount()} times, most frequent first, ties broken by
    * {@code tieOrder}, keeping at most {@code options.maxVocabSize()} minus the number of specials. Deterministic for
-   * equal counts whatever the map's iteration order.
+   * equal counts whatever the map's iteration order. Throws {@link IllegalArgumentException} for a null token or a
+   * null or negative count.
    */
   static List<String> mostFrequent(Map<String, Long> counts, TokenizerOptions options, Comparator<String> tieOrder) {
     List<Map.Entry<String, Long>> kept = new ArrayList<>();
     for (Map.Entry<String, Long> e : counts.entrySet()) {
+      if (e.getKey() == null || e.getValue() == null || e.getValue() < 0) {
+        throw new IllegalArgumentException("vocabulary: token counts need a token and a count >= 0, got "
+            + (e.getKey() == null ? "null" : quote(e.getKey())) + " -> " + e.getValue());
+      }
       if (e.getValue() >= options.minCount()) {
         kept.add(e);
       }

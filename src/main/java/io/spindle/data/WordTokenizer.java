@@ -69,14 +69,33 @@ public final class WordTokenizer implements Tokenizer {
   /**
    * Learns the words of {@code texts}: counted after optional lowercasing, kept if counted at least {@code minCount}
    * times, most frequent first, ties in {@link String#compareTo} order, at most {@code maxVocabSize} tokens in all.
+   * The same as {@link #fromCounts}{@code (}{@link #count}{@code (texts, options), options)}.
    */
   public static WordTokenizer learn(Iterable<String> texts, TokenizerOptions options) {
+    return fromCounts(count(texts, options), options);
+  }
+
+  /**
+   * How often each word (and punctuation mark) of {@code texts} occurs by the rule above, after lowercasing if
+   * {@code options.lowercase()}. Counts of disjoint parts of a corpus that are split at whitespace add up to the
+   * counts of the whole, so a corpus of lines can be counted in pieces (on Spark executors, say), the maps merged by
+   * summing, and {@link #fromCounts} learns exactly what {@link #learn} learns from the whole.
+   */
+  public static Map<String, Long> count(Iterable<String> texts, TokenizerOptions options) {
     Map<String, Long> counts = new HashMap<>();
     for (String text : texts) {
       for (String word : split(text, options.lowercase())) {
         counts.merge(word, 1L, Long::sum);
       }
     }
+    return counts;
+  }
+
+  /**
+   * The tokenizer {@link #learn} would build from a corpus with these word counts (as {@link #count} gives them).
+   * Throws {@link IllegalArgumentException} naming a key the rule would not produce as one token.
+   */
+  public static WordTokenizer fromCounts(Map<String, Long> counts, TokenizerOptions options) {
     return new WordTokenizer(options, Vocabulary.mostFrequent(counts, options, String::compareTo));
   }
 

@@ -7,7 +7,8 @@
  *       regex), learned with an immutable {@link io.spindle.data.TokenizerOptions} (specials, min count, max vocabulary
  *       size, lowercase). The specials present ({@link io.spindle.data.Special}: pad, unk, bos, eos) take the first
  *       ids in that order; learned tokens follow, most frequent first with deterministic ties
- *       ({@link io.spindle.data.Vocabulary}). Saved as {@code tokenizer.json} with Jackson (schema in
+ *       ({@link io.spindle.data.Vocabulary}). Learning is counting then choosing ({@code count}, {@code fromCounts}),
+ *       so counts of a corpus's parts, summed, learn what the whole would (the Spark side counts per partition). Saved as {@code tokenizer.json} with Jackson (schema in
  *       {@code TokenizerJson}).
  *   <li>Language modelling: {@link io.spindle.data.TokenWindows} draws seeded random (B, T) next-token
  *       {@link io.spindle.data.Batch}es for training and consecutive windows for evaluation;

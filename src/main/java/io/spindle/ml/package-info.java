@@ -9,10 +9,15 @@
  *       {@code io.spindle.spark.SparkClassifierTrainer}; outputs {@code rawPrediction}, {@code probability},
  *       {@code prediction}. Optional validation rows (MLlib's {@code validationIndicatorCol}), early stopping and
  *       resumable checkpoints ({@code checkpointDir}, {@code checkpointInterval}).
+ *   <li>{@link io.spindle.ml.TransformerLanguageModel} → {@link io.spindle.ml.TransformerLanguageModelModel}: a GPT
+ *       trained by {@code io.spindle.spark.SparkLmTrainer} on a text column (the rows joined by newlines, tokenizer
+ *       learned and text tokenized on the executors); outputs each row's {@code perplexity} and, given a prompt
+ *       column, a {@code generated} continuation. Saved with a GPT model folder under {@code data/}
+ *       ({@code LanguageModelFiles}).
  * </ul>
  *
  * <p>Params shared by an Estimator and its Model live in one interface ({@link io.spindle.ml.SpindleTokenizerParams},
- * {@link io.spindle.ml.TransformerClassifierParams}), Java's form of MLlib's params traits: each stage creates the
+ * {@link io.spindle.ml.TransformerClassifierParams}, {@link io.spindle.ml.TransformerLanguageModelParams}), Java's form of MLlib's params traits: each stage creates the
  * Param objects in its constructor, after its uid, and the interface's default methods expose them as public no-arg
  * methods so that {@code Params.params} (reflection) finds them. Persistence: MLlib's parameter metadata
  * ({@code DefaultParamsWriter}/{@code DefaultParamsReader}) plus data files under {@code path/data/} on any Hadoop

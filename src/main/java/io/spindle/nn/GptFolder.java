@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.autograd.Parameters;
 import io.spindle.data.Tokenizer;
 import io.spindle.tensor.Tensor;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,19 +42,52 @@ public final class GptFolder {
   public static void save(Gpt model, Tokenizer tokenizer, Path dir) throws IOException {
     Files.createDirectories(dir);
     writeConfig(model.config(), dir.resolve(CONFIG));
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve(WEIGHTS)))) {
+      writeWeights(model, out);
+    }
+    tokenizer.save(dir.resolve(Tokenizer.FILE_NAME));
+  }
+
+  /**
+   * Writes {@code model.safetensors} to {@code out} (left open): every parameter under its nanoGPT name, and the
+   * tied {@code lm_head.weight} under its own key too, as nanoGPT's {@code state_dict()} has it.
+   */
+  public static void writeWeights(Gpt model, OutputStream out) throws IOException {
     Parameters p = model.parameters();
     Map<String, Tensor> tensors = ConfigJson.views(p);
     tensors.put(LM_HEAD, p.get(WTE).value());
-    SafeTensors.write(tensors, Map.of("format", "pt"), dir.resolve(WEIGHTS));
-    tokenizer.save(dir.resolve(Tokenizer.FILE_NAME));
+    SafeTensors.write(tensors, Map.of("format", "pt"), out);
   }
 
   /** Reads a folder written by {@link #save} or by nanoGPT plus the safetensors library. */
   public static Loaded load(Path dir) throws IOException {
     ConfigJson.requireFiles(dir, CONFIG, WEIGHTS, Tokenizer.FILE_NAME);
     GptConfig config = readConfig(dir.resolve(CONFIG));
+    Gpt model;
+    try (InputStream in = Files.newInputStream(dir.resolve(WEIGHTS))) {
+      model = readWeights(config, in, Files.size(dir.resolve(WEIGHTS)), "model folder " + dir);
+    }
+    Tokenizer tokenizer = Tokenizer.load(dir.resolve(Tokenizer.FILE_NAME));
+    if (tokenizer.vocabSize() > config.vocabSize()) {
+      throw new IllegalArgumentException("model folder " + dir + ": tokenizer has " + tokenizer.vocabSize()
+          + " tokens but vocab_size is " + config.vocabSize());
+    }
+    return new Loaded(model, tokenizer);
+  }
+
+  /**
+   * The model of {@code config} with the weights of the {@code model.safetensors} that {@code in} holds
+   * ({@code length} bytes, or -1 if unknown; read to its end, left open), accepting what {@link #load} accepts (see
+   * the class comment). {@code source} names the file in error messages. The header is read twice (once to see
+   * which keys the file has), which the stream's mark and reset make possible without a second open.
+   */
+  public static Gpt readWeights(GptConfig config, InputStream in, long length, Object source) throws IOException {
+    BufferedInputStream buffered = new BufferedInputStream(in);
+    buffered.mark(Integer.MAX_VALUE); // grows only as far as the header, which readHeader bounds
+    SafeTensorsHeader header = SafeTensors.readHeader(buffered, length);
+    buffered.reset();
+    buffered.mark(0); // from here on the buffer may drop what was read, rather than keep the whole file
     Parameters p = Gpt.declare(config).build();
-    SafeTensorsHeader header = SafeTensors.readHeader(dir.resolve(WEIGHTS));
     Map<String, Tensor> into = ConfigJson.views(p);
     Tensor lmHead = null;
     if (header.names().contains(LM_HEAD)) {
@@ -69,22 +104,17 @@ public final class GptFolder {
         into.put(name, Tensor.zeros(e.shape())); // nanoGPT's causal-mask buffer: read and dropped
       }
     }
-    SafeTensors.readInto(dir.resolve(WEIGHTS), into);
+    SafeTensors.readInto(buffered, length, into);
     if (lmHead != null) {
       Tensor wte = p.get(WTE).value();
       for (int i = 0; i < wte.size(); i++) {
         if (Float.compare(wte.get(i), lmHead.get(i)) != 0) {
-          throw new IllegalArgumentException("model folder " + dir + ": " + LM_HEAD + " differs from " + WTE
-              + " at element " + i + "; Spindle's GPT ties them");
+          throw new IllegalArgumentException(source + ": " + LM_HEAD + " differs from " + WTE + " at element " + i
+              + "; Spindle's GPT ties them");
         }
       }
     }
-    Tokenizer tokenizer = Tokenizer.load(dir.resolve(Tokenizer.FILE_NAME));
-    if (tokenizer.vocabSize() > config.vocabSize()) {
-      throw new IllegalArgumentException("model folder " + dir + ": tokenizer has " + tokenizer.vocabSize()
-          + " tokens but vocab_size is " + config.vocabSize());
-    }
-    return new Loaded(Gpt.of(config, p), tokenizer);
+    return Gpt.of(config, p);
   }
 
   static void writeConfig(GptConfig c, Path file) throws IOException {

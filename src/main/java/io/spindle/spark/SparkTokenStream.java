@@ -1,5 +1,6 @@
 package io.spindle.spark;
 
+import io.spindle.data.Tokenizer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,9 +26,17 @@ import scala.Tuple2;
  *
  * <p>Building runs two Spark jobs before any training step: one that counts tokens per input partition and checks
  * every id against the vocabulary, and one that cuts the sequences at the chunk borders (overlapping by T tokens),
- * shuffles the pieces to their chunk and caches the chunks. Errors in the data (an empty dataset, a stream shorter
- * than T + 1 tokens, an id outside {@code [0, V)}) are {@link IllegalArgumentException}s naming the problem. Only the
- * total length matters: sequences shorter than T are fine, they are joined to their neighbours.
+ * shuffles the pieces to their chunk and caches the chunks; a third collects the validation tail when one is held
+ * out. The input sequences are cached (memory and disk) while these jobs run, unless the caller cached them, so
+ * they are computed once. Errors in the data (an empty dataset, a stream shorter than T + 1 tokens, an id outside
+ * {@code [0, V)}) are {@link IllegalArgumentException}s naming the problem. Only the total length matters:
+ * sequences shorter than T are fine, they are joined to their neighbours.
+ *
+ * <p><b>Validation tail.</b> With a validation fraction f, the last {@code floor(n * f)} tokens of the stream of n
+ * are held out and collected to the driver ({@link #validationTokens()}), and the chunks cover the first
+ * {@code n - floor(n * f)}: exactly {@code io.spindle.data.TokenSplit}'s cut of the same stream, so the in-process
+ * and the Spark trainer train and validate on the same tokens. For text ({@link #fromText}) the tail is the end of
+ * the last lines in RDD order (the last lines of the last file for {@code textFile}), not a random sample.
  *
  * <p>{@link #close()} unpersists the chunks.
  */
@@ -35,22 +44,52 @@ public final class SparkTokenStream implements AutoCloseable {
   private final JavaRDD<TokenChunk> chunks;
   private final StreamLayout layout;
   private final int vocabSize;
+  private final int[] validationTokens;
 
-  private SparkTokenStream(JavaRDD<TokenChunk> chunks, StreamLayout layout, int vocabSize) {
+  private SparkTokenStream(JavaRDD<TokenChunk> chunks, StreamLayout layout, int vocabSize, int[] validationTokens) {
     this.chunks = chunks;
     this.layout = layout;
     this.vocabSize = vocabSize;
+    this.validationTokens = validationTokens;
   }
 
   /**
    * Validates {@code sequences} against the vocabulary and block size and cuts their concatenation into
-   * {@code partitions} cached chunks.
+   * {@code partitions} cached chunks; nothing is held out for validation.
    */
   public static SparkTokenStream of(JavaRDD<int[]> sequences, int blockSize, int vocabSize, int partitions) {
+    return of(sequences, blockSize, vocabSize, partitions, 0);
+  }
+
+  /**
+   * {@link #of(JavaRDD, int, int, int)} holding out the last {@code floor(n * validationFraction)} tokens for
+   * validation (see the class comment); {@code validationFraction} must be in [0, 1).
+   */
+  public static SparkTokenStream of(JavaRDD<int[]> sequences, int blockSize, int vocabSize, int partitions,
+      double validationFraction) {
     if (blockSize < 1 || vocabSize < 1 || partitions < 1) {
       throw new IllegalArgumentException("training data: block size, vocab size and partitions must be >= 1, got "
           + blockSize + ", " + vocabSize + ", " + partitions);
     }
+    if (!(validationFraction >= 0 && validationFraction < 1)) {
+      throw new IllegalArgumentException("training data: validation fraction must be in [0, 1), got "
+          + validationFraction);
+    }
+    boolean cache = sequences.getStorageLevel().equals(StorageLevel.NONE());
+    if (cache) {
+      sequences.persist(StorageLevel.MEMORY_AND_DISK());
+    }
+    try {
+      return build(sequences, blockSize, vocabSize, partitions, validationFraction);
+    } finally {
+      if (cache) {
+        sequences.unpersist(false);
+      }
+    }
+  }
+
+  private static SparkTokenStream build(JavaRDD<int[]> sequences, int blockSize, int vocabSize, int partitions,
+      double validationFraction) {
     List<long[]> stats = new ArrayList<>(SparkJobs.run("checking the training data",
         () -> sequences.mapPartitionsWithIndex(statistics(vocabSize), false).collect()));
     stats.sort(Comparator.comparingLong(s -> s[0]));
@@ -69,12 +108,20 @@ public final class SparkTokenStream implements AutoCloseable {
       throw new IllegalArgumentException("training data: the dataset is empty (no tokens in "
           + sequences.getNumPartitions() + " partition(s))");
     }
-    if (total < blockSize + 1L) {
-      throw new IllegalArgumentException("training data: the token stream has " + total
-          + " tokens; block size " + blockSize + " needs at least " + (blockSize + 1L)
+    long held = (long) Math.floor(total * validationFraction);
+    long trainLength = total - held;
+    if (trainLength < blockSize + 1L) {
+      throw new IllegalArgumentException("training data: the token stream has " + total + " tokens"
+          + (held > 0 ? " (" + trainLength + " for training after holding out " + held + " for validation)" : "")
+          + "; block size " + blockSize + " needs at least " + (blockSize + 1L)
           + " (T inputs and one more target)");
     }
-    StreamLayout layout = new StreamLayout(total, partitions, blockSize);
+    if (held > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("training data: " + held + " validation tokens do not fit in one array on"
+          + " the driver; use a smaller validation fraction");
+    }
+    int[] validation = held == 0 ? new int[0] : tail(sequences, offsets, total, trainLength, (int) held);
+    StreamLayout layout = new StreamLayout(trainLength, partitions, blockSize);
     JavaPairRDD<ChunkKey, int[]> pieces = JavaPairRDD.fromJavaRDD(
         sequences.mapPartitionsWithIndex(cutter(offsets, layout), false));
     JavaRDD<TokenChunk> chunks = pieces.repartitionAndSortWithinPartitions(new ChunkPartitioner(partitions))
@@ -86,7 +133,58 @@ public final class SparkTokenStream implements AutoCloseable {
       chunks.unpersist(false);
       throw new IllegalStateException("training data: built " + built + " chunks, expected " + partitions);
     }
-    return new SparkTokenStream(chunks, layout, vocabSize);
+    return new SparkTokenStream(chunks, layout, vocabSize, validation);
+  }
+
+  /**
+   * The {@code length} tokens from global position {@code from} on, collected in stream order; partitions that end
+   * before {@code from} are not read.
+   */
+  private static int[] tail(JavaRDD<int[]> sequences, long[] offsets, long total, long from, int length) {
+    List<int[]> pieces = SparkJobs.run("collecting the validation tokens", () -> sequences
+        .mapPartitionsWithIndex((Integer index, Iterator<int[]> it) -> {
+          long partitionEnd = index + 1 < offsets.length ? offsets[index + 1] : total;
+          int[] mine = new int[0];
+          int n = 0;
+          long position = offsets[index];
+          while (partitionEnd > from && it.hasNext()) {
+            int[] s = it.next();
+            long start = Math.max(position, from);
+            long end = position + s.length;
+            if (start < end) {
+              if (n + (end - start) > mine.length) {
+                mine = Arrays.copyOf(mine, (int) Math.max(2L * mine.length, n + (end - start)));
+              }
+              System.arraycopy(s, (int) (start - position), mine, n, (int) (end - start));
+              n += (int) (end - start);
+            }
+            position = end;
+          }
+          return n == 0 ? Collections.<int[]>emptyIterator()
+              : Collections.singletonList(Arrays.copyOf(mine, n)).iterator();
+        }, false).collect()); // collect keeps partition order, hence stream order
+    int[] tokens = new int[length];
+    int n = 0;
+    for (int[] piece : pieces) {
+      System.arraycopy(piece, 0, tokens, n, piece.length);
+      n += piece.length;
+    }
+    if (n != length) {
+      throw new IllegalStateException("training data: collected " + n + " validation tokens, expected " + length);
+    }
+    return tokens;
+  }
+
+  /**
+   * The stream of the text {@code String.join("\n", lines)}, tokenized on the executors with {@code tokenizer}
+   * (broadcast once; see {@code TextSequences}), with the last {@code validationFraction} of its tokens held out:
+   * the same ids, chunks and validation tokens as tokenizing that text on the driver and calling {@link #fromTokens}
+   * on {@code io.spindle.data.TokenSplit}'s training part. Lines keep their RDD order; for
+   * {@code JavaSparkContext.textFile} that is file order, and a final newline of a file adds no empty line.
+   */
+  public static SparkTokenStream fromText(JavaRDD<String> lines, Tokenizer tokenizer, int blockSize,
+      int partitions, double validationFraction) {
+    return of(TextSequences.of(lines, tokenizer), blockSize, tokenizer.vocabSize(), partitions, validationFraction);
   }
 
   /** {@link #of} over a stream held on the driver, shipped to the cluster in pieces of at most 2^20 tokens. */
@@ -157,7 +255,15 @@ public final class SparkTokenStream implements AutoCloseable {
     return chunks;
   }
 
-  /** n, the number of tokens in the stream. */
+  /**
+   * The tokens held out for validation, the stream's tail, on the driver (empty when none were); pass them to
+   * {@link SparkLmTrainer#train}. Not copied: do not modify.
+   */
+  public int[] validationTokens() {
+    return validationTokens;
+  }
+
+  /** n, the number of training tokens in the stream (the validation tail excluded). */
   public long length() {
     return layout.length();
   }

@@ -8,6 +8,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import org.apache.spark.serializer.KryoRegistrator;
 
 /**
@@ -18,7 +19,9 @@ import org.apache.spark.serializer.KryoRegistrator;
  * shuffled partial sums ({@link GradientSum}, in its own compact format), the cached chunks ({@link TokenChunk}) and
  * what building them shuffles or collects (pieces keyed by {@link SparkTokenStream.ChunkKey}, {@code int[]},
  * {@code long[]} statistics), and for classifiers the examples ({@link LabeledSequence}) and their cached
- * {@link ExampleChunk}s. Records get explicit serializers: Kryo's field serializer cannot build them.
+ * {@link ExampleChunk}s; for text, the per-partition token counts of {@link SparkVocabulary} and the broadcast
+ * {@code tokenizer.json} ({@code byte[]}). Records get explicit serializers: Kryo's field serializer cannot build
+ * them.
  */
 public final class SpindleKryoRegistrator implements KryoRegistrator {
   @Override
@@ -32,6 +35,31 @@ public final class SpindleKryoRegistrator implements KryoRegistrator {
     kryo.register(int[][].class);
     kryo.register(LabeledSequence.class, new LabeledSequenceSerializer());
     kryo.register(ExampleChunk.class, new ExampleChunkSerializer());
+    kryo.register(byte[].class);
+    kryo.register(SparkVocabulary.Counts.class, new CountsSerializer());
+  }
+
+  static final class CountsSerializer extends Serializer<SparkVocabulary.Counts> {
+    @Override
+    public void write(Kryo kryo, Output output, SparkVocabulary.Counts counts) {
+      output.writeLong(counts.lines);
+      output.writeInt(counts.counts.size());
+      counts.counts.forEach((token, n) -> {
+        output.writeString(token);
+        output.writeLong(n);
+      });
+    }
+
+    @Override
+    public SparkVocabulary.Counts read(Kryo kryo, Input input, Class<SparkVocabulary.Counts> type) {
+      long lines = input.readLong();
+      int size = input.readInt();
+      HashMap<String, Long> counts = new HashMap<>(2 * size);
+      for (int i = 0; i < size; i++) {
+        counts.put(input.readString(), input.readLong());
+      }
+      return new SparkVocabulary.Counts(counts, lines);
+    }
   }
 
   static final class LabeledSequenceSerializer extends Serializer<LabeledSequence> {

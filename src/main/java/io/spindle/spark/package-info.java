@@ -4,7 +4,10 @@
  *
  * <ul>
  *   <li>{@link io.spindle.spark.SparkTokenStream}: the training token stream, validated and cut into one cached
- *       {@link io.spindle.spark.TokenChunk} per partition, overlapping by the block size.
+ *       {@link io.spindle.spark.TokenChunk} per partition, overlapping by the block size, its tail optionally held
+ *       out for validation. From token ids, or from text lines tokenized on the executors ({@code TextSequences},
+ *       the tokenizer broadcast); {@link io.spindle.spark.SparkVocabulary} learns that tokenizer from per-partition
+ *       counts merged on the driver.
  *   <li>{@link io.spindle.spark.SparkLmTrainer}: the training loop; each step one {@code treeAggregate} job whose
  *       tasks compute the gradient of the windows of the global batch that start in their chunk, summed into a
  *       {@link io.spindle.spark.GradientSum} in an order independent of timing; options in
@@ -16,6 +19,7 @@
  *       {@link io.spindle.spark.ValidationPolicy#interval()} steps ({@link io.spindle.spark.ClassifierEvaluation}),
  *       stops early by the policy's rule and records everything in {@link io.spindle.spark.ClassifierProgress};
  *       its checkpoints are {@code ClassifierCheckpoint}s in a {@link io.spindle.spark.CheckpointStore}.
+ *       {@link io.spindle.spark.LmInference} likewise scores texts and continues prompts with a GPT inside tasks.
  *   <li>Shared by both trainers: the driver's step ({@code DataParallelStep}: broadcast, treeAggregate, destroy),
  *       the executors' model pool ({@code ExecutorModels}) and {@code io.spindle.train.TrainingLoop}'s update.
  *   <li>{@link io.spindle.spark.CheckpointStore}: checkpoints with checksums, committed by rename, newest valid one

@@ -4,17 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code train-lm --master local[2]}: trains on Spark, writes the model folder with its checkpoints, resumes, and
- * refuses Spark-only options without a master. (Each run starts and stops its own SparkContext.)
+ * {@code train-lm --master local[2]}: trains on Spark, writes the model folder with its checkpoints, resumes, reads
+ * gzipped text on the executors into the in-process token counts, and refuses Spark-only options without a master. (Each run starts and stops its own SparkContext.)
  */
 class SparkCliTest {
   @TempDir
@@ -75,6 +81,34 @@ class SparkCliTest {
     CliTest.Run r = CliTest.run(trainArgs(dir.resolve("m3"), 4, "--master", "local[2]", "--keep-checkpoints", "0"));
     assertEquals(1, r.status(), r.err());
     assertTrue(r.err().contains("--keep-checkpoints must be >= 1, got 0"), r.err());
+  }
+
+  @Test
+  void readsGzippedTextOnTheExecutorsIntoTheInProcessTokens() throws Exception {
+    Path gz = dir.resolve("lines.txt.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write("the cat sat on the mat.\nthe dog sat on the log.\n".repeat(60).strip()
+          .getBytes(StandardCharsets.UTF_8)); // no final newline: the same text both ways
+    }
+    String[] args = trainArgs(dir.resolve("gz-model"), 2);
+    args[2] = gz.toString();
+    CliTest.Run local = CliTest.run(args);
+    List<String> withMaster = new ArrayList<>(List.of(args));
+    withMaster.addAll(List.of("--master", "local[2]"));
+    CliTest.Run spark = CliTest.run(withMaster.toArray(new String[0]));
+    assertEquals(0, local.status(), local.err());
+    assertEquals(0, spark.status(), spark.err());
+    Pattern counts = Pattern.compile("vocab \\d+, [\\d,]+ training / [\\d,]+ "
+        + "validation tokens");
+    Matcher expected = counts.matcher(local.err());
+    Matcher actual = counts.matcher(spark.err());
+    assertTrue(expected.find() && actual.find(), local.err() + spark.err());
+    assertEquals(expected.group(), actual.group());
+
+    withMaster.set(2, dir.resolve("missing.txt").toString());
+    CliTest.Run missing = CliTest.run(withMaster.toArray(new String[0]));
+    assertEquals(1, missing.status(), missing.err());
+    assertTrue(missing.err().contains("missing.txt does not exist"), missing.err());
   }
 
   @Test
