@@ -17,8 +17,9 @@ import org.apache.spark.serializer.KryoRegistrator;
  * {@code spark.kryo.registrationRequired=true}: the broadcast weights ({@code float[]}), the task results and
  * shuffled partial sums ({@link GradientSum}, in its own compact format), the cached chunks ({@link TokenChunk}) and
  * what building them shuffles or collects (pieces keyed by {@link SparkTokenStream.ChunkKey}, {@code int[]},
- * {@code long[]} statistics), and for classifiers the examples ({@link LabeledSequence}) and their cached
- * {@link ExampleChunk}s. Records get explicit serializers: Kryo's field serializer cannot build them.
+ * {@code long[]} statistics), for classifiers the examples ({@link LabeledSequence}) and their cached
+ * {@link ExampleChunk}s, and for translation models the pairs ({@link TranslationPair}) and their cached
+ * {@link PairChunk}s. Records get explicit serializers: Kryo's field serializer cannot build them.
  */
 public final class SpindleKryoRegistrator implements KryoRegistrator {
   @Override
@@ -32,6 +33,51 @@ public final class SpindleKryoRegistrator implements KryoRegistrator {
     kryo.register(int[][].class);
     kryo.register(LabeledSequence.class, new LabeledSequenceSerializer());
     kryo.register(ExampleChunk.class, new ExampleChunkSerializer());
+    kryo.register(TranslationPair.class, new TranslationPairSerializer());
+    kryo.register(PairChunk.class, new PairChunkSerializer());
+  }
+
+  static final class TranslationPairSerializer extends Serializer<TranslationPair> {
+    @Override
+    public void write(Kryo kryo, Output output, TranslationPair pair) {
+      output.writeInt(pair.source().length);
+      output.writeInts(pair.source());
+      output.writeInt(pair.target().length);
+      output.writeInts(pair.target());
+    }
+
+    @Override
+    public TranslationPair read(Kryo kryo, Input input, Class<TranslationPair> type) {
+      int[] source = input.readInts(input.readInt());
+      return new TranslationPair(source, input.readInts(input.readInt()));
+    }
+  }
+
+  static final class PairChunkSerializer extends Serializer<PairChunk> {
+    @Override
+    public void write(Kryo kryo, Output output, PairChunk chunk) {
+      output.writeInt(chunk.index());
+      output.writeInt(chunk.size());
+      for (int i = 0; i < chunk.size(); i++) {
+        output.writeInt(chunk.sources()[i].length);
+        output.writeInts(chunk.sources()[i]);
+        output.writeInt(chunk.targets()[i].length);
+        output.writeInts(chunk.targets()[i]);
+      }
+    }
+
+    @Override
+    public PairChunk read(Kryo kryo, Input input, Class<PairChunk> type) {
+      int index = input.readInt();
+      int size = input.readInt();
+      int[][] sources = new int[size][];
+      int[][] targets = new int[size][];
+      for (int i = 0; i < size; i++) {
+        sources[i] = input.readInts(input.readInt());
+        targets[i] = input.readInts(input.readInt());
+      }
+      return new PairChunk(index, sources, targets);
+    }
   }
 
   static final class LabeledSequenceSerializer extends Serializer<LabeledSequence> {
