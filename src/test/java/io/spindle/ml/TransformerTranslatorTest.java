@@ -122,8 +122,8 @@ class TransformerTranslatorTest {
     Dataset<Row> test = frame(pairs.subList(0, held)).cache();
     Dataset<Row> train = frame(pairs.subList(held, pairs.size()));
     TransformerTranslator translator = full
-        ? new TransformerTranslator().setTokenizerMode("word").setNumLayers(2).setModelDim(128).setNumHeads(4)
-            .setMaxSourceLength(32).setMaxTargetLength(32).setMaxIter(2000).setBatchSize(32).setStepSize(2e-3)
+        ? new TransformerTranslator().setTokenizerMode("word").setNumLayers(2).setModelDim(64).setNumHeads(4)
+            .setMaxSourceLength(32).setMaxTargetLength(32).setMaxIter(2000).setBatchSize(32).setStepSize(3e-3)
             .setWarmupSteps(100).setSeed(1)
         : new TransformerTranslator().setTokenizerMode("word").setNumLayers(1).setModelDim(64).setNumHeads(4)
             .setMaxSourceLength(16).setMaxTargetLength(16).setMaxIter(400).setBatchSize(32).setStepSize(5e-3)
