@@ -193,6 +193,13 @@ public class TransformerTranslator extends Estimator<TransformerTranslationModel
   @Override
   public TransformerTranslationModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
+    int dim = getInt(modelDim());
+    int heads = getInt(numHeads());
+    if (dim % 2 != 0 || dim % heads != 0) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + ": modelDim " + dim + " must be even and "
+          + "divisible by numHeads " + heads);
+    }
+    tokenizerOptions(); // refuses a maxVocabSize without room for learned tokens before any job
     Column source = dataset.col(getInputCol());
     Column target = dataset.col(getTargetCol());
     Dataset<Row> texts = dataset.select(source, target);

@@ -146,7 +146,10 @@ public interface TransformerTranslatorParams extends Params {
     return declaredParams().beamSize;
   }
 
-  /** Most tokens generated per translation ({@code <eos>} not counted); 0 = maxTargetLength. Default 0. */
+  /**
+   * Most tokens generated per translation ({@code <eos>} not counted); 0, or anything above maxTargetLength, means
+   * maxTargetLength. Default 0.
+   */
   default IntParam maxOutputLength() {
     return declaredParams().maxOutputLength;
   }
@@ -307,7 +310,7 @@ public interface TransformerTranslatorParams extends Params {
       beamSize = new IntParam(owner, "beamSize", "beam width when translating (1 = greedy decoding)",
           ParamValidators.gtEq(1));
       maxOutputLength = new IntParam(owner, "maxOutputLength", "most tokens generated per translation, <eos> not "
-          + "counted (0 = maxTargetLength)", ParamValidators.gtEq(0));
+          + "counted (0 = maxTargetLength, which also caps it)", ParamValidators.gtEq(0));
       lengthPenalty = new DoubleParam(owner, "lengthPenalty", "GNMT length penalty alpha of beam search "
           + "(>= 0; 0 = none; unused by greedy decoding)", ParamValidators.gtEq(0));
     }
