@@ -17,10 +17,10 @@
  * <p>Params shared by an Estimator and its Model live in one interface ({@link io.spindle.ml.SpindleTokenizerParams},
  * {@link io.spindle.ml.TransformerClassifierParams}, {@link io.spindle.ml.TransformerTranslatorParams}), Java's form
  * of MLlib's params traits: each stage creates the Param objects in its constructor, after its uid, and the
- * interface's default methods expose them as public no-arg methods so that {@code Params.params} (reflection) finds them. Persistence: MLlib's parameter metadata
- * ({@code DefaultParamsWriter}/{@code DefaultParamsReader}) plus data files under {@code path/data/} on any Hadoop
- * file system; every stage has static {@code read()} and {@code load(path)}, so {@code PipelineModel.load} works.
- * Scala types stay inside this package's implementation.
+ * interface's default methods expose them as public no-arg methods so that {@code Params.params} (reflection) finds
+ * them. Persistence: MLlib's parameter metadata ({@code DefaultParamsWriter}/{@code DefaultParamsReader}) plus data
+ * files under {@code path/data/} on any Hadoop file system; every stage has static {@code read()} and
+ * {@code load(path)}, so {@code PipelineModel.load} works. Scala types stay inside this package's implementation.
  *
  * <p>May import {@code io.spindle.spark}, {@code io.spindle.metrics} and below.
  */

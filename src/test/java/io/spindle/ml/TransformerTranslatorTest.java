@@ -39,10 +39,16 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The slice: messages of at most 30 characters a side (790 pairs), 10% held out; words, one layer of width 64,
  * 400 steps of 32. It asserts that the loss falls and that held-out chrF rises clearly above the untrained model's;
- * it does not beat copying the source there (about 19 against 25): git's messages keep many English words (commands,
- * options, "Commit", "Branch"), and 700 pairs in half a minute teach frequent German phrasing but few of the rarer
+ * it does not beat copying the source there (17.8 against 25.2): git's messages keep many English words (commands,
+ * options, "Commit", "Branch"), and 700 pairs in under a minute teach frequent German phrasing but few of the rarer
  * words. The full-size run, {@code -Dspindle.translate.full=true}, takes messages of up to 60 characters (2,446
- * pairs, 2,202 for training) and compares with the copy baseline; see the README for its numbers.
+ * pairs, 2,202 for training; 2 layers of width 64, 1,500 steps) and asserts that greedy chrF beats copying; it
+ * printed chrF 37.65 greedy and 38.40 with beam 4 against 27.80 for copying (BLEU 24.89 and 25.39 against 24.52)
+ * after 189 s of training in {@code local[2]} on a shared 2-core machine:
+ * {@code ./mvnw -q -B test-compile surefire:test
+ * -Dtest='TransformerTranslatorTest#learnsEnglishToGermanOnASliceOfGitMessages' -Dspindle.translate.full=true}
+ * ({@code surefire:test} runs only the default execution, not the pure-Java-BLAS
+ * rerun as {@code test} would).
  */
 class TransformerTranslatorTest {
   static final StructType SCHEMA = new StructType().add("source", DataTypes.StringType)

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The translation trainer on Spark ({@code local[2]}, Kryo with registration required): the same weights for 1 and
- * 3 partitions (with micro-batches), it learns a letter-swapping copy of short strings, bad pairs are refused before training, and
- * batched inference in tasks gives the driver's translations.
+ * 3 partitions (with micro-batches), it learns a letter-swapping copy of short strings, bad pairs are refused
+ * before training, and batched inference in tasks gives the driver's translations.
  */
 class SparkTranslationTrainerTest {
   static final Tokenizer TOKENIZER = CharTokenizer.learn(List.of("abcdefgh"), TokenizerOptions.defaults());
