@@ -35,14 +35,24 @@ public record TranslationBatch(PaddedBatch source, PaddedBatch decoderInput, int
    */
   public static TranslationBatch of(List<int[]> sources, List<int[]> targets, Tokenizer sourceTokenizer,
       Tokenizer targetTokenizer, int maxSourceLength, int maxTargetLength) {
-    if (sources.size() != targets.size()) {
-      throw new IllegalArgumentException("TranslationBatch.of: " + sources.size() + " sources but "
-          + targets.size() + " targets");
-    }
     int sourcePad = require(sourceTokenizer, Special.PAD, "source");
     int targetPad = require(targetTokenizer, Special.PAD, "target");
     int bos = require(targetTokenizer, Special.BOS, "target");
     int eos = require(targetTokenizer, Special.EOS, "target");
+    return of(sources, targets, sourcePad, targetPad, bos, eos, maxSourceLength, maxTargetLength);
+  }
+
+  /**
+   * Builds the batch from tokenized pairs and the special ids themselves (where no tokenizer is at hand, as in a
+   * Spark task): the source pad id, the target pad id, {@code <bos>} and {@code <eos>}. Throws
+   * {@link IllegalArgumentException} for unequal list sizes, empty lists, a negative pad id or lengths below 1.
+   */
+  public static TranslationBatch of(List<int[]> sources, List<int[]> targets, int sourcePad, int targetPad, int bos,
+      int eos, int maxSourceLength, int maxTargetLength) {
+    if (sources.size() != targets.size()) {
+      throw new IllegalArgumentException("TranslationBatch.of: " + sources.size() + " sources but "
+          + targets.size() + " targets");
+    }
     if (maxSourceLength < 1 || maxTargetLength < 1) {
       throw new IllegalArgumentException("TranslationBatch.of: max lengths must be >= 1, got source "
           + maxSourceLength + ", target " + maxTargetLength);
@@ -67,6 +77,15 @@ public record TranslationBatch(PaddedBatch source, PaddedBatch decoderInput, int
       Arrays.fill(decoderTargets, b * time + padded.lengths()[b], (b + 1) * time, Batch.IGNORE);
     }
     return new TranslationBatch(source, decoderInput, decoderTargets);
+  }
+
+  /** The number of decoder targets that are not {@link Batch#IGNORE}: the denominator of the mean loss. */
+  public int targetCount() {
+    int n = 0;
+    for (int target : decoderTargets) {
+      n += target == Batch.IGNORE ? 0 : 1;
+    }
+    return n;
   }
 
   private static int require(Tokenizer tokenizer, Special special, String side) {

@@ -14,16 +14,21 @@
  *       learned and text tokenized on the executors); outputs each row's {@code perplexity} and, given a prompt
  *       column, a {@code generated} continuation. Saved with a GPT model folder under {@code data/}
  *       ({@code LanguageModelFiles}).
+ *   <li>{@link io.spindle.ml.TransformerTranslator} → {@link io.spindle.ml.TransformerTranslationModel}: a source
+ *       text column to a translation column, with its own tokenizer(s), trained data-parallel by
+ *       {@code io.spindle.spark.SparkTranslationTrainer}; {@link io.spindle.ml.TranslationEvaluator} scores
+ *       translations by chrF or BLEU ({@code io.spindle.metrics}).
  * </ul>
  *
  * <p>Params shared by an Estimator and its Model live in one interface ({@link io.spindle.ml.SpindleTokenizerParams},
- * {@link io.spindle.ml.TransformerClassifierParams}, {@link io.spindle.ml.TransformerLanguageModelParams}), Java's form of MLlib's params traits: each stage creates the
+ * {@link io.spindle.ml.TransformerClassifierParams}, {@link io.spindle.ml.TransformerLanguageModelParams},
+ * {@link io.spindle.ml.TransformerTranslatorParams}), Java's form of MLlib's params traits: each stage creates the
  * Param objects in its constructor, after its uid, and the interface's default methods expose them as public no-arg
  * methods so that {@code Params.params} (reflection) finds them. Persistence: MLlib's parameter metadata
  * ({@code DefaultParamsWriter}/{@code DefaultParamsReader}) plus data files under {@code path/data/} on any Hadoop
  * file system; every stage has static {@code read()} and {@code load(path)}, so {@code PipelineModel.load} works.
  * Scala types stay inside this package's implementation.
  *
- * <p>May import {@code io.spindle.spark} and below.
+ * <p>May import {@code io.spindle.spark}, {@code io.spindle.metrics} and below.
  */
 package io.spindle.ml;

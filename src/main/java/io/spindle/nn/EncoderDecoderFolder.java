@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.autograd.Parameters;
 import io.spindle.data.Tokenizer;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * An {@link EncoderDecoder} model folder: {@code config.json} ({@code model_type} {@code "encoder-decoder"} and the
@@ -31,24 +34,9 @@ public final class EncoderDecoderFolder {
   public static void save(EncoderDecoder model, Tokenizer sourceTokenizer, Tokenizer targetTokenizer, Path dir)
       throws IOException {
     Files.createDirectories(dir);
-    EncoderDecoderConfig c = model.config();
-    ObjectNode o = ConfigJson.create(MODEL_TYPE);
-    o.put("source_vocab_size", c.sourceVocabSize());
-    o.put("target_vocab_size", c.targetVocabSize());
-    o.put("max_source_length", c.maxSourceLength());
-    o.put("max_target_length", c.maxTargetLength());
-    o.put("n_encoder_layer", c.numEncoderLayers());
-    o.put("n_decoder_layer", c.numDecoderLayers());
-    o.put("n_head", c.numHeads());
-    o.put("n_embd", c.embedDim());
-    o.put("dropout", c.dropout());
-    o.put("label_smoothing", c.labelSmoothing());
-    o.put("bias", c.bias());
-    o.put("norm_placement", ConfigJson.name(c.normPlacement()));
-    o.put("activation", ConfigJson.name(c.activation()));
-    o.put("shared_embeddings", c.sharedEmbeddings());
-    o.put("tie_output", c.tiedOutput());
-    ConfigJson.write(o, dir.resolve(ConfigJson.CONFIG));
+    try (OutputStream out = Files.newOutputStream(dir.resolve(ConfigJson.CONFIG))) {
+      writeConfig(model.config(), out);
+    }
     ConfigJson.writeWeights(model.parameters(), dir.resolve(ConfigJson.WEIGHTS));
     sourceTokenizer.save(dir.resolve(Tokenizer.FILE_NAME));
     if (sourceTokenizer.equals(targetTokenizer)) {
@@ -79,8 +67,56 @@ public final class EncoderDecoderFolder {
     }
   }
 
+  /**
+   * Writes {@code config.json} for {@code config} to {@code out} (left open): {@code model_type}
+   * {@code "encoder-decoder"} and the config fields under their documented names. For folders on other file
+   * systems (Hadoop's), which assemble the same layout from streams.
+   */
+  public static void writeConfig(EncoderDecoderConfig c, OutputStream out) throws IOException {
+    ObjectNode o = ConfigJson.create(MODEL_TYPE);
+    o.put("source_vocab_size", c.sourceVocabSize());
+    o.put("target_vocab_size", c.targetVocabSize());
+    o.put("max_source_length", c.maxSourceLength());
+    o.put("max_target_length", c.maxTargetLength());
+    o.put("n_encoder_layer", c.numEncoderLayers());
+    o.put("n_decoder_layer", c.numDecoderLayers());
+    o.put("n_head", c.numHeads());
+    o.put("n_embd", c.embedDim());
+    o.put("dropout", c.dropout());
+    o.put("label_smoothing", c.labelSmoothing());
+    o.put("bias", c.bias());
+    o.put("norm_placement", ConfigJson.name(c.normPlacement()));
+    o.put("activation", ConfigJson.name(c.activation()));
+    o.put("shared_embeddings", c.sharedEmbeddings());
+    o.put("tie_output", c.tiedOutput());
+    ConfigJson.write(o, out);
+  }
+
+  /** Writes {@code model.safetensors} (every parameter under its name) to {@code out}, left open. */
+  public static void writeWeights(EncoderDecoder model, OutputStream out) throws IOException {
+    SafeTensors.write(ConfigJson.views(model.parameters()), Map.of("format", "pt"), out);
+  }
+
+  /**
+   * A model of {@code config} with the weights of a {@code model.safetensors} stream, which must hold exactly the
+   * config's parameter names and shapes.
+   */
+  public static EncoderDecoder readWeights(EncoderDecoderConfig config, InputStream in) throws IOException {
+    Parameters p = EncoderDecoder.declare(config).build();
+    SafeTensors.readInto(in, ConfigJson.views(p));
+    return EncoderDecoder.of(config, p);
+  }
+
+  /** Reads a {@code config.json} written by {@link #writeConfig}; {@code source} names the file in messages. */
+  public static EncoderDecoderConfig readConfig(InputStream in, Object source) throws IOException {
+    return parseConfig(ConfigJson.read(in, source, MODEL_TYPE, false), source);
+  }
+
   static EncoderDecoderConfig readConfig(Path file) throws IOException {
-    JsonNode o = ConfigJson.read(file, MODEL_TYPE);
+    return parseConfig(ConfigJson.read(file, MODEL_TYPE), file);
+  }
+
+  private static EncoderDecoderConfig parseConfig(JsonNode o, Object file) {
     return new EncoderDecoderConfig(ConfigJson.intField(o, "source_vocab_size", file),
         ConfigJson.intField(o, "target_vocab_size", file), ConfigJson.intField(o, "max_source_length", file),
         ConfigJson.intField(o, "max_target_length", file), ConfigJson.intField(o, "n_encoder_layer", file),

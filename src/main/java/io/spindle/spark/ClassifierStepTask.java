@@ -9,7 +9,6 @@ import io.spindle.nn.EncoderClassifier;
 import io.spindle.train.GlobalBatch;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function2;
@@ -54,17 +53,11 @@ final class ClassifierStepTask implements Function2<GradientSum, ExampleChunk, G
     }
     long[] picks = GlobalBatch.examples(spec.seed(), spec.step(), spec.batchSize(), spec.count());
     long offset = spec.offsets()[chunk.index()];
-    int[] mine = new int[picks.length];
-    int n = 0;
-    for (int j = 0; j < picks.length; j++) {
-      if (picks[j] >= offset && picks[j] < offset + chunk.size()) {
-        mine[n++] = j;
-      }
-    }
+    int[] mine = GlobalBatch.owned(picks, offset, chunk.size());
+    int n = mine.length;
     if (n == 0) {
       return sum;
     }
-    mine = Arrays.copyOf(mine, n);
     ExecutorModels.Workspace<EncoderClassifier> w = ExecutorModels.borrow(spec.model().config());
     Parameters params = w.parameters();
     params.values().copyFrom(weights.value());

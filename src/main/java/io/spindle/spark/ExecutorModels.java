@@ -3,6 +3,8 @@ package io.spindle.spark;
 import io.spindle.autograd.Graph;
 import io.spindle.autograd.Parameters;
 import io.spindle.nn.EncoderClassifier;
+import io.spindle.nn.EncoderDecoder;
+import io.spindle.nn.EncoderDecoderConfig;
 import io.spindle.nn.EncoderConfig;
 import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
@@ -18,7 +20,8 @@ import java.util.function.Function;
  * zeroes every gradient before its first forward, and the graph's arena holds only scratch buffers that ops
  * overwrite (or zero) before reading. So a retried task, or one that lands on another executor, computes the same
  * bits. A task that fails does not return its model (it is dropped). One model per concurrently running task. The
- * pool holds models of one config (a language model's or a classifier's) at a time; another config empties it.
+ * pool holds models of one config (a language model's, a classifier's or a translation model's) at a time; another
+ * config empties it.
  */
 final class ExecutorModels {
   private static final int MAX_IDLE = 64;
@@ -40,6 +43,11 @@ final class ExecutorModels {
   static Workspace<EncoderClassifier> borrow(EncoderConfig config) {
     return borrow(config, c -> EncoderClassifier.of(c, EncoderClassifier.declare(c).build()),
         EncoderClassifier::parameters);
+  }
+
+  /** A translation model's workspace. */
+  static Workspace<EncoderDecoder> borrow(EncoderDecoderConfig config) {
+    return borrow(config, c -> EncoderDecoder.of(c, EncoderDecoder.declare(c).build()), EncoderDecoder::parameters);
   }
 
   /** A workspace for {@code config}: an idle one if any (dropping the pool if the config changed), else a new one. */

@@ -18,8 +18,9 @@ import org.apache.spark.serializer.KryoRegistrator;
  * {@code spark.kryo.registrationRequired=true}: the broadcast weights ({@code float[]}), the task results and
  * shuffled partial sums ({@link GradientSum}, in its own compact format), the cached chunks ({@link TokenChunk}) and
  * what building them shuffles or collects (pieces keyed by {@link SparkTokenStream.ChunkKey}, {@code int[]},
- * {@code long[]} statistics), and for classifiers the examples ({@link LabeledSequence}) and their cached
- * {@link ExampleChunk}s; for text, the per-partition token counts of {@link SparkVocabulary} and the broadcast
+ * {@code long[]} statistics), for classifiers the examples ({@link LabeledSequence}) and their cached
+ * {@link ExampleChunk}s, for translation models the pairs ({@link TranslationPair}) and their cached
+ * {@link PairChunk}s; for text, the per-partition token counts of {@link SparkVocabulary} and the broadcast
  * {@code tokenizer.json} ({@code byte[]}). Records get explicit serializers: Kryo's field serializer cannot build
  * them.
  */
@@ -37,6 +38,51 @@ public final class SpindleKryoRegistrator implements KryoRegistrator {
     kryo.register(ExampleChunk.class, new ExampleChunkSerializer());
     kryo.register(byte[].class);
     kryo.register(SparkVocabulary.Counts.class, new CountsSerializer());
+    kryo.register(TranslationPair.class, new TranslationPairSerializer());
+    kryo.register(PairChunk.class, new PairChunkSerializer());
+  }
+
+  static final class TranslationPairSerializer extends Serializer<TranslationPair> {
+    @Override
+    public void write(Kryo kryo, Output output, TranslationPair pair) {
+      output.writeInt(pair.source().length);
+      output.writeInts(pair.source());
+      output.writeInt(pair.target().length);
+      output.writeInts(pair.target());
+    }
+
+    @Override
+    public TranslationPair read(Kryo kryo, Input input, Class<TranslationPair> type) {
+      int[] source = input.readInts(input.readInt());
+      return new TranslationPair(source, input.readInts(input.readInt()));
+    }
+  }
+
+  static final class PairChunkSerializer extends Serializer<PairChunk> {
+    @Override
+    public void write(Kryo kryo, Output output, PairChunk chunk) {
+      output.writeInt(chunk.index());
+      output.writeInt(chunk.size());
+      for (int i = 0; i < chunk.size(); i++) {
+        output.writeInt(chunk.sources()[i].length);
+        output.writeInts(chunk.sources()[i]);
+        output.writeInt(chunk.targets()[i].length);
+        output.writeInts(chunk.targets()[i]);
+      }
+    }
+
+    @Override
+    public PairChunk read(Kryo kryo, Input input, Class<PairChunk> type) {
+      int index = input.readInt();
+      int size = input.readInt();
+      int[][] sources = new int[size][];
+      int[][] targets = new int[size][];
+      for (int i = 0; i < size; i++) {
+        sources[i] = input.readInts(input.readInt());
+        targets[i] = input.readInts(input.readInt());
+      }
+      return new PairChunk(index, sources, targets);
+    }
   }
 
   static final class CountsSerializer extends Serializer<SparkVocabulary.Counts> {

@@ -20,8 +20,14 @@
  *       stops early by the policy's rule and records everything in {@link io.spindle.spark.ClassifierProgress};
  *       its checkpoints are {@code ClassifierCheckpoint}s in a {@link io.spindle.spark.CheckpointStore}.
  *       {@link io.spindle.spark.LmInference} likewise scores texts and continues prompts with a GPT inside tasks.
- *   <li>Shared by both trainers: the driver's step ({@code DataParallelStep}: broadcast, treeAggregate, destroy),
- *       the executors' model pool ({@code ExecutorModels}) and {@code io.spindle.train.TrainingLoop}'s update.
+ *   <li>{@link io.spindle.spark.SparkTranslationTrainer}: the same step for an {@code EncoderDecoder} over
+ *       {@link io.spindle.spark.SparkTranslationPairs} ({@link io.spindle.spark.TranslationPair}s of source and
+ *       target ids, one cached chunk per partition), global batch drawn like the classifier's, loss per target token.
+ *       {@link io.spindle.spark.TranslationInference} translates batches inside tasks (greedy or beam search) from
+ *       weights broadcast once.
+ *   <li>Shared by all trainers: the driver's step ({@code DataParallelStep}: broadcast, treeAggregate, destroy),
+ *       the executors' model pool ({@code ExecutorModels}) and {@code io.spindle.train.TrainingLoop}'s update; the
+ *       example-drawing trainers also share {@code GlobalBatch.examples} and {@code GlobalBatch.owned}.
  *   <li>{@link io.spindle.spark.CheckpointStore}: checkpoints with checksums, committed by rename, newest valid one
  *       resumed; the GPT's and (through {@code ClassifierCheckpoint}) the classifier's.
  *   <li>{@link io.spindle.spark.SpindleKryoRegistrator}: Kryo registration of everything that crosses the wire.

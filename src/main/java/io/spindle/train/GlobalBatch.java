@@ -2,6 +2,7 @@ package io.spindle.train;
 
 import io.spindle.data.Batch;
 import io.spindle.nn.Seeds;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -61,6 +62,21 @@ public final class GlobalBatch {
       picks[j] = random.nextLong(count);
     }
     return picks;
+  }
+
+  /**
+   * Which draws of {@link #examples} fall in the examples {@code [offset, offset + size)} that one Spark partition
+   * holds: the indices j (ascending) with {@code picks[j]} in that range. The union over partitions is every j once.
+   */
+  public static int[] owned(long[] picks, long offset, int size) {
+    int[] mine = new int[picks.length];
+    int n = 0;
+    for (int j = 0; j < picks.length; j++) {
+      if (picks[j] >= offset && picks[j] < offset + size) {
+        mine[n++] = j;
+      }
+    }
+    return Arrays.copyOf(mine, n);
   }
 
   /** The dropout seed of the group of windows of step {@code step} whose first window is {@code firstWindow}. */

@@ -1,0 +1,140 @@
+package io.spindle.ml;
+
+import io.spindle.metrics.Bleu;
+import io.spindle.metrics.ChrF;
+import io.spindle.metrics.Statistics;
+import io.spindle.spark.SparkJobs;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.ml.evaluation.Evaluator;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReadable;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Translation quality of a string column of translations against a string column of references, as an MLlib
+ * {@link Evaluator} (larger is better, scores in [0, 100]):
+ * <ul>
+ *   <li>{@code "chrF"} (default): the character n-gram F-score of Popović 2015 with sacreBLEU's defaults
+ *       (n = 1..6, beta 2, whitespace removed), see {@link ChrF};
+ *   <li>{@code "bleu"}: corpus BLEU-4 with the brevity penalty, no smoothing, see {@link Bleu}.
+ * </ul>
+ * Both are corpus scores: the per-sentence statistics are summed over the dataset (one job, summed per partition
+ * then on the driver) and scored once. Rows whose reference is null are left out; a null translation counts as
+ * the empty string. A dataset with no reference scores 0.
+ */
+public class TranslationEvaluator extends Evaluator implements DefaultParamsWritable {
+  private static final long serialVersionUID = 1L;
+
+  private final String uid;
+  private final Param<String> labelCol;
+  private final Param<String> predictionCol;
+  private final Param<String> metricName;
+
+  public TranslationEvaluator(String uid) {
+    this.uid = uid;
+    labelCol = new Param<>(this, "labelCol", "reference translation column (string)");
+    predictionCol = new Param<>(this, "predictionCol", "translation column to score (string)");
+    metricName = new Param<>(this, "metricName", "metric: 'chrF' (character n-gram F-score, n = 1..6, beta 2) or "
+        + "'bleu' (corpus BLEU-4)", ParamValidators.inArray(new String[] {"chrF", "bleu"}));
+    setDefault(labelCol, "target");
+    setDefault(predictionCol, "translation");
+    setDefault(metricName, "chrF");
+  }
+
+  public TranslationEvaluator() {
+    this(Identifiable.randomUID("translationEval"));
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  /** Reference column (string). Default {@code "target"}, the translator's target column. */
+  public Param<String> labelCol() {
+    return labelCol;
+  }
+
+  /** Translation column (string). Default {@code "translation"}, the translator's output column. */
+  public Param<String> predictionCol() {
+    return predictionCol;
+  }
+
+  /** {@code "chrF"} or {@code "bleu"}. Default {@code "chrF"}. */
+  public Param<String> metricName() {
+    return metricName;
+  }
+
+  public String getLabelCol() {
+    return getOrDefault(labelCol);
+  }
+
+  public String getPredictionCol() {
+    return getOrDefault(predictionCol);
+  }
+
+  public String getMetricName() {
+    return getOrDefault(metricName);
+  }
+
+  public TranslationEvaluator setLabelCol(String value) {
+    set(labelCol, value);
+    return this;
+  }
+
+  public TranslationEvaluator setPredictionCol(String value) {
+    set(predictionCol, value);
+    return this;
+  }
+
+  public TranslationEvaluator setMetricName(String value) {
+    set(metricName, value);
+    return this;
+  }
+
+  /** The corpus score of {@code dataset}, in [0, 100]. */
+  @Override
+  public double evaluate(Dataset<?> dataset) {
+    String stage = getClass().getSimpleName();
+    Schemas.requireString(stage, dataset.schema(), getLabelCol());
+    Schemas.requireString(stage, dataset.schema(), getPredictionCol());
+    boolean chrF = getMetricName().equals("chrF");
+    JavaRDD<Row> rows = dataset.select(dataset.col(getPredictionCol()), dataset.col(getLabelCol()))
+        .where(dataset.col(getLabelCol()).isNotNull()).javaRDD();
+    int size = chrF ? ChrF.STATISTICS : Bleu.STATISTICS;
+    long[] total = SparkJobs.run("scoring translations", () -> rows
+        .map(r -> chrF ? ChrF.statistics(r.getString(0), r.getString(1)) : Bleu.statistics(r.getString(0),
+            r.getString(1)))
+        .fold(new long[size], (a, b) -> Statistics.addInPlace(a.clone(), b)));
+    return chrF ? ChrF.score(total) : Bleu.score(total);
+  }
+
+  @Override
+  public boolean isLargerBetter() {
+    return true;
+  }
+
+  @Override
+  public TranslationEvaluator copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  public static MLReader<TranslationEvaluator> read() {
+    return new DefaultParamsReadable<TranslationEvaluator>() {}.read();
+  }
+
+  public static TranslationEvaluator load(String path) {
+    return read().load(path);
+  }
+
+  @Override
+  public String toString() {
+    return "TranslationEvaluator: uid=" + uid + ", metricName=" + getMetricName();
+  }
+}

@@ -1,0 +1,124 @@
+package io.spindle.spark;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.Function2;
+
+/**
+ * A translation training set on Spark: the input RDD's partitions, each gathered into one cached {@link PairChunk},
+ * with the global index of every pair (partition by partition, in input order). Building it runs one job that
+ * validates every pair, so bad data is reported before any training step: an empty dataset, a missing or empty
+ * source, a missing target, an id outside its vocabulary, each naming the partition and row.
+ *
+ * <p>{@link #close()} unpersists the chunks.
+ */
+public final class SparkTranslationPairs implements AutoCloseable {
+  private final JavaRDD<PairChunk> chunks;
+  private final long[] offsets;
+  private final long count;
+  private final int sourceVocabSize;
+  private final int targetVocabSize;
+
+  private SparkTranslationPairs(JavaRDD<PairChunk> chunks, long[] offsets, long count, int sourceVocabSize,
+      int targetVocabSize) {
+    this.chunks = chunks;
+    this.offsets = offsets;
+    this.count = count;
+    this.sourceVocabSize = sourceVocabSize;
+    this.targetVocabSize = targetVocabSize;
+  }
+
+  /** Validates and caches {@code pairs} (one task per input partition). */
+  public static SparkTranslationPairs of(JavaRDD<TranslationPair> pairs, int sourceVocabSize, int targetVocabSize) {
+    if (sourceVocabSize < 1 || targetVocabSize < 1) {
+      throw new IllegalArgumentException("translation pairs: vocabulary sizes must be >= 1, got source "
+          + sourceVocabSize + " and target " + targetVocabSize);
+    }
+    Function2<Integer, Iterator<TranslationPair>, Iterator<PairChunk>> gather =
+        (index, rows) -> List.of(chunk(index, rows, sourceVocabSize, targetVocabSize)).iterator();
+    JavaRDD<PairChunk> chunks = pairs.mapPartitionsWithIndex(gather, true).cache()
+        .setName("spindle translation pairs (" + pairs.getNumPartitions() + " chunks)");
+    List<Integer> sizes;
+    try {
+      sizes = SparkJobs.run("reading the translation pairs", () -> chunks.map(PairChunk::size).collect());
+    } catch (RuntimeException e) {
+      chunks.unpersist(false);
+      throw e;
+    }
+    long[] offsets = new long[sizes.size()];
+    long total = 0;
+    for (int i = 0; i < offsets.length; i++) {
+      offsets[i] = total;
+      total += sizes.get(i);
+    }
+    if (total == 0) {
+      chunks.unpersist(false);
+      throw new IllegalArgumentException("translation pairs: the dataset is empty");
+    }
+    return new SparkTranslationPairs(chunks, offsets, total, sourceVocabSize, targetVocabSize);
+  }
+
+  private static PairChunk chunk(int index, Iterator<TranslationPair> rows, int sourceVocabSize,
+      int targetVocabSize) {
+    List<int[]> sources = new ArrayList<>();
+    List<int[]> targets = new ArrayList<>();
+    while (rows.hasNext()) {
+      TranslationPair p = rows.next();
+      String where = "translation pairs: partition " + index + ", row " + sources.size();
+      if (p == null || p.source() == null || p.source().length == 0) {
+        throw new IllegalArgumentException(where + ": no source ids (null or empty sequence)");
+      }
+      if (p.target() == null) {
+        throw new IllegalArgumentException(where + ": no target ids (null)");
+      }
+      checkIds(where, "source", p.source(), sourceVocabSize);
+      checkIds(where, "target", p.target(), targetVocabSize);
+      sources.add(p.source());
+      targets.add(p.target());
+    }
+    return new PairChunk(index, sources.toArray(new int[0][]), targets.toArray(new int[0][]));
+  }
+
+  private static void checkIds(String where, String side, int[] ids, int vocabSize) {
+    for (int t = 0; t < ids.length; t++) {
+      if (ids[t] < 0 || ids[t] >= vocabSize) {
+        throw new IllegalArgumentException(where + ": " + side + " id " + ids[t] + " at position " + t
+            + " outside the " + side + " vocabulary [0, " + vocabSize + ")");
+      }
+    }
+  }
+
+  JavaRDD<PairChunk> chunks() {
+    return chunks;
+  }
+
+  /** The global index of the first pair of each partition. */
+  long[] offsets() {
+    return offsets.clone();
+  }
+
+  /** N, the number of pairs. */
+  public long count() {
+    return count;
+  }
+
+  /** P, partitions and hence tasks per training step. */
+  public int partitions() {
+    return offsets.length;
+  }
+
+  public int sourceVocabSize() {
+    return sourceVocabSize;
+  }
+
+  public int targetVocabSize() {
+    return targetVocabSize;
+  }
+
+  @Override
+  public void close() {
+    chunks.unpersist(false);
+  }
+}
