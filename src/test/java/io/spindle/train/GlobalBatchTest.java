@@ -19,7 +19,43 @@ class GlobalBatchTest {
     assertTrue(Arrays.stream(a).distinct().count() > 30, "spread over the stream: " + Arrays.toString(a));
     assertTrue(!Arrays.equals(a, GlobalBatch.starts(5, 4, 64, 100, 16)), "another step, other windows");
     assertTrue(!Arrays.equals(a, GlobalBatch.starts(6, 3, 64, 100, 16)), "another seed, other windows");
-    assertEquals(a[10], GlobalBatch.starts(5, 3, 11, 100, 16)[10], "window j does not depend on B beyond j");
+  }
+
+  /**
+   * Window j is drawn from the j-th of B equal strata of the possible starts, so two halves of the stream own B/2
+   * windows each to within one: Spark tasks get even shares whatever the seed. Each stratum is still sampled over its
+   * whole width (its first and last start both occur over many steps).
+   */
+  @Test
+  void startsAreStratifiedSoPartitionsGetEvenShares() {
+    long n = 1_000_003;
+    int t = 128;
+    int b = 64;
+    long range = n - t;
+    boolean[][] seenEnds = new boolean[b][2];
+    for (int step = 0; step < 2000; step++) {
+      long[] starts = GlobalBatch.starts(7, step, b, n, t);
+      int firstHalf = 0;
+      for (int j = 0; j < b; j++) {
+        long lo = j * range / b;
+        long hi = (j + 1) * range / b;
+        assertTrue(starts[j] >= lo && starts[j] < hi, "window " + j + " at " + starts[j] + " outside [" + lo + ", "
+            + hi + ")");
+        firstHalf += starts[j] < n / 2 ? 1 : 0;
+        seenEnds[j][0] |= starts[j] < lo + (hi - lo) / 10;
+        seenEnds[j][1] |= starts[j] >= hi - (hi - lo) / 10;
+      }
+      assertTrue(Math.abs(firstHalf - b / 2) <= 1, "first half owns " + firstHalf + " of " + b);
+    }
+    for (int j = 0; j < b; j++) {
+      assertTrue(seenEnds[j][0] && seenEnds[j][1], "stratum " + j + " sampled across its width");
+    }
+  }
+
+  @Test
+  void moreWindowsThanStartsStillDrawInRange() {
+    long[] starts = GlobalBatch.starts(3, 1, 50, 20, 16); // 4 possible starts, 50 windows
+    assertTrue(Arrays.stream(starts).allMatch(s -> s >= 0 && s < 4), Arrays.toString(starts));
   }
 
   @Test
