@@ -36,7 +36,8 @@
  * <p>Sampling design: the windows of a step are a function of (seed, step, window index) over the <em>global</em>
  * stream, shared with the in-process trainer ({@code io.spindle.train.GlobalBatch}); each partition computes all B
  * window starts (cheap) and trains on those that start in its chunk. So every partitioning sees the same global
- * batch, and a partition's share is random (binomial around B / P), not fixed.
+ * batch; the starts are stratified over the stream, so a partition holding 1/P of it owns B/P windows to within
+ * one, and no task waits on a larger share.
  *
  * <p>May import {@code io.spindle.train}, {@code io.spindle.nn}, {@code io.spindle.optim}, {@code io.spindle.data}
  * and below; knows nothing of MLlib types.

@@ -28,8 +28,8 @@ import java.util.SplittableRandom;
  * {@code train-lm} runs. With one micro-batch this is exactly {@link LmTrainer#train}'s step.
  *
  * <p><b>Spark</b>: {@link SparkLmTrainer} over a {@link SparkTokenStream} of P chunks with {@code microBatches}
- * micro-batches per task: every task takes the windows of the global batch that start in its chunk (binomial, about
- * {@code batchSize * microBatches / P}) in {@code microBatches} groups. In local mode the tasks run in this JVM; each
+ * micro-batches per task: every task takes the windows of the global batch that start in its chunk (to within one,
+ * {@code batchSize * microBatches / P}: the starts are stratified) in {@code microBatches} groups. In local mode the tasks run in this JVM; each
  * sets BLAS to {@code spark.task.cpus} threads (1), and the run sets it to 1 beforehand because the executors'
  * setting is cached per JVM and an in-process run in between changes it.
  *
