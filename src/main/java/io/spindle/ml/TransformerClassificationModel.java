@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -192,35 +191,7 @@ public class TransformerClassificationModel extends Model<TransformerClassificat
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      return new Iterator<>() {
-        private final List<Row> ready = new ArrayList<>();
-        private int next;
-
-        @Override
-        public boolean hasNext() {
-          if (next < ready.size()) {
-            return true;
-          }
-          ready.clear();
-          next = 0;
-          List<Row> batch = new ArrayList<>(BATCH);
-          while (batch.size() < BATCH && rows.hasNext()) {
-            batch.add(rows.next());
-          }
-          if (!batch.isEmpty()) {
-            ready.addAll(score(batch));
-          }
-          return !ready.isEmpty();
-        }
-
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          return ready.get(next++);
-        }
-      };
+      return RowBatches.map(rows, BATCH, this::score);
     }
 
     private List<Row> score(List<Row> batch) {

@@ -11,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -214,35 +213,7 @@ public class TransformerLanguageModelModel extends Model<TransformerLanguageMode
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      return new Iterator<>() {
-        private final List<Row> ready = new ArrayList<>();
-        private int next;
-
-        @Override
-        public boolean hasNext() {
-          if (next < ready.size()) {
-            return true;
-          }
-          ready.clear();
-          next = 0;
-          List<Row> batch = new ArrayList<>(BATCH);
-          while (batch.size() < BATCH && rows.hasNext()) {
-            batch.add(rows.next());
-          }
-          if (!batch.isEmpty()) {
-            ready.addAll(annotate(batch));
-          }
-          return !ready.isEmpty();
-        }
-
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          return ready.get(next++);
-        }
-      };
+      return RowBatches.map(rows, BATCH, this::annotate);
     }
 
     private List<Row> annotate(List<Row> batch) {

@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -191,35 +190,7 @@ public class TransformerTranslationModel extends Model<TransformerTranslationMod
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      return new Iterator<>() {
-        private final List<Row> ready = new ArrayList<>();
-        private int next;
-
-        @Override
-        public boolean hasNext() {
-          if (next < ready.size()) {
-            return true;
-          }
-          ready.clear();
-          next = 0;
-          List<Row> batch = new ArrayList<>(BATCH);
-          while (batch.size() < BATCH && rows.hasNext()) {
-            batch.add(rows.next());
-          }
-          if (!batch.isEmpty()) {
-            ready.addAll(translate(batch));
-          }
-          return !ready.isEmpty();
-        }
-
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          return ready.get(next++);
-        }
-      };
+      return RowBatches.map(rows, BATCH, this::translate);
     }
 
     private List<Row> translate(List<Row> batch) {
