@@ -40,24 +40,8 @@ public final class SparkExamples implements AutoCloseable {
         (index, rows) -> List.of(chunk(index, rows, vocabSize, numClasses)).iterator();
     JavaRDD<ExampleChunk> chunks = examples.mapPartitionsWithIndex(gather, true).cache()
         .setName("spindle classifier examples (" + examples.getNumPartitions() + " chunks)");
-    List<Integer> sizes;
-    try {
-      sizes = SparkJobs.run("reading the training examples", () -> chunks.map(ExampleChunk::size).collect());
-    } catch (RuntimeException e) {
-      chunks.unpersist(false);
-      throw e;
-    }
-    long[] offsets = new long[sizes.size()];
-    long total = 0;
-    for (int i = 0; i < offsets.length; i++) {
-      offsets[i] = total;
-      total += sizes.get(i);
-    }
-    if (total == 0) {
-      chunks.unpersist(false);
-      throw new IllegalArgumentException("training examples: the dataset is empty");
-    }
-    return new SparkExamples(chunks, offsets, total, vocabSize, numClasses);
+    ChunkOffsets counted = ChunkOffsets.of(chunks, ExampleChunk::size, "training examples");
+    return new SparkExamples(chunks, counted.offsets(), counted.count(), vocabSize, numClasses);
   }
 
   private static ExampleChunk chunk(int index, Iterator<LabeledSequence> rows, int vocabSize, int numClasses) {

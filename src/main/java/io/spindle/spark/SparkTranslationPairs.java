@@ -40,24 +40,8 @@ public final class SparkTranslationPairs implements AutoCloseable {
         (index, rows) -> List.of(chunk(index, rows, sourceVocabSize, targetVocabSize)).iterator();
     JavaRDD<PairChunk> chunks = pairs.mapPartitionsWithIndex(gather, true).cache()
         .setName("spindle translation pairs (" + pairs.getNumPartitions() + " chunks)");
-    List<Integer> sizes;
-    try {
-      sizes = SparkJobs.run("reading the translation pairs", () -> chunks.map(PairChunk::size).collect());
-    } catch (RuntimeException e) {
-      chunks.unpersist(false);
-      throw e;
-    }
-    long[] offsets = new long[sizes.size()];
-    long total = 0;
-    for (int i = 0; i < offsets.length; i++) {
-      offsets[i] = total;
-      total += sizes.get(i);
-    }
-    if (total == 0) {
-      chunks.unpersist(false);
-      throw new IllegalArgumentException("translation pairs: the dataset is empty");
-    }
-    return new SparkTranslationPairs(chunks, offsets, total, sourceVocabSize, targetVocabSize);
+    ChunkOffsets counted = ChunkOffsets.of(chunks, PairChunk::size, "translation pairs");
+    return new SparkTranslationPairs(chunks, counted.offsets(), counted.count(), sourceVocabSize, targetVocabSize);
   }
 
   private static PairChunk chunk(int index, Iterator<TranslationPair> rows, int sourceVocabSize,
