@@ -2,13 +2,16 @@ package io.spindle.autograd;
 
 import io.spindle.tensor.Parallel;
 import io.spindle.tensor.Scratch;
+import io.spindle.tensor.Simd;
 import io.spindle.tensor.Tensor;
 
 /**
  * Elementwise activations: the exact (erf) GELU that PyTorch's {@code nn.GELU()} computes by default, and ReLU.
  *
  * <p>GELU (Hendrycks and Gimpel 2016) is {@code x * Phi(x)} with {@code Phi} the standard normal CDF,
- * {@code Phi(x) = 0.5 * (1 + erf(x / sqrt 2))}. It is evaluated in double and rounded once to float.
+ * {@code Phi(x) = 0.5 * (1 + erf(x / sqrt 2))}. With the Vector API ({@link Simd}) it is evaluated in float32 SIMD
+ * code ({@link VectorMath#gelu}, relative error below 1e-6 for |x| &lt;= 3); otherwise, and in the tests' oracle,
+ * in double and rounded once to float ({@link #geluBlock}).
  */
 public final class Activations {
   private static final double SQRT_HALF = Math.sqrt(0.5);
@@ -73,7 +76,11 @@ public final class Activations {
       for (int start = from; start < to; start += Scratch.BLOCK) {
         int len = Math.min(Scratch.BLOCK, to - start);
         xt.buffer().get(xt.offset() + start, xs, 0, len);
-        geluBlock(xs, ys, save ? ds : null, len);
+        if (Simd.ENABLED) {
+          VectorMath.gelu(xs, ys, save ? ds : null, len);
+        } else {
+          geluBlock(xs, ys, save ? ds : null, len);
+        }
         out.buffer().put(out.offset() + start, ys, 0, len);
         if (save) {
           local.buffer().put(local.offset() + start, ds, 0, len);
