@@ -109,6 +109,13 @@ final class TrainLmCommand implements Callable<Integer> {
   @Option(names = "--max-minutes", defaultValue = "0", description = "Stop after this many minutes, 0 = no limit (default: ${DEFAULT-VALUE}).")
   double maxMinutes;
 
+  @Option(names = "--decay-over-time",
+      description = "With --max-minutes: pace the cosine decay by the time limit as well as by --steps, so the learning "
+          + "rate reaches --min-lr when the minutes run out even if fewer steps fit (its progress after warm-up is the "
+          + "larger of the step and time fractions). The rates then depend on the machine's speed: such a run is not "
+          + "reproducible bit for bit.")
+  boolean decayOverTime;
+
   @Option(names = "--threads", defaultValue = "0",
       description = "Threads for in-process training, each running forward and backward on its share of the batch; "
           + "0 = every core of this machine (default: ${DEFAULT-VALUE}). Spark executors use spark.task.cpus instead.")
@@ -157,9 +164,12 @@ final class TrainLmCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (decayOverTime && !(maxMinutes > 0)) {
+      throw new IllegalArgumentException("--decay-over-time needs --max-minutes > 0");
+    }
     LmTrainingConfig training = new LmTrainingConfig(steps, batchSize, learningRate,
         minLearningRate == null ? learningRate / 10 : minLearningRate, warmup, weightDecay, 0.9, beta2, gradClip,
-        seed, evalEvery, evalBatches, maxMinutes * 60);
+        seed, evalEvery, evalBatches, maxMinutes * 60, decayOverTime);
     if (!(valFraction >= 0 && valFraction < 1)) {
       throw new IllegalArgumentException("--val-fraction must be in [0, 1), got " + valFraction);
     }

@@ -38,7 +38,26 @@ public record WarmupCosineSchedule(double maxRate, double minRate, long warmupSt
     if (step > decaySteps || decaySteps == warmupSteps) {
       return minRate;
     }
-    double decayRatio = (double) (step - warmupSteps) / (decaySteps - warmupSteps);
+    return decayed((double) (step - warmupSteps) / (decaySteps - warmupSteps));
+  }
+
+  /**
+   * The rate at step {@code step} when the decay may also be paced by something other than steps (wall-clock time,
+   * say): during warm-up as {@link #rate}; after it, the cosine at the larger of the step fraction and
+   * {@code decayFraction} (clamped to [0, 1]).
+   */
+  public double rate(long step, double decayFraction) {
+    Checks.step("WarmupCosineSchedule", step);
+    if (step < warmupSteps) {
+      return rate(step);
+    }
+    double byStep = step > decaySteps || decaySteps == warmupSteps ? 1
+        : (double) (step - warmupSteps) / (decaySteps - warmupSteps);
+    return decayed(Math.min(1, Math.max(byStep, decayFraction)));
+  }
+
+  /** The cosine between maxRate and minRate at decay progress {@code decayRatio} in [0, 1]. */
+  private double decayed(double decayRatio) {
     double coefficient = 0.5 * (1.0 + StrictMath.cos(Math.PI * decayRatio));
     return minRate + coefficient * (maxRate - minRate);
   }

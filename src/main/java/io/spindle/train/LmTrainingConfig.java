@@ -16,10 +16,15 @@ package io.spindle.train;
  * @param evalEvery evaluate the validation loss every this many steps (and after the last); 0 only at the end
  * @param evalBatches validation batches per evaluation at most (the last evaluation uses the whole split); 0 = all
  * @param maxSeconds stop after this much wall-clock time even if steps remain; 0 = no limit
+ * @param decayOverTime pace the cosine decay by wall-clock time as well as by steps (needs {@code maxSeconds > 0}):
+ *     after warm-up its progress is the larger of the step fraction and the fraction of the remaining time used, so
+ *     the rate reaches {@code minLearningRate} when the time limit or the last step comes, whichever is first. For
+ *     "train for N minutes" on a machine whose speed is not known in advance; the rates then depend on that speed,
+ *     so such a run is not reproducible bit for bit.
  */
 public record LmTrainingConfig(int steps, int batchSize, double learningRate, double minLearningRate,
     int warmupSteps, double weightDecay, double beta1, double beta2, double gradClip, long seed, int evalEvery,
-    int evalBatches, double maxSeconds) {
+    int evalBatches, double maxSeconds, boolean decayOverTime) {
 
   public LmTrainingConfig {
     check(steps > 0, "steps must be positive, got " + steps);
@@ -33,6 +38,15 @@ public record LmTrainingConfig(int steps, int batchSize, double learningRate, do
     check(gradClip >= 0, "gradient clip must be >= 0, got " + gradClip);
     check(evalEvery >= 0 && evalBatches >= 0, "eval settings must be >= 0");
     check(maxSeconds >= 0, "max seconds must be >= 0, got " + maxSeconds);
+    check(!decayOverTime || maxSeconds > 0, "decay over time needs a time limit (max seconds > 0)");
+  }
+
+  /** A config whose decay is paced by steps only. */
+  public LmTrainingConfig(int steps, int batchSize, double learningRate, double minLearningRate, int warmupSteps,
+      double weightDecay, double beta1, double beta2, double gradClip, long seed, int evalEvery, int evalBatches,
+      double maxSeconds) {
+    this(steps, batchSize, learningRate, minLearningRate, warmupSteps, weightDecay, beta1, beta2, gradClip, seed,
+        evalEvery, evalBatches, maxSeconds, false);
   }
 
   /** nanoGPT's Shakespeare-char recipe scaled to a laptop: AdamW (0.9, 0.99), lr 1e-3 → 1e-4, clip 1.0. */

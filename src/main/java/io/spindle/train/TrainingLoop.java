@@ -6,7 +6,6 @@ import io.spindle.data.TokenWindows;
 import io.spindle.nn.Gpt;
 import io.spindle.optim.AdamW;
 import io.spindle.optim.GradientClipping;
-import io.spindle.optim.LearningRateSchedule;
 import io.spindle.optim.WarmupCosineSchedule;
 import java.io.IOException;
 import java.util.List;
@@ -21,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each step: zero the gradients; let the source add the gradient of the summed loss over the global batch
  * ({@link GlobalBatch}); divide by the token count (so it is the mean loss's gradient); clip to the global norm; take
- * an AdamW step at the scheduled rate (linear warm-up, cosine decay to the minimum at the last step). A step whose
+ * an AdamW step at the scheduled rate (linear warm-up, cosine decay to the minimum at the last step, or also paced by
+ * the time limit with {@link LmTrainingConfig#decayOverTime}). A step whose
  * loss or gradient is not finite is skipped with a warning, or stops training, per {@link NonFinite}. The validation
  * loss is the mean over consecutive windows of the validation tokens.
  *
@@ -35,7 +35,9 @@ public final class TrainingLoop {
   private final Parameters parameters;
   private final LmTrainingConfig config;
   private final AdamW optimizer;
-  private final LearningRateSchedule schedule;
+  private final WarmupCosineSchedule schedule;
+  /** With {@link LmTrainingConfig#decayOverTime}: the fraction of the post-warm-up time budget used so far. */
+  private double decayFraction;
 
   /** Supplies the gradient of one step's global batch. */
   @FunctionalInterface
@@ -141,8 +143,17 @@ public final class TrainingLoop {
     long start = System.nanoTime();
     long tokens = 0;
     long evalNanos = 0;
+    double warmupEnd = -1; // seconds into this run when warm-up was over
     StepMetrics last = null;
     for (long step = firstStep; step < config.steps(); step++) {
+      if (config.decayOverTime()) {
+        double now = (System.nanoTime() - start) / 1e9;
+        if (step >= config.warmupSteps() && warmupEnd < 0) {
+          warmupEnd = now;
+        }
+        double budget = config.maxSeconds() - warmupEnd;
+        decayFraction = warmupEnd < 0 ? 0 : budget > 0 ? (now - warmupEnd) / budget : 1;
+      }
       params.zeroGrad();
       BatchGradient.Result r = gradients.accumulate(step);
       Update u = update(step, r, nonFinite);
@@ -177,7 +188,7 @@ public final class TrainingLoop {
     double norm = config.gradClip() > 0
         ? GradientClipping.clipGlobalNorm(params.grads(), config.gradClip())
         : GradientClipping.globalNorm(params.grads());
-    double lr = schedule.rate(step);
+    double lr = config.decayOverTime() ? schedule.rate(step, decayFraction) : schedule.rate(step);
     if (Double.isFinite(norm) && Double.isFinite(r.lossSum())) {
       optimizer.step(params, lr);
       return new Update(norm, lr, true);

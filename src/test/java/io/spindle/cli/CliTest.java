@@ -116,6 +116,8 @@ class CliTest {
         "divisible");
     assertOneLineError(run("train-lm", "--bogus", "--text", text.toString()), 2, "Unknown option: '--bogus'");
     assertOneLineError(run("train-lm"), 2, "Missing required option: '--text=PATH'");
+    assertOneLineError(run("train-lm", "--text", text.toString(), "--decay-over-time"), 1,
+        "--decay-over-time needs --max-minutes > 0");
     assertOneLineError(run("generate", "--model-dir", model.toString(), "--prompt", "zebra!"), 1,
         "not in the vocabulary");
     assertOneLineError(run("score", "--model-dir", dir.resolve("nope").toString(), "--text", text.toString()), 1,

@@ -44,6 +44,20 @@ class LearningRateScheduleTest {
     assertEquals(0.25, noDecay.rate(3), 0.0, "warmup == decay: the floor, where nanoGPT would divide by zero");
   }
 
+  /** The decay paced by another fraction (time): the larger of the two fractions wins; warm-up ignores it. */
+  @Test
+  void warmupCosinePacedByAFraction() {
+    WarmupCosineSchedule s = new WarmupCosineSchedule(1e-3, 1e-4, 10, 110);
+    for (long step : new long[] {0, 5, 9, 10, 40, 110, 200}) {
+      assertEquals(s.rate(step), s.rate(step, 0), 0.0, "fraction 0 is the step schedule at " + step);
+    }
+    assertEquals(s.rate(5), s.rate(5, 0.9), 0.0, "warm-up is by steps only");
+    assertEquals(s.rate(60), s.rate(20, 0.5), 1e-18, "time half used at step 20 = step 60's rate");
+    assertEquals(s.rate(60), s.rate(60, 0.1), 0.0, "the step fraction when it is the larger");
+    assertEquals(1e-4, s.rate(11, 1.0), 0.0, "time up: the minimum");
+    assertEquals(1e-4, s.rate(11, 3.0), 0.0, "past the limit: still the minimum");
+  }
+
   @Test
   void noamByFormula() {
     int d = 512;

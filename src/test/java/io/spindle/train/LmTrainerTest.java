@@ -26,6 +26,34 @@ class LmTrainerTest {
     return new LmTrainingConfig(steps, 8, 3e-3, 3e-4, 20, 0.1, 0.9, 0.99, 1.0, seed, 0, 0, 0);
   }
 
+  /**
+   * With a time limit that ends the run long before its steps, the decay paced by time still ends at the minimum
+   * rate, while the step-paced one is still near its peak. The last step starts at most one step's time before the
+   * limit, so its rate is within a few percent of the way down (a step of this model takes milliseconds of 1.5 s).
+   */
+  @Test
+  void decayOverTimeEndsAtTheMinimumWhenTimeRunsOut() throws Exception {
+    String text = "abcabcabd ".repeat(50);
+    CharTokenizer tok = CharTokenizer.learn(List.of(text), TokenizerOptions.defaults());
+    int[] ids = tok.encode(text);
+    GptConfig c = new GptConfig(tok.vocabSize(), 16, 1, 2, 16, 0.0, true);
+    for (boolean byTime : new boolean[] {true, false}) {
+      LmTrainingConfig config = new LmTrainingConfig(1_000_000, 4, 1e-3, 1e-4, 5, 0.1, 0.9, 0.99, 1.0, 3, 0, 0, 1.5,
+          byTime);
+      StepMetrics last = new LmTrainer(Gpt.create(c, 3), config).train(ids, new int[0], m -> { });
+      assertTrue(last.step() < 1_000_000 && last.elapsedSeconds() >= 1.5, "stopped by the time limit");
+      if (byTime) {
+        assertTrue(last.learningRate() < 1e-4 + 0.05 * 9e-4, "paced by time: near the minimum, got "
+            + last.learningRate());
+      } else {
+        assertTrue(last.learningRate() > 9.9e-4, "paced by steps: near the peak, got " + last.learningRate());
+      }
+    }
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new LmTrainingConfig(10, 4, 1e-3, 1e-4, 5, 0.1, 0.9, 0.99, 1.0, 3, 0, 0, 0, true));
+    assertTrue(e.getMessage().contains("time limit"), e.getMessage());
+  }
+
   @Test
   void seededRunIsReproducibleBitForBit() throws Exception {
     String text = "abcabcabd ".repeat(50);
