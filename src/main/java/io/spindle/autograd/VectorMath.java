@@ -11,9 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * fallback and the tests' oracle.
  *
  * <p>Written for C2: every loop processes whole vectors of the preferred species and finishes the last
- * {@code n % lanes} elements with scalar code; each loop body is inlined by hand (a vector passed to or returned from
- * a method that C2 does not inline is boxed on the heap, which made a first version of the GELU kernel 3x slower),
- * and long formulas are split into passes over per-thread scratch arrays, each short enough to inline.
+ * {@code n % lanes} elements with scalar code. No vector is passed to or returned from a method of this class, and
+ * the constants are broadcast into locals before the loops: a vector that crosses a call C2 did not inline is boxed
+ * on the heap, which made the GELU kernel 2-3x slower whenever the JIT happened not to inline a small helper. Long
+ * formulas are split into passes over per-thread scratch arrays, so each loop stays small.
  */
 final class VectorMath {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -45,15 +46,25 @@ final class VectorMath {
    * 1.6e-38 (never 0) and finite; NaN stays NaN.
    */
   static void expInPlace(float[] a, int n) {
+    FloatVector log2e = FloatVector.broadcast(S, LOG2E);
+    FloatVector rounder = FloatVector.broadcast(S, ROUNDER);
+    FloatVector minusLn2Hi = FloatVector.broadcast(S, -LN2_HI);
+    FloatVector minusLn2Lo = FloatVector.broadcast(S, -LN2_LO);
+    FloatVector c7 = FloatVector.broadcast(S, 1f / 5040);
+    FloatVector c6 = FloatVector.broadcast(S, 1f / 720);
+    FloatVector c5 = FloatVector.broadcast(S, 1f / 120);
+    FloatVector c4 = FloatVector.broadcast(S, 1f / 24);
+    FloatVector c3 = FloatVector.broadcast(S, 1f / 6);
+    FloatVector c2 = FloatVector.broadcast(S, 0.5f);
+    FloatVector one = FloatVector.broadcast(S, 1f);
     int bound = S.loopBound(n);
     for (int i = 0; i < bound; i += LANES) {
       FloatVector v = FloatVector.fromArray(S, a, i).max(EXP_LOW).min(EXP_HIGH);
-      FloatVector k = v.fma(c(LOG2E), c(ROUNDER)); // round(v / ln 2) + ROUNDER
-      FloatVector kf = k.sub(ROUNDER); // round(v / ln 2)
-      FloatVector r = kf.fma(c(-LN2_HI), v);
-      r = kf.fma(c(-LN2_LO), r); // v - k ln 2, |r| <= ln 2 / 2
-      FloatVector p = r.fma(c(1f / 5040), c(1f / 720)).fma(r, c(1f / 120)).fma(r, c(1f / 24)).fma(r, c(1f / 6))
-          .fma(r, c(0.5f)).fma(r, c(1f)).fma(r, c(1f)); // exp(r)
+      FloatVector k = v.fma(log2e, rounder); // round(v / ln 2) + ROUNDER
+      FloatVector kf = k.sub(rounder); // round(v / ln 2)
+      FloatVector r = kf.fma(minusLn2Hi, v);
+      r = kf.fma(minusLn2Lo, r); // v - k ln 2, |r| <= ln 2 / 2
+      FloatVector p = r.fma(c7, c6).fma(r, c5).fma(r, c4).fma(r, c3).fma(r, c2).fma(r, one).fma(r, one); // exp(r)
       FloatVector twoK = k.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23).add(EXPONENT_BIAS)
           .reinterpretAsFloats(); // 2^k
       p.mul(twoK).intoArray(a, i);
@@ -79,14 +90,26 @@ final class VectorMath {
     float[] t = Scratch.floats(5, bound); // t = 1 / (1 + a/2)
     float[] gauss = Scratch.floats(6, bound); // -a^2, then exp(-a^2) = sqrt(2 pi) phi(x)
     float[] tail = Scratch.floats(7, bound); // P(t), then exp(P(t))
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    FloatVector half = FloatVector.broadcast(S, 0.5f);
+    // Numerical Recipes' P(t), highest power first
+    FloatVector p9 = FloatVector.broadcast(S, 0.17087277f);
+    FloatVector p8 = FloatVector.broadcast(S, -0.82215223f);
+    FloatVector p7 = FloatVector.broadcast(S, 1.48851587f);
+    FloatVector p6 = FloatVector.broadcast(S, -1.13520398f);
+    FloatVector p5 = FloatVector.broadcast(S, 0.27886807f);
+    FloatVector p4 = FloatVector.broadcast(S, -0.18628806f);
+    FloatVector p3 = FloatVector.broadcast(S, 0.09678418f);
+    FloatVector p2 = FloatVector.broadcast(S, 0.37409196f);
+    FloatVector p1 = FloatVector.broadcast(S, 1.00002368f);
+    FloatVector p0 = FloatVector.broadcast(S, -1.26551223f);
     for (int i = 0; i < bound; i += LANES) {
       FloatVector a = FloatVector.fromArray(S, xs, i).mul(SQRT_HALF).abs().min(GELU_Z_MAX);
-      FloatVector ti = c(1f).div(a.fma(c(0.5f), c(1f)));
+      FloatVector ti = one.div(a.fma(half, one));
       ti.intoArray(t, i);
       a.mul(a).neg().intoArray(gauss, i);
-      ti.fma(c(0.17087277f), c(-0.82215223f)).fma(ti, c(1.48851587f)).fma(ti, c(-1.13520398f))
-          .fma(ti, c(0.27886807f)).fma(ti, c(-0.18628806f)).fma(ti, c(0.09678418f)).fma(ti, c(0.37409196f))
-          .fma(ti, c(1.00002368f)).fma(ti, c(-1.26551223f)).intoArray(tail, i);
+      ti.fma(p9, p8).fma(ti, p7).fma(ti, p6).fma(ti, p5).fma(ti, p4).fma(ti, p3).fma(ti, p2).fma(ti, p1)
+          .fma(ti, p0).intoArray(tail, i);
     }
     expInPlace(gauss, bound);
     expInPlace(tail, bound);
@@ -94,7 +117,7 @@ final class VectorMath {
       FloatVector x = FloatVector.fromArray(S, xs, i);
       FloatVector g = FloatVector.fromArray(S, gauss, i);
       FloatVector h = FloatVector.fromArray(S, t, i).mul(0.5f).mul(g).mul(FloatVector.fromArray(S, tail, i));
-      FloatVector phi = h.blend(c(1f).sub(h), x.compare(VectorOperators.GT, 0f)); // Phi(x)
+      FloatVector phi = h.blend(one.sub(h), x.compare(VectorOperators.GT, 0f)); // Phi(x)
       x.mul(phi).intoArray(ys, i);
       if (ds != null) {
         x.mul(INV_SQRT_2PI).fma(g, phi).intoArray(ds, i); // Phi + x phi
@@ -172,9 +195,5 @@ final class VectorMath {
       s += a[i] * b[i];
     }
     return s;
-  }
-
-  private static FloatVector c(float v) {
-    return FloatVector.broadcast(S, v);
   }
 }

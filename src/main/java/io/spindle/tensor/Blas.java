@@ -45,4 +45,24 @@ public interface Blas {
       Storage a, int aOffset, int lda,
       Storage b, int bOffset, int ldb,
       float beta, Storage c, int cOffset, int ldc);
+
+  /**
+   * {@code B = A^T}, row-major: A is (rows, cols) with row stride {@code lda}, B is (cols, rows) with row stride
+   * {@code ldb}; the two must not overlap. This default is a tiled Java loop; {@link NativeBlas} uses OpenBLAS's
+   * {@code somatcopy}.
+   */
+  default void transpose(int rows, int cols, Storage a, int aOffset, int lda, Storage b, int bOffset, int ldb) {
+    java.nio.FloatBuffer src = a.buffer();
+    java.nio.FloatBuffer dst = b.buffer();
+    int tile = 32; // a 32 x 32 tile of each side stays in L1 while it is copied
+    for (int i0 = 0; i0 < rows; i0 += tile) {
+      for (int j0 = 0; j0 < cols; j0 += tile) {
+        for (int i = i0; i < Math.min(rows, i0 + tile); i++) {
+          for (int j = j0; j < Math.min(cols, j0 + tile); j++) {
+            dst.put(bOffset + j * ldb + i, src.get(aOffset + i * lda + j));
+          }
+        }
+      }
+    }
+  }
 }

@@ -69,6 +69,20 @@ final class NativeBlas implements Blas {
     }
   }
 
+  @Override
+  public void transpose(int rows, int cols, Storage a, int aOffset, int lda, Storage b, int bOffset, int ldb) {
+    if (rows == 0 || cols == 0) {
+      return;
+    }
+    if (a.isDirect() && b.isDirect()) {
+      openblas_full.cblas_somatcopy(CblasRowMajor, CblasTrans, rows, cols, 1f, a.pointer(aOffset), lda,
+          b.pointer(bOffset), ldb);
+    } else {
+      openblas_full.cblas_somatcopy(CblasRowMajor, CblasTrans, rows, cols, 1f, at(a, aOffset), lda,
+          at(b, bOffset), ldb);
+    }
+  }
+
   private static FloatBuffer at(Storage s, int offset) {
     return s.buffer().duplicate().position(offset);
   }

@@ -121,6 +121,45 @@ class MatMulTest {
         GradCheck.random(rnd, 2, 3, 4), GradCheck.random(rnd, 5, 4), GradCheck.random(rnd, 3, 5));
   }
 
+  /**
+   * Weight gradients over enough rows to take the transposed path of {@code weightGradient}, for the fused linear
+   * (OUT &lt; IN and OUT &gt;= IN) and for a tied weight used as {@code matmul(x, w, false, true)}, against the sum
+   * {@code dw = dout^T x} in double. The gradients accumulate onto what the buffer held. A float sum of N products
+   * is within {@code N u sum |products|} of the exact one (u = 6e-8, the unit roundoff).
+   */
+  @Test
+  void weightGradientsOverManyRows() {
+    int n = MatMul.TRANSPOSED_GRADIENT_ROWS + 37;
+    for (int[] shape : new int[][] {{5, 8}, {12, 8}, {8, 8}}) {
+      int out = shape[0];
+      int in = shape[1];
+      for (boolean viaMatmul : new boolean[] {false, true}) {
+        Tensor x = GradCheck.random(rnd, n, in);
+        Tensor start = Tensor.zeros(out, in).fillInPlace(0.5f); // the gradient accumulates onto this
+        Variable w = Variable.leaf(GradCheck.random(rnd, out, in), start);
+        Variable b = Variable.leaf(GradCheck.random(rnd, out));
+        Tensor dout = GradCheck.random(rnd, n, out);
+        Graph g = Graph.training();
+        Variable y = viaMatmul ? MatMul.matmul(g, Variable.constant(x), w, false, true)
+            : MatMul.linear(g, Variable.constant(x), w, b);
+        g.backward(Reductions.sum(g, Elementwise.mul(g, y, Variable.constant(dout)))); // d loss / d y = dout
+        for (int o = 0; o < out; o++) {
+          for (int i = 0; i < in; i++) {
+            double sum = 0.5;
+            double abs = 0.5;
+            for (int r = 0; r < n; r++) {
+              double p = (double) dout.get(r * out + o) * x.get(r * in + i);
+              sum += p;
+              abs += Math.abs(p);
+            }
+            assertEquals(sum, w.grad().get(o * in + i), (n + 1) * 6e-8 * abs,
+                "dw[" + o + "][" + i + "] for out " + out + ", in " + in + (viaMatmul ? " (matmul)" : " (linear)"));
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void shapeMismatchNamesOpAndShapes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

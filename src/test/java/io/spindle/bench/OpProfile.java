@@ -19,7 +19,7 @@ import jdk.jfr.consumer.RecordingFile;
  * <p>Both JFR sample kinds count: {@code jdk.ExecutionSample} (the thread ran Java code) and
  * {@code jdk.NativeMethodSample} (it was inside a native method, here OpenBLAS's sgemm). A sample belongs to the
  * innermost frame of an {@code io.spindle.autograd}, {@code io.spindle.optim} or {@code io.spindle.nn} class, except
- * that the shared helpers (the sgemm call {@code MatMul.gemm}, the vectorised {@code Exp}) are charged to the op that
+ * that the shared helpers (the sgemm call {@code MatMul.gemm}, the vectorised {@code Exp} and {@code VectorMath}) are charged to the op that
  * called them (so attention's gemms count as attention). Each sample is weighted by its kind's sampling period (JFR's {@code profile} settings sample Java
  * code every 10 ms but native code every 20 ms), so the shares are shares of time. The family is that class's simple name, with {@code " fwd"} or {@code " bwd"} appended for autograd
  * ops according to whether {@code Graph.backward} is on the stack. Samples outside any of these (JMH, the JIT's own
@@ -122,7 +122,8 @@ public final class OpProfile {
     for (RecordedFrame f : frames) {
       String cls = f.getMethod().getType().getName();
       String method = f.getMethod().getName();
-      if (cls.equals("io.spindle.autograd.MatMul") && method.equals("gemm") || cls.equals("io.spindle.autograd.Exp")) {
+      if (cls.equals("io.spindle.autograd.MatMul") && method.equals("gemm") || cls.equals("io.spindle.autograd.Exp")
+          || cls.equals("io.spindle.autograd.VectorMath")) {
         continue; // shared helpers: charged to the op that called them
       }
       boolean autograd = cls.startsWith("io.spindle.autograd.");
