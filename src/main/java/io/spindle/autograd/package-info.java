@@ -12,6 +12,7 @@
  * <p>Shape letters in comments: B batch, T time (query positions), S key positions, C channels, NH heads,
  * HS head size, V vocabulary, N rows.
  *
- * <p>May import {@code io.spindle.tensor} only.
+ * <p>May import {@code io.spindle.tensor} only, plus the incubating {@code jdk.incubator.vector} in
+ * {@link io.spindle.autograd.VectorMath} alone, which is only loaded when {@link io.spindle.tensor.Simd#ENABLED}.
  */
 package io.spindle.autograd;

@@ -13,7 +13,8 @@
  * {@link io.spindle.tensor.Parallel} is the opt-in intra-op parallelism of those kernels (GELU, LayerNorm, attention
  * heads, AdamW): {@code spindle.op.threads} / {@code SPINDLE_OP_THREADS} or {@link io.spindle.tensor.Parallel#setThreads},
  * default 1, because Spark runs one task per core. A single-process trainer with two cores of its own sets both it
- * and the BLAS threads to 2.
+ * and the BLAS threads to 2. {@link io.spindle.tensor.Simd} says whether the Vector API kernels of
+ * {@code io.spindle.autograd} may run in this JVM.
  *
  * <p>Depends on nothing else in Spindle.
  */

@@ -34,9 +34,8 @@ class LmTrainerTest {
   @Test
   void decayOverTimeEndsAtTheMinimumWhenTimeRunsOut() throws Exception {
     String text = "abcabcabd ".repeat(50);
-    CharTokenizer tok = CharTokenizer.learn(List.of(text), TokenizerOptions.defaults());
-    int[] ids = tok.encode(text);
-    GptConfig c = new GptConfig(tok.vocabSize(), 16, 1, 2, 16, 0.0, true);
+    int[] ids = tinyIds(text);
+    GptConfig c = tinyConfig(text, 0.0);
     for (boolean byTime : new boolean[] {true, false}) {
       LmTrainingConfig config = new LmTrainingConfig(1_000_000, 4, 1e-3, 1e-4, 5, 0.1, 0.9, 0.99, 1.0, 3, 0, 0, 1.5,
           byTime);
@@ -54,12 +53,22 @@ class LmTrainerTest {
     assertTrue(e.getMessage().contains("time limit"), e.getMessage());
   }
 
+  /** The ids of {@code text} under a char tokenizer learned from it. */
+  private static int[] tinyIds(String text) {
+    return CharTokenizer.learn(List.of(text), TokenizerOptions.defaults()).encode(text);
+  }
+
+  /** A one-layer GPT of width 16 over {@code text}'s characters. */
+  private static GptConfig tinyConfig(String text, double dropout) {
+    int vocab = CharTokenizer.learn(List.of(text), TokenizerOptions.defaults()).vocabSize();
+    return new GptConfig(vocab, 16, 1, 2, 16, dropout, true);
+  }
+
   @Test
   void seededRunIsReproducibleBitForBit() throws Exception {
     String text = "abcabcabd ".repeat(50);
-    CharTokenizer tok = CharTokenizer.learn(List.of(text), TokenizerOptions.defaults());
-    int[] ids = tok.encode(text);
-    GptConfig c = new GptConfig(tok.vocabSize(), 16, 1, 2, 16, 0.1, true);
+    int[] ids = tinyIds(text);
+    GptConfig c = tinyConfig(text, 0.1);
     float[][] weights = new float[2][];
     for (int run = 0; run < 2; run++) {
       Gpt model = Gpt.create(c, 3);
