@@ -10,7 +10,7 @@ import io.spindle.tensor.Tensor;
  *
  * <p>GELU (Hendrycks and Gimpel 2016) is {@code x * Phi(x)} with {@code Phi} the standard normal CDF,
  * {@code Phi(x) = 0.5 * (1 + erf(x / sqrt 2))}. With the Vector API ({@link Simd}) it is evaluated in float32 SIMD
- * code ({@link VectorMath#gelu}, relative error below 1e-6 for |x| &lt;= 3); otherwise, and in the tests' oracle,
+ * code ({@link VectorMath#gelu}, relative error below 1.5e-6 for |x| &lt;= 3); otherwise, and in the tests' oracle,
  * in double and rounded once to float ({@link #geluBlock}).
  */
 public final class Activations {

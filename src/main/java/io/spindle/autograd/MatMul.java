@@ -133,11 +133,12 @@ public final class MatMul {
    * dout (N, OUT), x (N, IN) and dw (OUT, IN), each a whole contiguous tensor.
    *
    * <p>As one gemm call this reads both operands across their long N dimension (a transposed A with K = N), which
-   * OpenBLAS runs markedly slower than the same product with A's rows contiguous along K: 13-16% slower in total at
-   * the shapes of a d = 128 GPT with N = 2048 or 4096 when measured here. So from {@link #TRANSPOSED_GRADIENT_ROWS}
-   * rows on, the narrower operand is first transposed into graph scratch (N x min(IN, OUT) floats, about 3% of the
-   * product's time) and the product runs as a plain gemm: {@code dw += doutT x} when OUT &lt; IN, else
-   * {@code t = xT dout} (IN, OUT), added to dw transposed.
+   * the bundled OpenBLAS ran slower than the same product with A's rows contiguous along K: over the four weight
+   * gradients of a d = 128 GPT block, 13-16% slower at N = 2048 and 4096 (isolated products, warm caches). So from
+   * {@link #TRANSPOSED_GRADIENT_ROWS} rows on, the narrower operand is first transposed into graph scratch
+   * (N x min(IN, OUT) floats, about 3% of the product's time) and the product runs as a plain gemm:
+   * {@code dw += doutT x} when OUT &lt; IN, else {@code t = xT dout} (IN, OUT), added to dw transposed. In a whole
+   * training step (config A) the gain was within the VM's run-to-run noise.
    */
   static void weightGradient(Graph g, Tensor dout, Tensor x, Tensor dw, int n, int out, int in) {
     if (n < TRANSPOSED_GRADIENT_ROWS) {

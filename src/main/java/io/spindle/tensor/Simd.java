@@ -1,7 +1,7 @@
 package io.spindle.tensor;
 
 /**
- * Whether Spindle's own element kernels (GELU, LayerNorm's row sums, softmax) run on the incubating Vector API
+ * Whether Spindle's own element kernels (GELU, LayerNorm's row sums) run on the incubating Vector API
  * ({@code jdk.incubator.vector}): SIMD float code that HotSpot's C2 compiles to AVX2/AVX-512 or NEON instructions,
  * where plain loops with exponentials or float reductions stay scalar.
  *
