@@ -44,7 +44,7 @@ final class BlasSelection {
   private static Blas fromSettings() {
     Blas blas = choose(setting(BACKEND_PROPERTY));
     blas.setThreads(threads());
-    LOG.info("Spindle BLAS backend: {} - {}", blas.name(), blas.describe());
+    LOG.info("Spindle BLAS backend: {} - {}; {}", blas.name(), blas.describe(), Simd.describe());
     return blas;
   }
 
