@@ -1,5 +1,7 @@
 package io.spindle.tensor;
 
+import java.nio.FloatBuffer;
+
 /**
  * The matrix-multiply kernel interface: the one place the engine hands work to a BLAS library.
  *
@@ -52,8 +54,8 @@ public interface Blas {
    * {@code somatcopy}.
    */
   default void transpose(int rows, int cols, Storage a, int aOffset, int lda, Storage b, int bOffset, int ldb) {
-    java.nio.FloatBuffer src = a.buffer();
-    java.nio.FloatBuffer dst = b.buffer();
+    FloatBuffer src = a.buffer();
+    FloatBuffer dst = b.buffer();
     int tile = 32; // a 32 x 32 tile of each side stays in L1 while it is copied
     for (int i0 = 0; i0 < rows; i0 += tile) {
       for (int j0 = 0; j0 < cols; j0 += tile) {
