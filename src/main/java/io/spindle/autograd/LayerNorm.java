@@ -55,7 +55,7 @@ public final class LayerNorm {
       float[] ys = Scratch.floats(1, c);
       for (int r = from; r < to; r++) {
         xt.buffer().get(xt.offset() + r * c, xr, 0, c);
-        double m = (Simd.ENABLED ? VectorMath.sum(xr, c) : sum(xr, c)) / c;
+        double m = rowSum(xr, c) / c;
         double sq = Simd.ENABLED ? VectorMath.squaredDeviations(xr, c, (float) m) : squaredDeviations(xr, c, m);
         double s = 1.0 / Math.sqrt(sq / c + eps);
         float mf = (float) m;
@@ -125,7 +125,7 @@ public final class LayerNorm {
           }
         }
         if (dinp != null) {
-          float dnormMean = (float) ((Simd.ENABLED ? VectorMath.sum(dxhat, c) : sum(dxhat, c)) / c);
+          float dnormMean = (float) (rowSum(dxhat, c) / c);
           float dnormNormMean = (float) ((Simd.ENABLED ? VectorMath.dot(dxhat, xhat, c) : dot(dxhat, xhat, c)) / c);
           dinp.buffer().get(dinp.offset() + r * c, dx, 0, c);
           for (int i = 0; i < c; i++) {
@@ -195,6 +195,11 @@ public final class LayerNorm {
       t.buffer().get(t.offset(), a, 0, c);
     }
     return a;
+  }
+
+  /** {@code sum_i a_i} over a row: the Vector API kernel when {@link Simd} allows, else {@link #sum(float[], int)}. */
+  private static double rowSum(float[] a, int n) {
+    return Simd.ENABLED ? VectorMath.sum(a, n) : sum(a, n);
   }
 
   /** {@code sum_i a_i} in double, with four partial sums so the additions pipeline. */
