@@ -24,7 +24,7 @@ if [[ ! -s "$stamp" || "$root/pom.xml" -nt "$stamp" ]]; then
     cat "$home/build.log" >&2
     exit 1
   fi
-  rm -rf "$home/jars" "$home/bin"
+  rm -rf "${home:?}/jars" "${home:?}/bin"
   mkdir -p "$home/jars" "$home/bin"
   IFS=: read -r -a jars < "$classpath" || true # no final newline
   for jar in "${jars[@]}"; do

@@ -167,14 +167,20 @@ final class StandaloneCluster implements AutoCloseable {
     }
   }
 
-  /** Stops the drivers still running, then the cluster; fails if stop-cluster.sh does. */
-  @Override
-  public void close() throws IOException, InterruptedException {
+  /** Kills the drivers still running (a test that failed half-way leaves its driver behind), by pid. */
+  void stopDrivers() throws InterruptedException {
     synchronized (drivers) {
       for (Process driver : drivers) {
         driver.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       }
+      drivers.clear();
     }
+  }
+
+  /** Stops the drivers still running, then the cluster; fails if stop-cluster.sh does. */
+  @Override
+  public void close() throws IOException, InterruptedException {
+    stopDrivers();
     Path log = dir.resolve("stop-cluster.out");
     int status = script("stop-cluster.sh", log);
     Runtime.getRuntime().removeShutdownHook(shutdownHook);

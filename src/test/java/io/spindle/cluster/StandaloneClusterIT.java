@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -21,8 +22,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,10 +40,12 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Needs {@code mvn package}'s shaded jar, hence a failsafe test ({@code ./mvnw verify}). {@link #classifier()}
  * ({@link ClusterClassifierCheck}) fits an MLlib pipeline from this JVM as the driver.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
   static final int WORKERS = 2;
   static final int STEPS = 30;
-  static final Duration RUN_TIMEOUT = Duration.ofMinutes(6);
+  /** For one run, start to end, on a 2-core machine that others share: most of it is JVMs starting. */
+  static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
 
   @TempDir
   static Path dir;
@@ -67,6 +74,12 @@ class StandaloneClusterIT {
     });
   }
 
+  @AfterEach
+  void stopDrivers() throws Exception {
+    local.exceptionally(e -> null).get(); // the local run is a driver too: let it end first
+    cluster.stopDrivers();
+  }
+
   @AfterAll
   static void stopCluster() throws Exception {
     if (cluster != null) {
@@ -75,6 +88,7 @@ class StandaloneClusterIT {
   }
 
   @Test
+  @Order(1)
   void trainsOnTheClusterToTheWeightsOfLocal2WithNativeBlasFromTheApplicationJar() throws Exception {
     try (Stream<Path> jars = Files.list(cluster.sparkHome().resolve("jars"))) {
       assertTrue(jars.map(p -> p.getFileName().toString()).noneMatch(n -> n.contains("javacpp")
@@ -106,19 +120,22 @@ class StandaloneClusterIT {
   }
 
   @Test
+  @Order(2)
   void killingAnExecutorEndsOnTheSameWeightsAndTheReplacementGetsTasks() throws Exception {
-    Process driver = submit("executor-killed", cluster.masterUrl(), List.of());
+    // The driver waits (SIGSTOP) while the Worker starts the replacement JVM, so that on any machine the replacement
+    // registers with steps still to go; a long network timeout keeps the driver from declaring the surviving
+    // executor dead for the heartbeats it could not receive meanwhile.
+    Process driver = submit("executor-killed", cluster.masterUrl(), List.of(),
+        Map.of("spark.network.timeout", "900s"));
     awaitCheckpoint("executor-killed", 5, driver);
     String appId = appId("executor-killed");
     List<ProcessHandle> executors = cluster.executors(1);
     assertEquals(1, executors.size(), "Worker 1's executors: " + executors);
-    // The driver waits (SIGSTOP) while the Worker starts the replacement JVM, so that on any machine the replacement
-    // registers with steps still to go; without that, a slow start would leave it nothing to show.
     StandaloneCluster.signal(driver.pid(), "STOP");
     try {
       executors.get(0).destroyForcibly();
       assertTrue(executors.get(0).onExit().get(1, TimeUnit.MINUTES) != null);
-      assertTrue(StandaloneCluster.await(StandaloneCluster.START_TIMEOUT, () -> connecting(appId, 3)),
+      assertTrue(StandaloneCluster.await(RUN_TIMEOUT, () -> connecting(appId, 3)),
           "no replacement executor started");
     } finally {
       StandaloneCluster.signal(driver.pid(), "CONT");
@@ -138,6 +155,7 @@ class StandaloneClusterIT {
   }
 
   @Test
+  @Order(3)
   void killingTheDriverThenResumingEndsOnTheSameWeights() throws Exception {
     Process driver = submit("driver-killed", cluster.masterUrl(), List.of());
     awaitCheckpoint("driver-killed", 10, driver);
@@ -150,6 +168,7 @@ class StandaloneClusterIT {
   }
 
   @Test
+  @Order(4)
   void classifier() throws Exception {
     ClusterClassifierCheck.fitSaveAndReload(cluster.masterUrl(), jar, dir.resolve("classifier"),
         dir.resolve("javacpp-executors"));
@@ -157,6 +176,12 @@ class StandaloneClusterIT {
 
   /** Submits {@code train-lm} as application {@code name}: model, checkpoints and event log named after it. */
   static Process submit(String name, String master, List<String> extra) throws IOException {
+    return submit(name, master, extra, Map.of());
+  }
+
+  /** {@link #submit(String, String, List)} with more Spark settings. */
+  static Process submit(String name, String master, List<String> extra, Map<String, String> moreConf)
+      throws IOException {
     Path events = Files.createDirectories(dir.resolve("events/" + name));
     Files.createDirectories(dir.resolve("models"));
     List<String> args = new ArrayList<>(List.of("train-lm", "--text", text.toString(), "--model-dir",
@@ -165,12 +190,13 @@ class StandaloneClusterIT {
         "--sample-tokens", "0", "--partitions", "2", "--checkpoint-every", "5", "--checkpoint-dir",
         dir.resolve("checkpoints/" + name).toUri().toString()));
     args.addAll(extra);
-    Map<String, String> conf = Map.of(
+    Map<String, String> conf = new HashMap<>(moreConf);
+    conf.putAll(Map.of(
         "spark.eventLog.enabled", "true",
         "spark.eventLog.dir", events.toUri().toString(),
         "spark.eventLog.compress", "false",
         "spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.cachedir=" + dir.resolve("javacpp-executors"),
-        "spark.driver.extraJavaOptions", "-Dorg.bytedeco.javacpp.cachedir=" + dir.resolve("javacpp-driver"));
+        "spark.driver.extraJavaOptions", "-Dorg.bytedeco.javacpp.cachedir=" + dir.resolve("javacpp-driver")));
     return cluster.submit(master, jar, conf, dir.resolve(name), args);
   }
 
@@ -189,7 +215,7 @@ class StandaloneClusterIT {
   /** The id of the (newest) application that wrote an event log to {@code events/NAME}. */
   static String appId(String name) throws IOException {
     try (Stream<Path> logs = Files.list(dir.resolve("events/" + name))) {
-      return logs.map(p -> p.getFileName().toString()).filter(n -> n.contains("app-")).sorted()
+      return logs.map(p -> p.getFileName().toString()).filter(n -> n.matches("(eventlog_v2_)?(app|local)-.*")).sorted()
           .reduce((a, b) -> b).map(n -> n.replaceFirst("^eventlog_v2_", "").replaceFirst("\\.inprogress$", ""))
           .orElseThrow(() -> new IllegalStateException("no event log in events/" + name));
     }
