@@ -29,8 +29,8 @@ import org.apache.spark.sql.types.StructType;
  * TransformerClassifier} pipeline, saves it, loads it back, and checks the loaded model predicts exactly the same.
  */
 final class ClusterClassifierCheck {
-  private static final StructType SCHEMA = new StructType().add("text", DataTypes.StringType)
-      .add("label", DataTypes.DoubleType);
+  private static final StructType SCHEMA = new StructType().add("id", DataTypes.IntegerType)
+      .add("text", DataTypes.StringType).add("label", DataTypes.DoubleType);
 
   private ClusterClassifierCheck() {}
 
@@ -58,8 +58,9 @@ final class ClusterClassifierCheck {
       String path = dir.resolve("pipeline").toUri().toString();
       fitted.write().overwrite().save(path);
       PipelineModel loaded = PipelineModel.load(path);
-      List<Row> before = fitted.transform(test).select("probability", "prediction").collectAsList();
-      List<Row> after = loaded.transform(test).select("probability", "prediction").collectAsList();
+      // ordered by id: a repartitioned dataset's rows come back in the order the shuffle blocks arrive
+      List<Row> before = fitted.transform(test).orderBy("id").select("probability", "prediction").collectAsList();
+      List<Row> after = loaded.transform(test).orderBy("id").select("probability", "prediction").collectAsList();
       assertEquals(30, before.size());
       assertEquals(before.size(), after.size());
       for (int i = 0; i < before.size(); i++) {
@@ -86,7 +87,7 @@ final class ClusterClassifierCheck {
         String from = r.nextInt(6) == 0 ? all : alphabets[label];
         s.append(t % 5 == 4 ? ' ' : from.charAt(r.nextInt(from.length())));
       }
-      rows.add(RowFactory.create(s.toString(), (double) label));
+      rows.add(RowFactory.create(i, s.toString(), (double) label));
     }
     return spark.createDataFrame(rows, SCHEMA).repartition(2);
   }

@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -103,8 +105,9 @@ class StandaloneClusterIT {
     for (Path log : logs) {
       String stderr = Files.readString(log);
       String command = stderr.lines().findFirst().orElse("");
-      assertTrue(command.startsWith("Spark Executor Command:") && !command.contains("bytedeco")
-          && !command.contains("javacpp") && !command.contains("openblas"), log + ": " + command);
+      Matcher classPath = Pattern.compile("^Spark Executor Command: \"[^\"]*\" \"-cp\" \"([^\"]*)\"").matcher(command);
+      assertTrue(classPath.find(), log + " starts with no executor command: " + command);
+      assertFalse(classPath.group(1).matches(".*(bytedeco|javacpp|openblas).*"), "executor class path: " + command);
       assertTrue(stderr.contains("Spindle BLAS backend: native - OpenBLAS"), log + " names no native backend");
       assertTrue(stderr.contains("Vector API kernels on"), log + ": Spark's launcher adds jdk.incubator.vector");
       long perStep = stderr.lines().filter(l -> l.matches(".* INFO (TorrentBroadcast|MemoryStore): .*")
@@ -195,6 +198,7 @@ class StandaloneClusterIT {
         "spark.eventLog.enabled", "true",
         "spark.eventLog.dir", events.toUri().toString(),
         "spark.eventLog.compress", "false",
+        "spark.ui.enabled", "false",
         "spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.cachedir=" + dir.resolve("javacpp-executors"),
         "spark.driver.extraJavaOptions", "-Dorg.bytedeco.javacpp.cachedir=" + dir.resolve("javacpp-driver")));
     return cluster.submit(master, jar, conf, dir.resolve(name), args);
@@ -231,12 +235,15 @@ class StandaloneClusterIT {
     }
   }
 
-  /** Whether the Workers have started {@code count} executors for {@code appId} and the last one is registering. */
+  /**
+   * Whether the Workers have started {@code count} executors for {@code appId} and the last one has started up: it
+   * has connected to the driver to fetch the application's settings (its first connection), and waits for it.
+   */
   static boolean connecting(String appId, int count) {
     try {
       List<Path> logs = cluster.executorLogs(appId, WORKERS);
       return logs.size() >= count && logs.stream().filter(l -> l.getParent().getFileName().toString()
-          .equals(String.valueOf(count - 1))).anyMatch(l -> read(l).contains("Connecting to driver"));
+          .equals(String.valueOf(count - 1))).anyMatch(l -> read(l).contains("Successfully created connection"));
     } catch (IOException e) {
       return false;
     }
