@@ -12,6 +12,7 @@ import io.spindle.train.LmTrainer;
 import io.spindle.train.LmTrainingConfig;
 import io.spindle.train.StepMetrics;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,7 +34,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * line ends: {@code \r\n} and {@code \r} become {@code \n}, and a file's final newline is dropped.
  *
  * <p>The default checkpoint directory is {@code MODEL-DIR/checkpoints}, in the live model folder so that it survives
- * an interrupted run; {@link #keepCheckpointsIn} moves it into the staged folder before that replaces the live one.
+ * an interrupted run; the staged folder carries it over when it replaces the live one ({@link StagedFolder}).
+ * {@link #checkpointDir} maps every local spelling of that path to the default one and refuses other places inside
+ * the model folder, which the replacement would delete.
  */
 final class SparkTraining implements AutoCloseable {
   static final String CHECKPOINTS = "checkpoints";
@@ -41,10 +44,9 @@ final class SparkTraining implements AutoCloseable {
   private final JavaSparkContext jsc;
   private final int partitions;
   private final SparkTrainingOptions options;
-  private final Path modelDir;
 
   /** Starts the context. */
-  SparkTraining(String master, Integer partitions, SparkTrainingOptions options, Path modelDir) {
+  SparkTraining(String master, Integer partitions, SparkTrainingOptions options) {
     if (partitions != null && partitions < 1) {
       throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
     }
@@ -56,7 +58,6 @@ final class SparkTraining implements AutoCloseable {
     this.jsc = new JavaSparkContext(conf);
     this.partitions = partitions != null ? partitions : jsc.defaultParallelism();
     this.options = options;
-    this.modelDir = modelDir;
   }
 
   /**
@@ -120,11 +121,38 @@ final class SparkTraining implements AutoCloseable {
     return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri; // toUri() adds "/" once the directory exists
   }
 
-  /** Moves the default checkpoint directory, if used, from the live model folder into {@code staged}. */
-  void keepCheckpointsIn(Path staged) throws IOException {
-    Path live = modelDir.resolve(CHECKPOINTS);
-    if (defaultCheckpointDir(modelDir).equals(options.checkpointDir()) && Files.isDirectory(live)) {
-      Files.move(live, staged.resolve(CHECKPOINTS));
+  /**
+   * The checkpoint directory for {@code --checkpoint-dir given} and the model folder {@code modelDir} (absolute,
+   * normalized): {@link #defaultCheckpointDir} when {@code given} names {@code MODEL-DIR/checkpoints} on the local
+   * file system however it is spelled (plain or {@code file:}, relative or absolute, through symbolic links),
+   * {@code given} unchanged when it lies outside the model folder or on another file system. Throws
+   * {@link IllegalArgumentException} for any other place inside the model folder (or the folder itself): replacing
+   * the folder when training ends would delete it.
+   */
+  static String checkpointDir(String given, Path modelDir) throws IOException {
+    URI uri = new org.apache.hadoop.fs.Path(given).toUri();
+    if (uri.getScheme() != null && !"file".equals(uri.getScheme())) {
+      return given;
     }
+    Path local = real(Path.of(uri.getPath()).toAbsolutePath().normalize());
+    Path model = real(modelDir);
+    if (local.equals(model.resolve(CHECKPOINTS))) {
+      return defaultCheckpointDir(modelDir);
+    }
+    if (local.startsWith(model)) {
+      throw new IllegalArgumentException("--checkpoint-dir " + given + " lies inside the model folder " + modelDir
+          + ", which is replaced when training ends; use " + modelDir.resolve(CHECKPOINTS)
+          + " (the default) or a folder outside the model folder");
+    }
+    return given;
+  }
+
+  /** {@code path} with its longest existing prefix resolved to the real path (symbolic links followed). */
+  private static Path real(Path path) throws IOException {
+    Path existing = path;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    return existing == null ? path : existing.toRealPath().resolve(existing.relativize(path));
   }
 }

@@ -45,7 +45,8 @@ final class TrainLmCommand implements Callable<Integer> {
   List<String> texts;
 
   @Option(names = "--model-dir", defaultValue = "spindle-model",
-      description = "Model folder to write; replaced if it exists (default: ${DEFAULT-VALUE}).")
+      description = "Model folder to write. An existing one is replaced only if it is empty or a Spindle model "
+          + "folder (its checkpoints/ kept); any other folder is refused (default: ${DEFAULT-VALUE}).")
   Path modelDir;
 
   @Option(names = "--tokenizer", defaultValue = "char", description = "char or word (default: ${DEFAULT-VALUE}).")
@@ -186,14 +187,14 @@ final class TrainLmCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
     }
     Path target = modelDir.toAbsolutePath().normalize();
+    ModelFolderTarget.checkReplaceable(target); // before any work: a refused folder costs the user nothing
     if (sparkMaster != null) {
-      try (SparkTraining spark = new SparkTraining(sparkMaster, partitions, sparkOptions(target), target)) {
+      try (SparkTraining spark = new SparkTraining(sparkMaster, partitions, sparkOptions(target))) {
         JavaRDD<String> lines = spark.lines(texts);
         Tokenizer tok = spark.learnTokenizer(lines, tokenizer, tokenizerOptions);
         try (SparkTokenStream data = spark.tokenize(lines, tok, blockSize, valFraction)) {
           return trainAndSave(target, tok, data.length(), data.validationTokens().length,
-              SparkTraining.firstToken(data), (model, listener) -> spark.train(model, training, tok, data, listener),
-              spark);
+              SparkTraining.firstToken(data), (model, listener) -> spark.train(model, training, tok, data, listener));
         }
       }
     }
@@ -209,7 +210,7 @@ final class TrainLmCommand implements Callable<Integer> {
     int trainerThreads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
     return trainAndSave(target, tok, split.train().length, split.validation().length, prompt,
         (model, listener) -> new LmTrainer(model, training, trainerThreads).train(split.train(), split.validation(),
-            listener), null);
+            listener));
   }
 
   /** Trains a model, in this process or on Spark. */
@@ -223,12 +224,12 @@ final class TrainLmCommand implements Callable<Integer> {
    * and prints a sample continuing {@code prompt}.
    */
   private int trainAndSave(Path target, Tokenizer tok, long trainTokens, long validationTokens, int[] prompt,
-      Training training, SparkTraining spark) throws IOException {
+      Training training) throws IOException {
     GptConfig config = new GptConfig(tok.vocabSize(), blockSize, numLayers, numHeads, embedDim, dropout, bias);
     Gpt model = Gpt.create(config, seed);
     System.err.printf("spindle: %,d parameters, vocab %d, %,d training / %,d validation tokens%n",
         model.parameters().count(), tok.vocabSize(), trainTokens, validationTokens);
-    try (StagedFolder staged = StagedFolder.create(target);
+    try (StagedFolder staged = StagedFolder.create(target, SparkTraining.CHECKPOINTS);
         OutputStream metricsFile = Files.newOutputStream(staged.path().resolve(MetricsLog.FILE_NAME));
         MetricsLog metrics = new MetricsLog(metricsFile);
         ProgressLine progress = new ProgressLine("train-lm", steps)) {
@@ -242,9 +243,6 @@ final class TrainLmCommand implements Callable<Integer> {
             + "; nothing to train (raise --steps to train further)");
       }
       GptFolder.save(model, tok, staged.path());
-      if (spark != null) {
-        spark.keepCheckpointsIn(staged.path()); // last, so that nothing can fail between this and the commit
-      }
       staged.commit();
       System.err.printf("spindle: %d steps, train loss %.4f, val loss %s, %.0f tok/s; model in %s%n", last.step(),
           last.loss(), last.evaluated() ? String.format("%.4f", last.validationLoss()) : "n/a",
@@ -257,8 +255,8 @@ final class TrainLmCommand implements Callable<Integer> {
     return 0;
   }
 
-  private SparkTrainingOptions sparkOptions(Path target) {
-    String dir = checkpointDir != null ? checkpointDir
+  private SparkTrainingOptions sparkOptions(Path target) throws IOException {
+    String dir = checkpointDir != null ? SparkTraining.checkpointDir(checkpointDir, target)
         : checkpointEvery > 0 || resume ? SparkTraining.defaultCheckpointDir(target) : null;
     return SparkTrainingOptions.defaults().withMicroBatches(microBatches).withAggregationDepth(aggregationDepth)
         .withCompressedGradients(bf16Gradients).withCheckpoints(dir, checkpointEvery).withResume(resume)

@@ -77,6 +77,37 @@ class SparkCliTest {
   }
 
   @Test
+  void checkpointsInTheModelFolderSurviveHoweverTheirDirectoryIsSpelled() throws Exception {
+    Path here = Path.of("").toAbsolutePath();
+    Path absolute = dir.resolve("ckpt-absolute");
+    Path relative = dir.resolve("ckpt-relative");
+    Path uri = dir.resolve("ckpt-uri");
+    String[][] spellings = {
+        {absolute.toString(), absolute.resolve("checkpoints").toString()},
+        {here.relativize(relative).toString(), here.relativize(relative.resolve("checkpoints")).toString()},
+        {uri.toString(), uri.resolve("checkpoints").toUri().toString()}};
+    for (String[] s : spellings) {
+      CliTest.Run r = CliTest.run(trainArgs(Path.of(s[0]), 4, "--master", "local[2]", "--checkpoint-every", "2",
+          "--checkpoint-dir", s[1]));
+      assertEquals(0, r.status(), r.err());
+      Path model = Path.of(s[0]).toAbsolutePath();
+      assertTrue(Files.isRegularFile(model.resolve("checkpoints/step-00000004/manifest.json")),
+          "checkpoints kept for --checkpoint-dir " + s[1]);
+      assertTrue(Files.isRegularFile(model.resolve("model.safetensors")));
+    }
+    CliTest.Run resumed = CliTest.run(trainArgs(Path.of(spellings[1][0]), 6, "--master", "local[2]", "--resume",
+        "--checkpoint-every", "2", "--checkpoint-dir", spellings[1][1]));
+    assertEquals(0, resumed.status(), resumed.err());
+    assertTrue(resumed.err().contains("resumed from") && resumed.err().contains("step-00000004"), resumed.err());
+    assertTrue(Files.isDirectory(relative.resolve("checkpoints/step-00000006")));
+
+    CliTest.Run inside = CliTest.run(trainArgs(absolute, 4, "--master", "local[2]", "--checkpoint-every", "2",
+        "--checkpoint-dir", absolute.resolve("ckpt").toString()));
+    assertEquals(1, inside.status(), inside.err());
+    assertTrue(inside.err().contains("lies inside the model folder"), inside.err());
+  }
+
+  @Test
   void keepingNoCheckpointIsRefused() {
     CliTest.Run r = CliTest.run(trainArgs(dir.resolve("m3"), 4, "--master", "local[2]", "--keep-checkpoints", "0"));
     assertEquals(1, r.status(), r.err());
