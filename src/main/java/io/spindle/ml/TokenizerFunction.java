@@ -18,17 +18,7 @@ final class TokenizerFunction implements UDF1<String, int[]> {
   private transient Tokenizer tokenizer;
 
   TokenizerFunction(Tokenizer tokenizer) {
-    this.json = toJson(tokenizer);
-  }
-
-  static byte[] toJson(Tokenizer tokenizer) {
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      tokenizer.write(out);
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing tokenizer.json", e);
-    }
+    this.json = tokenizer.toBytes();
   }
 
   @Override
@@ -37,7 +27,7 @@ final class TokenizerFunction implements UDF1<String, int[]> {
       return null;
     }
     if (tokenizer == null) {
-      tokenizer = Tokenizer.read(new ByteArrayInputStream(json));
+      tokenizer = Tokenizer.fromBytes(json);
     }
     return tokenizer.encode(text);
   }

@@ -76,6 +76,22 @@ final class ConfigJson {
     return o;
   }
 
+  /**
+   * The config {@code make} builds from fields already read, its own checks' {@link IllegalArgumentException}
+   * prefixed with {@code source}, so that a bad value names the file it came from.
+   */
+  static <C> C build(Object source, java.util.function.Supplier<C> make) {
+    try {
+      return make.get();
+    } catch (IllegalArgumentException e) {
+      String message = e.getMessage();
+      if (message != null && message.startsWith(source + ": ")) {
+        throw e;
+      }
+      throw new IllegalArgumentException(source + ": " + message, e);
+    }
+  }
+
   static String name(Enum<?> value) {
     return value.name().toLowerCase(Locale.ROOT);
   }

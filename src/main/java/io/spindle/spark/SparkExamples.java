@@ -3,6 +3,7 @@ package io.spindle.spark;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import io.spindle.train.ExampleChunk;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
 
@@ -15,7 +16,7 @@ import org.apache.spark.api.java.function.Function2;
  *
  * <p>{@link #close()} unpersists the chunks.
  */
-public final class SparkExamples implements AutoCloseable {
+public final class SparkExamples implements SparkParts<ExampleChunk>, AutoCloseable {
   private final JavaRDD<ExampleChunk> chunks;
   private final long[] offsets;
   private final long count;
@@ -72,12 +73,18 @@ public final class SparkExamples implements AutoCloseable {
     return new ExampleChunk(index, ids.toArray(new int[0][]), labelArray);
   }
 
-  JavaRDD<ExampleChunk> chunks() {
+  @Override
+  public JavaRDD<ExampleChunk> parts() {
     return chunks;
   }
 
+  @Override
+  public long size() {
+    return count;
+  }
+
   /** The global index of the first example of each partition. */
-  long[] offsets() {
+  public long[] offsets() {
     return offsets.clone();
   }
 
@@ -87,6 +94,7 @@ public final class SparkExamples implements AutoCloseable {
   }
 
   /** P, partitions and hence tasks per training step. */
+  @Override
   public int partitions() {
     return offsets.length;
   }

@@ -1,6 +1,8 @@
 package io.spindle.spark;
 
 import io.spindle.data.Tokenizer;
+import io.spindle.train.LmObjective;
+import io.spindle.train.TokenChunk;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,8 +42,9 @@ import scala.Tuple2;
  *
  * <p>{@link #close()} unpersists the chunks.
  */
-public final class SparkTokenStream implements AutoCloseable {
+public final class SparkTokenStream implements SparkParts<TokenChunk>, AutoCloseable {
   private final JavaRDD<TokenChunk> chunks;
+  private JavaRDD<TokenChunk> validation;
   private final StreamLayout layout;
   private final int vocabSize;
   private final int[] validationTokens;
@@ -255,12 +258,45 @@ public final class SparkTokenStream implements AutoCloseable {
     return chunks;
   }
 
+  @Override
+  public JavaRDD<TokenChunk> parts() {
+    return chunks;
+  }
+
   /**
-   * The tokens held out for validation, the stream's tail, on the driver (empty when none were); pass them to
-   * {@link SparkLmTrainer#train}. Not copied: do not modify.
+   * The tokens held out for validation, the stream's tail, on the driver (empty when none were). Not copied: do not
+   * modify.
    */
   public int[] validationTokens() {
     return validationTokens;
+  }
+
+  /**
+   * The validation tail as data for the trainer, one cached part (scored in consecutive windows), or null when it
+   * has fewer than 2 tokens.
+   */
+  public SparkParts<TokenChunk> validation() {
+    if (validationTokens.length < 2) {
+      return null;
+    }
+    if (validation == null) {
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(chunks.context());
+      validation = jsc.parallelize(List.of(LmObjective.whole(validationTokens, layout.blockSize())), 1).cache()
+          .setName("spindle validation tokens");
+    }
+    JavaRDD<TokenChunk> parts = validation;
+    long size = validationTokens.length;
+    return new SparkParts<>() {
+      @Override
+      public JavaRDD<TokenChunk> parts() {
+        return parts;
+      }
+
+      @Override
+      public long size() {
+        return size;
+      }
+    };
   }
 
   /** n, the number of training tokens in the stream (the validation tail excluded). */
@@ -268,7 +304,13 @@ public final class SparkTokenStream implements AutoCloseable {
     return layout.length();
   }
 
+  @Override
+  public long size() {
+    return layout.length();
+  }
+
   /** P, chunks and hence tasks per training step. */
+  @Override
   public int partitions() {
     return layout.chunks();
   }
@@ -284,6 +326,9 @@ public final class SparkTokenStream implements AutoCloseable {
   @Override
   public void close() {
     chunks.unpersist(false);
+    if (validation != null) {
+      validation.unpersist(false);
+    }
   }
 
   /**

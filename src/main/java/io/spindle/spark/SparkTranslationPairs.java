@@ -3,6 +3,7 @@ package io.spindle.spark;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import io.spindle.train.PairChunk;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
 
@@ -14,7 +15,7 @@ import org.apache.spark.api.java.function.Function2;
  *
  * <p>{@link #close()} unpersists the chunks.
  */
-public final class SparkTranslationPairs implements AutoCloseable {
+public final class SparkTranslationPairs implements SparkParts<PairChunk>, AutoCloseable {
   private final JavaRDD<PairChunk> chunks;
   private final long[] offsets;
   private final long count;
@@ -74,12 +75,18 @@ public final class SparkTranslationPairs implements AutoCloseable {
     }
   }
 
-  JavaRDD<PairChunk> chunks() {
+  @Override
+  public JavaRDD<PairChunk> parts() {
     return chunks;
   }
 
+  @Override
+  public long size() {
+    return count;
+  }
+
   /** The global index of the first pair of each partition. */
-  long[] offsets() {
+  public long[] offsets() {
     return offsets.clone();
   }
 
@@ -89,6 +96,7 @@ public final class SparkTranslationPairs implements AutoCloseable {
   }
 
   /** P, partitions and hence tasks per training step. */
+  @Override
   public int partitions() {
     return offsets.length;
   }

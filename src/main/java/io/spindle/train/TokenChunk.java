@@ -1,4 +1,4 @@
-package io.spindle.spark;
+package io.spindle.train;
 
 import java.io.Serializable;
 import java.util.Arrays;
@@ -7,7 +7,7 @@ import java.util.Arrays;
  * One partition's slice of the global training token stream: it <em>owns</em> the window starts
  * {@code [offset, offset + owned)} and holds the tokens {@code [offset, offset + tokens.length)}, which run up to
  * T tokens past its owned range (the overlap with the next chunk), so every window it owns, T + 1 tokens long, lies
- * inside it and no window straddles two partitions. Chunks are built by {@link SparkTokenStream}; the stream's last
+ * inside it and no window straddles two partitions. Chunks are built by {@code SparkTokenStream} (a trainer in this JVM holds the whole stream as one chunk); the stream's last
  * chunk has no overlap (no window starts in its last T tokens).
  *
  * @param index the chunk's (and its partition's) index, 0-based, in stream order
@@ -15,7 +15,7 @@ import java.util.Arrays;
  * @param owned number of window starts this chunk owns
  * @param tokens the stream from {@code offset} on, at least {@code owned} long; not copied, treat as read-only
  */
-public record TokenChunk(int index, long offset, int owned, int[] tokens) implements Serializable {
+public record TokenChunk(int index, long offset, int owned, int[] tokens) implements DataPart, Serializable {
   private static final long serialVersionUID = 1L;
 
   public TokenChunk {
