@@ -2,9 +2,7 @@ package io.spindle.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.spindle.data.Tokenizer;
-import io.spindle.nn.EncoderDecoderFolder;
-import io.spindle.nn.GptFolder;
+import io.spindle.nn.ModelFolder;
 import io.spindle.train.MetricsLog;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -29,8 +28,8 @@ import java.util.stream.Stream;
  */
 final class ModelFolderTarget {
   /** The entries a model folder written by Spindle may hold. */
-  static final Set<String> MODEL_FILES = Set.of(GptFolder.CONFIG, GptFolder.WEIGHTS, Tokenizer.FILE_NAME,
-      EncoderDecoderFolder.TARGET_TOKENIZER, MetricsLog.FILE_NAME, SparkTraining.CHECKPOINTS);
+  static final Set<String> MODEL_FILES = Stream.concat(ModelFolder.FILES.stream(),
+      Stream.of(MetricsLog.FILE_NAME, SparkTraining.CHECKPOINTS)).collect(Collectors.toUnmodifiableSet());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int NAMES_SHOWN = 5;
 
@@ -64,7 +63,7 @@ final class ModelFolderTarget {
         foreign.add(name);
       }
     }
-    if (foreign.isEmpty() && hasModelType(target.resolve(GptFolder.CONFIG))) {
+    if (foreign.isEmpty() && hasModelType(target.resolve(ModelFolder.CONFIG))) {
       return;
     }
     List<String> shown = foreign.isEmpty() ? new ArrayList<>(names) : foreign;

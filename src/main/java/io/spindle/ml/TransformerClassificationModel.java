@@ -1,6 +1,9 @@
 package io.spindle.ml;
 
 import io.spindle.nn.EncoderClassifier;
+import io.spindle.nn.EncoderClassifierFormat;
+import io.spindle.nn.ModelFolder;
+import io.spindle.spark.HadoopFolder;
 import io.spindle.spark.ClassifierInference;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -250,7 +253,8 @@ public class TransformerClassificationModel extends Model<TransformerClassificat
     public void saveImpl(String path) {
       DefaultParamsWriter$.MODULE$.saveMetadata(instance, path, sparkSession());
       try {
-        ClassifierFiles.save(instance.model, path, sparkSession().sparkContext().hadoopConfiguration());
+        HadoopFolder.save(EncoderClassifierFormat.INSTANCE, ModelFolder.Contents.of(instance.model, null),
+            ModelFiles.dataDir(path), sparkSession().sparkContext().hadoopConfiguration());
       } catch (IOException e) {
         throw new UncheckedIOException("writing the weights of " + instance.uid + " to " + path, e);
       }
@@ -264,7 +268,8 @@ public class TransformerClassificationModel extends Model<TransformerClassificat
           TransformerClassificationModel.class.getName());
       EncoderClassifier network;
       try {
-        network = ClassifierFiles.load(path, sparkSession().sparkContext().hadoopConfiguration());
+        network = HadoopFolder.load(EncoderClassifierFormat.INSTANCE, ModelFiles.dataDir(path),
+            sparkSession().sparkContext().hadoopConfiguration()).model();
       } catch (IOException e) {
         throw new UncheckedIOException("reading the weights saved at " + path, e);
       }

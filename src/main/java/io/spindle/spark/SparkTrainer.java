@@ -73,6 +73,7 @@ public final class SparkTrainer<M, D extends DataPart> {
   private long failStep = -1;
   private int failPart = -1;
   private String resumedFrom;
+  private java.util.function.Consumer<String> onResume = from -> { };
   private long counted;
   private LongAccumulator countAccumulator;
   private DoubleAccumulator lossAccumulator;
@@ -98,6 +99,11 @@ public final class SparkTrainer<M, D extends DataPart> {
   /** The checkpoint the last {@link #train} resumed from, if it resumed. */
   public Optional<String> resumedFrom() {
     return Optional.ofNullable(resumedFrom);
+  }
+
+  /** Called with the checkpoint's location when {@link #train} resumes, before the first step. */
+  public void onResume(java.util.function.Consumer<String> callback) {
+    this.onResume = callback;
   }
 
   /** The named accumulators of the last {@link #train}: the count and the summed loss, as the tasks added them. */
@@ -251,6 +257,7 @@ public final class SparkTrainer<M, D extends DataPart> {
       progress.reopen();
     }
     LOG.info("resuming from {} at step {}", c.location(), c.trainer().step());
+    onResume.accept(c.location());
     return progress;
   }
 
