@@ -9,7 +9,6 @@ import io.spindle.spark.SparkTrainer;
 import io.spindle.spark.SparkTrainingOptions;
 import io.spindle.spark.SparkVocabulary;
 import io.spindle.spark.SpindleKryoRegistrator;
-import io.spindle.train.LmObjective;
 import io.spindle.train.StepListener;
 import io.spindle.train.TokenChunk;
 import io.spindle.train.TrainingConfig;
@@ -113,9 +112,8 @@ final class SparkTraining implements AutoCloseable {
    */
   TrainingProgress train(Gpt model, TrainingConfig training, ValidationPolicy policy, Tokenizer tokenizer,
       SparkTokenStream data, StepListener listener) throws IOException {
-    LmObjective objective = new LmObjective(model.config(), training.seed(), training.batchSize(), data.length());
-    SparkTrainer<Gpt, TokenChunk> trainer = new SparkTrainer<>(objective, model, training, options, tokenizer,
-        tokenizer);
+    SparkTrainer<Gpt, TokenChunk> trainer = new SparkTrainer<>(data.objective(model.config(), training), model,
+        training, options, tokenizer, tokenizer);
     trainer.onResume(from -> System.err.println("spindle: resuming from " + from));
     return trainer.train(data, data.validation(), policy, listener);
   }

@@ -6,7 +6,6 @@ import io.spindle.spark.SparkTrainer;
 import io.spindle.spark.SparkExamples;
 import io.spindle.spark.SparkJobs;
 import io.spindle.spark.SparkTrainingOptions;
-import io.spindle.train.ClassifierObjective;
 import io.spindle.train.ExampleChunk;
 import io.spindle.train.TrainingProgress;
 import io.spindle.train.ValidationPolicy;
@@ -260,9 +259,11 @@ public class TransformerClassifier extends Estimator<TransformerClassificationMo
     SparkTrainer<EncoderClassifier, ExampleChunk> trainer;
     try (SparkExamples data = SparkExamples.of(training, vocab, classes);
         SparkExamples validation = indicatorColumn == null ? null : SparkExamples.of(validating, vocab, classes)) {
-      ClassifierObjective objective = new ClassifierObjective(model.config(), getSeed(), getInt(batchSize()),
-          data.offsets(), data.count());
-      trainer = new SparkTrainer<>(objective, model, trainingConfig(), options, null, null);
+      if (validation != null) {
+        validation.checkFits(model.config());
+      }
+      trainer = new SparkTrainer<>(data.objective(model.config(), trainingConfig()), model, trainingConfig(), options,
+          null, null);
       progress = trainer.train(data, validation, policy, (StepMetrics m) -> {
         if (m.step() % 50 == 0 || m.step() == getInt(maxIter())) {
           LOG.info("{}: step {}/{}, loss {}, {} examples/s", uid, m.step(), getInt(maxIter()),

@@ -4,7 +4,6 @@ import io.spindle.data.Tokenizer;
 import io.spindle.nn.Gpt;
 import io.spindle.spark.SparkJobs;
 import io.spindle.spark.SparkTrainer;
-import io.spindle.train.LmObjective;
 import io.spindle.train.ValidationPolicy;
 import io.spindle.spark.SparkTokenStream;
 import io.spindle.spark.SparkTrainingOptions;
@@ -233,9 +232,8 @@ public class TransformerLanguageModel extends Estimator<TransformerLanguageModel
         tokens[1] = data.validationTokens().length;
         LOG.info("{}: {} rows, vocabulary of {}, {} training / {} validation tokens in {} partitions", uid, usable,
             tokenizer.vocabSize(), tokens[0], tokens[1], data.partitions());
-        LmObjective objective = new LmObjective(model.config(), getLong(seed()), getInt(batchSize()),
-            data.length());
-        new SparkTrainer<>(objective, model, trainingConfig(), SparkTrainingOptions.defaults(), tokenizer, tokenizer)
+        new SparkTrainer<>(data.objective(model.config(), trainingConfig()), model, trainingConfig(),
+            SparkTrainingOptions.defaults(), tokenizer, tokenizer)
             .train(data, data.validation(), ValidationPolicy.every(getInt(evalInterval())).withMaxBatches(20),
             (StepMetrics m) -> {
               losses.add(m.loss());

@@ -7,7 +7,6 @@ import io.spindle.spark.SparkJobs;
 import io.spindle.spark.SparkTrainingOptions;
 import io.spindle.spark.SparkTranslationPairs;
 import io.spindle.spark.SparkTrainer;
-import io.spindle.train.TranslationObjective;
 import io.spindle.spark.TranslationPair;
 import io.spindle.train.StepMetrics;
 import java.io.IOException;
@@ -232,9 +231,8 @@ public class TransformerTranslator extends Estimator<TransformerTranslationModel
     List<Double> losses = new ArrayList<>();
     try (SparkTranslationPairs data = SparkTranslationPairs.of(usable, config.sourceVocabSize(),
         config.targetVocabSize())) {
-      TranslationObjective objective = TranslationObjective.of(config, tokenizers[0], tokenizers[1], getSeed(),
-          getInt(batchSize()), data.offsets(), data.count());
-      new SparkTrainer<>(objective, network, trainingConfig(), SparkTrainingOptions.defaults(), tokenizers[0],
+      new SparkTrainer<>(data.objective(config, tokenizers[0], tokenizers[1], trainingConfig()), network,
+          trainingConfig(), SparkTrainingOptions.defaults(), tokenizers[0],
           tokenizers[1]).train(data, null, null, (StepMetrics m) -> {
             losses.add(m.loss());
             if (m.step() % 50 == 0 || m.step() == getInt(maxIter())) {

@@ -3,7 +3,10 @@ package io.spindle.spark;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import io.spindle.nn.EncoderConfig;
+import io.spindle.train.ClassifierObjective;
 import io.spindle.train.ExampleChunk;
+import io.spindle.train.TrainingConfig;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
 
@@ -86,6 +89,24 @@ public final class SparkExamples implements SparkParts<ExampleChunk>, AutoClosea
   /** The global index of the first example of each partition. */
   public long[] offsets() {
     return offsets.clone();
+  }
+
+  /**
+   * The objective of training a classifier of {@code model} with {@code training} on these examples; throws naming
+   * both when they were checked for a larger vocabulary or another class count.
+   */
+  public ClassifierObjective objective(EncoderConfig model, TrainingConfig training) {
+    checkFits(model);
+    return new ClassifierObjective(model, training.seed(), training.batchSize(), offsets, count);
+  }
+
+  /** Throws unless these examples were checked for {@code model}'s vocabulary (or a smaller one) and classes. */
+  public void checkFits(EncoderConfig model) {
+    if (vocabSize > model.vocabSize() || numClasses != model.numClasses()) {
+      throw new IllegalArgumentException("examples were checked for vocabulary " + vocabSize + " and "
+          + numClasses + " classes; the model has vocab_size " + model.vocabSize() + " and num_classes "
+          + model.numClasses());
+    }
   }
 
   /** N, the number of examples. */

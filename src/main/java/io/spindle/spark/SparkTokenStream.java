@@ -1,7 +1,9 @@
 package io.spindle.spark;
 
 import io.spindle.data.Tokenizer;
+import io.spindle.nn.GptConfig;
 import io.spindle.train.LmObjective;
+import io.spindle.train.TrainingConfig;
 import io.spindle.train.TokenChunk;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -297,6 +299,19 @@ public final class SparkTokenStream implements SparkParts<TokenChunk>, AutoClose
         return size;
       }
     };
+  }
+
+  /**
+   * The objective of training a model of {@code model} with {@code training} on this stream; throws naming both when
+   * the stream was built for another block size or a larger vocabulary.
+   */
+  public LmObjective objective(GptConfig model, TrainingConfig training) {
+    if (blockSize() != model.blockSize() || vocabSize > model.vocabSize()) {
+      throw new IllegalArgumentException("training data was built for block size " + blockSize()
+          + " and vocabulary " + vocabSize + "; the model has block_size " + model.blockSize()
+          + " and vocab_size " + model.vocabSize());
+    }
+    return new LmObjective(model, training.seed(), training.batchSize(), length());
   }
 
   /** n, the number of training tokens in the stream (the validation tail excluded). */

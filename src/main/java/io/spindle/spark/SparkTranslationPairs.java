@@ -3,7 +3,11 @@ package io.spindle.spark;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import io.spindle.data.Tokenizer;
+import io.spindle.nn.EncoderDecoderConfig;
 import io.spindle.train.PairChunk;
+import io.spindle.train.TrainingConfig;
+import io.spindle.train.TranslationObjective;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
 
@@ -88,6 +92,20 @@ public final class SparkTranslationPairs implements SparkParts<PairChunk>, AutoC
   /** The global index of the first pair of each partition. */
   public long[] offsets() {
     return offsets.clone();
+  }
+
+  /**
+   * The objective of training a model of {@code model} with {@code training} on these pairs, batches built with the
+   * specials of the tokenizers; throws naming both when the pairs were checked for larger vocabularies.
+   */
+  public TranslationObjective objective(EncoderDecoderConfig model, Tokenizer source, Tokenizer target,
+      TrainingConfig training) {
+    if (sourceVocabSize > model.sourceVocabSize() || targetVocabSize > model.targetVocabSize()) {
+      throw new IllegalArgumentException("translation pairs were checked for source vocabulary " + sourceVocabSize
+          + " and target vocabulary " + targetVocabSize + "; the model has source_vocab_size "
+          + model.sourceVocabSize() + " and target_vocab_size " + model.targetVocabSize());
+    }
+    return TranslationObjective.of(model, source, target, training.seed(), training.batchSize(), offsets, count);
   }
 
   /** N, the number of pairs. */

@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.function.Executable;
 
+import io.spindle.train.TokenChunk;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,8 +115,8 @@ class SparkSingleCoreTest {
   void dataBuiltForAnotherBlockSizeIsRefused() throws Exception {
     Gpt model = Gpt.create(new GptConfig(24, 8, 1, 2, 16, 0.0, true), 1);
     try (SparkTokenStream s = SparkTokenStream.fromTokens(jsc, SparkFixtures.tokens(), 16, 24, 1)) {
-      assertRefused("block size 16", () -> new SparkLmTrainer(model, SparkFixtures.training(1),
-          SparkTrainingOptions.defaults(), null).train(s, new int[0], m -> { }));
+      assertRefused("block size 16", () -> SparkFixtures.trainer(model, SparkFixtures.training(1),
+          SparkTrainingOptions.defaults(), s).train(s, null, null, m -> { }));
     }
   }
 }

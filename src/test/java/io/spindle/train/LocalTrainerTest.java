@@ -19,11 +19,22 @@ import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
-class LmTrainerTest {
+/** The in-process trainer: time-paced decay, reproducibility, threads, and learning the Jargon File. */
+class LocalTrainerTest {
   private static final Path JARGON = Path.of("/usr/share/doc/jargon-text/jargon.txt.gz");
 
-  private static LmTrainingConfig config(int steps, long seed) {
-    return new LmTrainingConfig(steps, 8, 3e-3, 3e-4, 20, 0.1, 0.9, 0.99, 1.0, seed, 0, 0, 0);
+  private static TrainingConfig config(int steps, long seed) {
+    return TrainingConfig.builder().steps(steps).batchSize(8).learningRate(3e-3).minLearningRate(3e-4)
+        .warmupSteps(20).weightDecay(0.1).betas(0.9, 0.99).gradClip(1.0).seed(seed).build();
+  }
+
+  /** Trains a GPT in this JVM on {@code train}, validating on {@code validation} (at the end); the last metrics. */
+  static StepMetrics trainLm(Gpt model, TrainingConfig config, int threads, int[] train, int[] validation,
+      StepListener listener) throws java.io.IOException {
+    int t = model.config().blockSize();
+    LmObjective objective = new LmObjective(model.config(), config.seed(), config.batchSize(), train.length);
+    return new LocalTrainer<>(objective, model, config, threads).train(LmObjective.whole(train, t),
+        validation.length > 1 ? LmObjective.whole(validation, t) : null, ValidationPolicy.every(0), listener).last();
   }
 
   /**
@@ -37,9 +48,9 @@ class LmTrainerTest {
     int[] ids = tinyIds(text);
     GptConfig c = tinyConfig(text, 0.0);
     for (boolean byTime : new boolean[] {true, false}) {
-      LmTrainingConfig config = new LmTrainingConfig(1_000_000, 4, 1e-3, 1e-4, 5, 0.1, 0.9, 0.99, 1.0, 3, 0, 0, 1.5,
-          byTime);
-      StepMetrics last = new LmTrainer(Gpt.create(c, 3), config).train(ids, new int[0], m -> { });
+      TrainingConfig config = TrainingConfig.builder().steps(1_000_000).batchSize(4).learningRate(1e-3)
+          .minLearningRate(1e-4).warmupSteps(5).seed(3).maxSeconds(1.5).decayOverTime(byTime).build();
+      StepMetrics last = trainLm(Gpt.create(c, 3), config, 1, ids, new int[0], m -> { });
       assertTrue(last.step() < 1_000_000 && last.elapsedSeconds() >= 1.5, "stopped by the time limit");
       if (byTime) {
         assertTrue(last.learningRate() < 1e-4 + 0.05 * 9e-4, "paced by time: near the minimum, got "
@@ -49,7 +60,7 @@ class LmTrainerTest {
       }
     }
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-        () -> new LmTrainingConfig(10, 4, 1e-3, 1e-4, 5, 0.1, 0.9, 0.99, 1.0, 3, 0, 0, 0, true));
+        () -> TrainingConfig.builder().steps(10).decayOverTime(true).build());
     assertTrue(e.getMessage().contains("time limit"), e.getMessage());
   }
 
@@ -72,7 +83,7 @@ class LmTrainerTest {
     float[][] weights = new float[2][];
     for (int run = 0; run < 2; run++) {
       Gpt model = Gpt.create(c, 3);
-      new LmTrainer(model, config(4, 3)).train(ids, new int[0], m -> { });
+      trainLm(model, config(4, 3), 1, ids, new int[0], m -> { });
       weights[run] = model.parameters().values().toArray();
     }
     assertArrayEquals(weights[0], weights[1]);
@@ -97,7 +108,7 @@ class LmTrainerTest {
     for (int run = 0; run < 3; run++) {
       Gpt model = Gpt.create(c, 3);
       List<StepMetrics> log = new ArrayList<>();
-      new LmTrainer(model, config(6, 3), threads[run]).train(ids, new int[0], log::add);
+      trainLm(model, config(6, 3), threads[run], ids, new int[0], log::add);
       for (int s = 0; s < 6; s++) {
         losses[run][s] = log.get(s).loss();
       }
@@ -124,8 +135,8 @@ class LmTrainerTest {
     assertTrue(unigram > 3.0, "unigram entropy " + unigram);
     Gpt model = Gpt.create(new GptConfig(tok.vocabSize(), 64, 2, 4, 64, 0.0, true), 1);
     List<StepMetrics> log = new ArrayList<>();
-    StepMetrics last = new LmTrainer(model, new LmTrainingConfig(300, 32, 5e-3, 5e-4, 30, 0.1, 0.9, 0.99, 1.0, 1,
-        0, 0, 0)).train(split.train(), split.validation(), log::add);
+    StepMetrics last = trainLm(model, TrainingConfig.builder().steps(300).batchSize(32).learningRate(5e-3)
+        .warmupSteps(30).seed(1).build(), 1, split.train(), split.validation(), log::add);
     assertEquals(300, log.size());
     System.out.println("jargon slice: validation loss " + last.validationLoss() + ", unigram " + unigram);
     assertTrue(last.validationLoss() < unigram - 0.6,
