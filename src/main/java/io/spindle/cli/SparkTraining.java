@@ -114,7 +114,7 @@ final class SparkTraining implements AutoCloseable {
       SparkTokenStream data, StepListener listener) throws IOException {
     SparkTrainer<Gpt, TokenChunk> trainer = new SparkTrainer<>(data.objective(model.config(), training), model,
         training, options, tokenizer, tokenizer);
-    trainer.onResume(from -> System.err.println("spindle: resuming from " + from));
+    trainer.onResume(from -> System.err.println("spindle: resumed from " + from));
     return trainer.train(data, data.validation(), policy, listener);
   }
 

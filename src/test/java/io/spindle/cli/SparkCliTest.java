@@ -62,7 +62,13 @@ class SparkCliTest {
         "2", "--keep-checkpoints", "2"));
     assertEquals(0, more.status(), more.err());
     assertTrue(more.err().contains("resumed from") && more.err().contains("step-00000004"), more.err());
-    assertEquals(2, Files.readAllLines(model.resolve("metrics.jsonl")).size(), "steps 5 and 6");
+    // every step once: the resumed run's metrics.jsonl starts with the checkpoint's history of steps 1 to 4
+    List<String> metrics = Files.readAllLines(model.resolve("metrics.jsonl"));
+    assertEquals(6, metrics.size(), "steps 1 to 6");
+    for (int i = 0; i < 6; i++) {
+      assertTrue(metrics.get(i).startsWith("{\"step\":" + (i + 1) + ","), metrics.get(i));
+    }
+    assertTrue(more.err().indexOf("resumed from") < more.err().indexOf("train-lm"), "said before the first step");
     assertTrue(Files.isDirectory(model.resolve("checkpoints/step-00000006")));
     assertFalse(Files.exists(model.resolve("checkpoints/step-00000002")), "only the newest 2 are kept");
     assertTrue(Files.isDirectory(model.resolve("checkpoints/step-00000004")));
