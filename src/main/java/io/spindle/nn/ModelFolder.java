@@ -80,7 +80,10 @@ public final class ModelFolder {
     Parameters weights = format.parameters(model);
     Map<String, Content> files = new LinkedHashMap<>();
     files.put(CONFIG, out -> format.writeConfig(config, out));
-    files.put(WEIGHTS, out -> format.writeWeights(config, weights, out));
+    files.put(WEIGHTS, out -> {
+      requireFinite(weights);
+      format.writeWeights(config, weights, out);
+    });
     Tokenizer source = contents.tokenizer();
     Tokenizer target = contents.targetTokenizer();
     if (source != null) {
@@ -90,6 +93,20 @@ public final class ModelFolder {
       files.put(TARGET_TOKENIZER, target::write);
     }
     return files;
+  }
+
+  /**
+   * Throws {@link IllegalArgumentException} naming the first non-finite weight: a model that NaN or infinity has
+   * reached computes nothing useful, and is never saved.
+   */
+  public static void requireFinite(Parameters weights) {
+    io.spindle.tensor.Tensor values = weights.values();
+    for (int i = 0; i < values.size(); i++) {
+      if (!Float.isFinite(values.get(i))) {
+        throw new IllegalArgumentException("the weights are not finite (" + weights.nameAt(i) + " is "
+            + values.get(i) + "); refusing to save them");
+      }
+    }
   }
 
   /** The config of the folder at {@code source}. */

@@ -56,7 +56,11 @@ public record TrainingConfig(int steps, int batchSize, int microBatches, Optimiz
 
   /** What a step with a non-finite loss or gradient does. */
   public enum NonFinite {
-    /** Leaves weights and optimizer state untouched, logs a warning and goes on with the next step. */
+    /**
+     * Leaves weights and optimizer state untouched, logs a warning and goes on with the next step; after
+     * {@link TrainingLoop#MAX_SKIPPED_IN_A_ROW} skipped steps in a row training stops as with {@link #STOP}: the
+     * model is broken (a learning rate far too high, say), not hit by a bad batch.
+     */
     SKIP,
     /** Throws {@link ArithmeticException} naming the step; weights are left as before the step. */
     STOP
