@@ -146,7 +146,7 @@ public final class CharTokenizer implements Tokenizer {
       int key = options.lowercase() ? Character.toLowerCase(cp) : cp;
       int id = idOf(key);
       if (id < 0 && unk < 0) {
-        throw new IllegalArgumentException("CharTokenizer." + (strict ? "encodeStrict" : "encode") + ": character "
+        throw new BadInputException("CharTokenizer." + (strict ? "encodeStrict" : "encode") + ": character "
             + Vocabulary.quote(Character.toString(cp)) + " at position " + n + " (char index " + i
             + ") is not in the vocabulary"
             + (strict ? "" : " and the tokenizer has no <unk>"));

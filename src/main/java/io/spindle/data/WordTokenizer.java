@@ -138,7 +138,7 @@ public final class WordTokenizer implements Tokenizer {
       String word = options.lowercase() ? m.group().toLowerCase(Locale.ROOT) : m.group();
       int id = vocabulary.idOrMinusOne(word);
       if (id < 0 && unk < 0) {
-        throw new IllegalArgumentException("WordTokenizer." + (strict ? "encodeStrict" : "encode") + ": word " + Vocabulary.quote(word)
+        throw new BadInputException("WordTokenizer." + (strict ? "encodeStrict" : "encode") + ": word " + Vocabulary.quote(word)
             + " at position " + n + " (char index " + m.start() + ") is not in the vocabulary"
             + (strict ? "" : " and the tokenizer has no <unk>"));
       }

@@ -1,5 +1,6 @@
 package io.spindle.ml;
 
+import io.spindle.data.BadInputException;
 import io.spindle.data.Tokenizer;
 import io.spindle.nn.Gpt;
 import io.spindle.nn.GptFormat;
@@ -253,8 +254,8 @@ public class TransformerLanguageModelModel extends Model<TransformerLanguageMode
       try {
         return inference.generate(prompt, generation.maxNewTokens(), generation.temperature(), generation.topK(),
             generation.seed());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("TransformerLanguageModelModel: prompt in column '"
+      } catch (BadInputException e) {
+        throw new BadInputException("TransformerLanguageModelModel: prompt in column '"
             + generation.columnName() + "': " + e.getMessage(), e);
       }
     }

@@ -1,5 +1,6 @@
 package io.spindle.spark;
 
+import io.spindle.data.BadInputException;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function;
@@ -33,7 +34,7 @@ record ChunkOffsets(long[] offsets, long count) {
     }
     if (total == 0) {
       chunks.unpersist(false);
-      throw new IllegalArgumentException(what + ": the dataset is empty");
+      throw new BadInputException(what + ": the dataset is empty");
     }
     return new ChunkOffsets(offsets, total);
   }

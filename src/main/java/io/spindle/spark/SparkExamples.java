@@ -1,5 +1,6 @@
 package io.spindle.spark;
 
+import io.spindle.data.BadInputException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class SparkExamples implements SparkParts<ExampleChunk>, AutoClosea
   /** Validates and caches {@code examples} (one task per input partition). */
   public static SparkExamples of(JavaRDD<LabeledSequence> examples, int vocabSize, int numClasses) {
     if (vocabSize < 1 || numClasses < 2) {
-      throw new IllegalArgumentException("training examples: vocabulary size must be >= 1 and classes >= 2, got "
+      throw new BadInputException("training examples: vocabulary size must be >= 1 and classes >= 2, got "
           + vocabSize + " and " + numClasses);
     }
     Function2<Integer, Iterator<LabeledSequence>, Iterator<ExampleChunk>> gather =
@@ -55,14 +56,14 @@ public final class SparkExamples implements SparkParts<ExampleChunk>, AutoClosea
       LabeledSequence e = rows.next();
       String where = "training examples: partition " + index + ", row " + ids.size();
       if (e == null || e.ids() == null || e.ids().length == 0) {
-        throw new IllegalArgumentException(where + ": no token ids (null or empty sequence)");
+        throw new BadInputException(where + ": no token ids (null or empty sequence)");
       }
       if (e.label() < 0 || e.label() >= numClasses) {
-        throw new IllegalArgumentException(where + ": label " + e.label() + " outside [0, " + numClasses + ")");
+        throw new BadInputException(where + ": label " + e.label() + " outside [0, " + numClasses + ")");
       }
       for (int t = 0; t < e.ids().length; t++) {
         if (e.ids()[t] < 0 || e.ids()[t] >= vocabSize) {
-          throw new IllegalArgumentException(where + ": token id " + e.ids()[t] + " at position " + t
+          throw new BadInputException(where + ": token id " + e.ids()[t] + " at position " + t
               + " outside the vocabulary [0, " + vocabSize + ")");
         }
       }

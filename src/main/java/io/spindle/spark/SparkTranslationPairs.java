@@ -1,5 +1,6 @@
 package io.spindle.spark;
 
+import io.spindle.data.BadInputException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -38,7 +39,7 @@ public final class SparkTranslationPairs implements SparkParts<PairChunk>, AutoC
   /** Validates and caches {@code pairs} (one task per input partition). */
   public static SparkTranslationPairs of(JavaRDD<TranslationPair> pairs, int sourceVocabSize, int targetVocabSize) {
     if (sourceVocabSize < 1 || targetVocabSize < 1) {
-      throw new IllegalArgumentException("translation pairs: vocabulary sizes must be >= 1, got source "
+      throw new BadInputException("translation pairs: vocabulary sizes must be >= 1, got source "
           + sourceVocabSize + " and target " + targetVocabSize);
     }
     Function2<Integer, Iterator<TranslationPair>, Iterator<PairChunk>> gather =
@@ -57,10 +58,10 @@ public final class SparkTranslationPairs implements SparkParts<PairChunk>, AutoC
       TranslationPair p = rows.next();
       String where = "translation pairs: partition " + index + ", row " + sources.size();
       if (p == null || p.source() == null || p.source().length == 0) {
-        throw new IllegalArgumentException(where + ": no source ids (null or empty sequence)");
+        throw new BadInputException(where + ": no source ids (null or empty sequence)");
       }
       if (p.target() == null) {
-        throw new IllegalArgumentException(where + ": no target ids (null)");
+        throw new BadInputException(where + ": no target ids (null)");
       }
       checkIds(where, "source", p.source(), sourceVocabSize);
       checkIds(where, "target", p.target(), targetVocabSize);
@@ -73,7 +74,7 @@ public final class SparkTranslationPairs implements SparkParts<PairChunk>, AutoC
   private static void checkIds(String where, String side, int[] ids, int vocabSize) {
     for (int t = 0; t < ids.length; t++) {
       if (ids[t] < 0 || ids[t] >= vocabSize) {
-        throw new IllegalArgumentException(where + ": " + side + " id " + ids[t] + " at position " + t
+        throw new BadInputException(where + ": " + side + " id " + ids[t] + " at position " + t
             + " outside the " + side + " vocabulary [0, " + vocabSize + ")");
       }
     }

@@ -1,5 +1,6 @@
 package io.spindle.spark;
 
+import io.spindle.data.BadInputException;
 import io.spindle.data.CharTokenizer;
 import io.spindle.data.Tokenizer;
 import io.spindle.data.TokenizerOptions;
@@ -37,16 +38,16 @@ public final class SparkVocabulary {
    */
   public static Tokenizer learn(JavaRDD<String> lines, String type, TokenizerOptions options) {
     if (!"char".equals(type) && !"word".equals(type)) {
-      throw new IllegalArgumentException("tokenizer type must be 'char' or 'word', got '" + type + "'");
+      throw new BadInputException("tokenizer type must be 'char' or 'word', got '" + type + "'");
     }
     if (lines.getNumPartitions() == 0) {
-      throw new IllegalArgumentException("learning a vocabulary: the text has no lines (no partitions)");
+      throw new BadInputException("learning a vocabulary: the text has no lines (no partitions)");
     }
     Counts total = SparkJobs.run("counting the tokens of the text",
         () -> lines.mapPartitionsWithIndex((index, it) -> Collections.singletonList(
             Counts.of(type, index, it, options)).iterator(), false).treeReduce(Counts::mergeInto, 2));
     if (total.lines == 0) {
-      throw new IllegalArgumentException("learning a vocabulary: the text has no lines ("
+      throw new BadInputException("learning a vocabulary: the text has no lines ("
           + lines.getNumPartitions() + " empty partition(s))");
     }
     Map<String, Long> separators = count(type, List.of(LINE_SEPARATOR), options);
@@ -85,7 +86,7 @@ public final class SparkVocabulary {
         public String next() {
           String line = lines.next();
           if (line == null) {
-            throw new IllegalArgumentException("learning a vocabulary: line " + seen[0] + " of partition "
+            throw new BadInputException("learning a vocabulary: line " + seen[0] + " of partition "
                 + partition + " is null");
           }
           seen[0]++;

@@ -1,5 +1,6 @@
 package io.spindle.spark;
 
+import io.spindle.data.BadInputException;
 import io.spindle.data.Tokenizer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -66,7 +67,7 @@ final class TextSequences {
         public int[] next() {
           String text = lines.next();
           if (text == null) {
-            throw new IllegalArgumentException("training text: line " + line + " of partition " + partition
+            throw new BadInputException("training text: line " + line + " of partition " + partition
                 + " is null");
           }
           boolean first = line++ == 0 && partition == firstPartition;

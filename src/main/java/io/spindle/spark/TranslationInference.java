@@ -1,5 +1,6 @@
 package io.spindle.spark;
 
+import io.spindle.data.BadInputException;
 import io.spindle.data.PaddedBatch;
 import io.spindle.data.Tokenizer;
 import io.spindle.nn.EncoderDecoder;
@@ -98,10 +99,10 @@ public final class TranslationInference implements Serializable {
    */
   public int[][] translateIds(List<int[]> sources, int beamSize, double lengthPenalty, int maxOutputLength) {
     if (beamSize < 1) {
-      throw new IllegalArgumentException("translation: beam size must be >= 1, got " + beamSize);
+      throw new BadInputException("translation: beam size must be >= 1, got " + beamSize);
     }
     if (maxOutputLength < 0) {
-      throw new IllegalArgumentException("translation: max output length must be >= 0 (0 = the model's "
+      throw new BadInputException("translation: max output length must be >= 0 (0 = the model's "
           + "max_target_length), got " + maxOutputLength);
     }
     int cap = model.config().maxTargetLength();
