@@ -1,5 +1,6 @@
 package io.spindle.spark;
 
+import io.spindle.nn.Network;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.data.Tokenizer;
@@ -60,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * <p>Closures capture only the weights' broadcast handle, the objective and small serialisable values, never a
  * SparkContext, this trainer or the driver's model.
  */
-public final class SparkTrainer<M, D extends DataPart> {
+public final class SparkTrainer<M extends Network<?>, D extends DataPart> {
   private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -86,7 +87,7 @@ public final class SparkTrainer<M, D extends DataPart> {
       Tokenizer tokenizer, Tokenizer targetTokenizer) {
     this.objective = objective;
     this.model = model;
-    this.loop = new TrainingLoop(objective.parameters(model), config);
+    this.loop = new TrainingLoop(model.parameters(), config);
     this.options = options;
     this.tokenizer = tokenizer;
     this.targetTokenizer = targetTokenizer;
@@ -270,7 +271,7 @@ public final class SparkTrainer<M, D extends DataPart> {
     }
   }
 
-  private static <C extends Serializable, X> C configOf(CheckpointStore store, String name,
+  private static <C extends Serializable, X extends Network<?>> C configOf(CheckpointStore store, String name,
       ModelFormat<C, X> format) throws IOException {
     return ModelFolder.readConfig(format, store.verify(name));
   }

@@ -1,5 +1,6 @@
 package io.spindle.spark;
 
+import io.spindle.nn.Network;
 import io.spindle.train.BatchGradient;
 import io.spindle.train.DataPart;
 import io.spindle.train.Objective;
@@ -20,7 +21,7 @@ import org.apache.spark.util.LongAccumulator;
  * <p>Captures only the weights' broadcast handle, the objective and the small {@link Step}; the gradient depends on
  * nothing else, so a retried attempt returns the same bits.
  */
-final class StepTask<M, D extends DataPart> implements Function2<GradientSum, D, GradientSum> {
+final class StepTask<M extends Network<?>, D extends DataPart> implements Function2<GradientSum, D, GradientSum> {
   private static final long serialVersionUID = 1L;
 
   private final Broadcast<float[]> weights;

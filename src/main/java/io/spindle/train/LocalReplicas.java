@@ -1,5 +1,6 @@
 package io.spindle.train;
 
+import io.spindle.nn.Network;
 import io.spindle.autograd.Graph;
 import io.spindle.tensor.Blas;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ import java.util.concurrent.Future;
  * order. With one thread this class adds nothing: the model runs every draw on the caller's thread, exactly as a
  * Spark task holding all the data does.
  */
-public final class LocalReplicas<M, D> implements AutoCloseable {
+public final class LocalReplicas<M extends Network<?>, D> implements AutoCloseable {
   private final Objective<M, D> objective;
   private final List<M> replicas; // [0] is the model itself
   private final Graph[] graphs;
@@ -89,8 +90,8 @@ public final class LocalReplicas<M, D> implements AutoCloseable {
     });
     BatchGradient.Result total = results[0];
     for (int s = 1; s < shards; s++) {
-      objective.parameters(model).grads().addInPlace(objective.parameters(replicas.get(s)).grads());
-      objective.parameters(replicas.get(s)).zeroGrad();
+      model.parameters().grads().addInPlace(replicas.get(s).parameters().grads());
+      replicas.get(s).parameters().zeroGrad();
       total = total.plus(results[s]);
     }
     return total;
@@ -132,7 +133,7 @@ public final class LocalReplicas<M, D> implements AutoCloseable {
 
   private void syncWeights(int shards) {
     for (int s = 1; s < shards; s++) {
-      objective.parameters(replicas.get(s)).values().copyFrom(objective.parameters(replicas.get(0)).values());
+      replicas.get(s).parameters().values().copyFrom(replicas.get(0).parameters().values());
     }
   }
 

@@ -1,5 +1,6 @@
 package io.spindle.spark;
 
+import io.spindle.nn.Network;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -59,7 +60,7 @@ class FamilyCapabilitiesTest {
   }
 
   /** A model family as this test drives it: its model, its data on Spark and in one part, and its objective. */
-  interface Family<M, D extends DataPart> {
+  interface Family<M extends Network<?>, D extends DataPart> {
     M model(long seed);
 
     float[] weights(M model);
@@ -94,7 +95,7 @@ class FamilyCapabilitiesTest {
    * Trains {@code family}'s model (initialised with {@code init}) on Spark with {@code config} and {@code options},
    * validating by {@code policy} (null: none); the listener throws after step {@code crashAfter}.
    */
-  static <M, D extends DataPart> Run spark(Family<M, D> family, long init, TrainingConfig config,
+  static <M extends Network<?>, D extends DataPart> Run spark(Family<M, D> family, long init, TrainingConfig config,
       SparkTrainingOptions options, ValidationPolicy policy, long crashAfter) throws Exception {
     M model = family.model(init);
     SparkParts<D> data = family.data(PARTITIONS);
@@ -111,7 +112,7 @@ class FamilyCapabilitiesTest {
   }
 
   /** The weights after step {@code step} of a run with {@code config} (the run stopped there by its listener). */
-  static <M, D extends DataPart> float[] weightsAfter(Family<M, D> family, long step, TrainingConfig config)
+  static <M extends Network<?>, D extends DataPart> float[] weightsAfter(Family<M, D> family, long step, TrainingConfig config)
       throws Exception {
     M model = family.model(11);
     SparkParts<D> data = family.data(PARTITIONS);
@@ -170,7 +171,7 @@ class FamilyCapabilitiesTest {
     microBatches(family);
   }
 
-  private static <M, D extends DataPart> void microBatches(Family<M, D> family) throws Exception {
+  private static <M extends Network<?>, D extends DataPart> void microBatches(Family<M, D> family) throws Exception {
     TrainingConfig three = config(4).toBuilder().microBatches(3).build();
     M local = family.model(11);
     SparkParts<D> one = family.data(1);
@@ -216,7 +217,7 @@ class FamilyCapabilitiesTest {
         e.getMessage());
   }
 
-  private static <M, D extends DataPart> void resumeWith(Family<M, D> family, Tokenizer tokenizer,
+  private static <M extends Network<?>, D extends DataPart> void resumeWith(Family<M, D> family, Tokenizer tokenizer,
       SparkTrainingOptions options) throws Exception {
     SparkParts<D> data = family.data(PARTITIONS);
     new SparkTrainer<>(family.objective(data, config(4)), family.model(1), config(4), options.withResume(true, true),
