@@ -1,7 +1,7 @@
 package io.spindle.spark;
 
-import io.spindle.data.BadInputException;
 import io.spindle.autograd.Graph;
+import io.spindle.data.BadInputException;
 import io.spindle.data.PaddedBatch;
 import io.spindle.nn.EncoderClassifier;
 import io.spindle.nn.EncoderClassifierFormat;

@@ -1,8 +1,8 @@
 package io.spindle.spark;
 
-import io.spindle.nn.Network;
 import io.spindle.autograd.Graph;
 import io.spindle.autograd.Parameters;
+import io.spindle.nn.Network;
 import io.spindle.tensor.Blas;
 import io.spindle.train.Objective;
 import java.io.Serializable;

@@ -1,8 +1,8 @@
 package io.spindle.spark;
 
 import io.spindle.nn.ModelFolder;
-import io.spindle.nn.Network;
 import io.spindle.nn.ModelFormat;
+import io.spindle.nn.Network;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package io.spindle.spark;
 
-import io.spindle.nn.Network;
 import io.spindle.autograd.Parameters;
+import io.spindle.nn.Network;
 import io.spindle.train.DataPart;
 import io.spindle.train.Evaluation;
 import io.spindle.train.Objective;

@@ -1,11 +1,11 @@
 package io.spindle.spark;
 
-import io.spindle.nn.Network;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.data.Tokenizer;
 import io.spindle.nn.ModelFolder;
 import io.spindle.nn.ModelFormat;
+import io.spindle.nn.Network;
 import io.spindle.optim.Optimizer;
 import io.spindle.train.BatchGradient;
 import io.spindle.train.DataPart;

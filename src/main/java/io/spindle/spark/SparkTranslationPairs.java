@@ -1,14 +1,14 @@
 package io.spindle.spark;
 
 import io.spindle.data.BadInputException;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
 import io.spindle.data.Tokenizer;
 import io.spindle.nn.EncoderDecoderConfig;
 import io.spindle.train.PairChunk;
 import io.spindle.train.TrainingConfig;
 import io.spindle.train.TranslationObjective;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
 
@@ -17,21 +17,14 @@ import org.apache.spark.api.java.function.Function2;
  * with the global index of every pair (partition by partition, in input order). Building it runs one job that
  * validates every pair, so bad data is reported before any training step: an empty dataset, a missing or empty
  * source, a missing target, an id outside its vocabulary, each naming the partition and row.
- *
- * <p>{@link #close()} unpersists the chunks.
  */
-public final class SparkTranslationPairs implements SparkParts<PairChunk>, AutoCloseable {
-  private final JavaRDD<PairChunk> chunks;
-  private final long[] offsets;
-  private final long count;
+public final class SparkTranslationPairs extends IndexedParts<PairChunk> {
   private final int sourceVocabSize;
   private final int targetVocabSize;
 
-  private SparkTranslationPairs(JavaRDD<PairChunk> chunks, long[] offsets, long count, int sourceVocabSize,
+  private SparkTranslationPairs(JavaRDD<PairChunk> chunks, int sourceVocabSize,
       int targetVocabSize) {
-    this.chunks = chunks;
-    this.offsets = offsets;
-    this.count = count;
+    super(chunks, PairChunk::size, "translation pairs");
     this.sourceVocabSize = sourceVocabSize;
     this.targetVocabSize = targetVocabSize;
   }
@@ -44,10 +37,7 @@ public final class SparkTranslationPairs implements SparkParts<PairChunk>, AutoC
     }
     Function2<Integer, Iterator<TranslationPair>, Iterator<PairChunk>> gather =
         (index, rows) -> List.of(chunk(index, rows, sourceVocabSize, targetVocabSize)).iterator();
-    JavaRDD<PairChunk> chunks = pairs.mapPartitionsWithIndex(gather, true).cache()
-        .setName("spindle translation pairs (" + pairs.getNumPartitions() + " chunks)");
-    ChunkOffsets counted = ChunkOffsets.of(chunks, PairChunk::size, "translation pairs");
-    return new SparkTranslationPairs(chunks, counted.offsets(), counted.count(), sourceVocabSize, targetVocabSize);
+    return new SparkTranslationPairs(pairs.mapPartitionsWithIndex(gather, true), sourceVocabSize, targetVocabSize);
   }
 
   private static PairChunk chunk(int index, Iterator<TranslationPair> rows, int sourceVocabSize,
@@ -80,21 +70,6 @@ public final class SparkTranslationPairs implements SparkParts<PairChunk>, AutoC
     }
   }
 
-  @Override
-  public JavaRDD<PairChunk> parts() {
-    return chunks;
-  }
-
-  @Override
-  public long size() {
-    return count;
-  }
-
-  /** The global index of the first pair of each partition. */
-  public long[] offsets() {
-    return offsets.clone();
-  }
-
   /**
    * The objective of training a model of {@code model} with {@code training} on these pairs, batches built with the
    * specials of the tokenizers; throws naming both when the pairs were checked for larger vocabularies.
@@ -106,18 +81,8 @@ public final class SparkTranslationPairs implements SparkParts<PairChunk>, AutoC
           + " and target vocabulary " + targetVocabSize + "; the model has source_vocab_size "
           + model.sourceVocabSize() + " and target_vocab_size " + model.targetVocabSize());
     }
-    return TranslationObjective.of(model, source, target, training.seed(), training.batchSize(), offsets, count);
-  }
-
-  /** N, the number of pairs. */
-  public long count() {
-    return count;
-  }
-
-  /** P, partitions and hence tasks per training step. */
-  @Override
-  public int partitions() {
-    return offsets.length;
+    return TranslationObjective.of(model, source, target, training.seed(), training.batchSize(), offsets(),
+        count());
   }
 
   public int sourceVocabSize() {
@@ -128,8 +93,4 @@ public final class SparkTranslationPairs implements SparkParts<PairChunk>, AutoC
     return targetVocabSize;
   }
 
-  @Override
-  public void close() {
-    chunks.unpersist(false);
-  }
 }

@@ -1,7 +1,7 @@
 package io.spindle.train;
 
-import io.spindle.nn.Network;
 import io.spindle.autograd.Graph;
+import io.spindle.nn.Network;
 import io.spindle.tensor.Blas;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.spindle.spark;
 
-import io.spindle.nn.Network;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,6 +12,7 @@ import io.spindle.data.TokenizerOptions;
 import io.spindle.nn.EncoderClassifier;
 import io.spindle.nn.EncoderDecoder;
 import io.spindle.nn.Gpt;
+import io.spindle.nn.Network;
 import io.spindle.train.DataPart;
 import io.spindle.train.ExampleChunk;
 import io.spindle.train.LmObjective;
