@@ -158,6 +158,11 @@ final class TrainLmCommand implements Callable<Integer> {
       + "Spark task) and step: gradient accumulation, bounding activation memory (default: ${DEFAULT-VALUE}).")
   int microBatches;
 
+  @Option(names = "--deterministic", description = "Sum each window's gradient along one canonical tree, so that the "
+      + "weights are the same bits for any --threads, --partitions, --aggregation-depth or --micro-batches (which "
+      + "it ignores); slower (one forward/backward per window), and not with --bf16-gradients.")
+  boolean deterministic;
+
   @Option(names = "--aggregation-depth", defaultValue = "0", description = "Spark: treeAggregate depth, "
       + "0 = automatic (default: ${DEFAULT-VALUE}).")
   int aggregationDepth;
@@ -297,7 +302,8 @@ final class TrainLmCommand implements Callable<Integer> {
         .optimizer(choice(TrainingConfig.OptimizerChoice.class, "--optimizer", optimizer))
         .schedule(choice(TrainingConfig.ScheduleChoice.class, "--schedule", schedule))
         .learningRate(learningRate).warmupSteps(warmup).weightDecay(weightDecay).betas(0.9, beta2)
-        .momentum(momentum).gradClip(gradClip).seed(seed).maxSeconds(maxMinutes * 60).decayOverTime(decayOverTime);
+        .momentum(momentum).gradClip(gradClip).seed(seed).maxSeconds(maxMinutes * 60).decayOverTime(decayOverTime)
+        .deterministic(deterministic);
     if (minLearningRate != null) {
       b.minLearningRate(minLearningRate);
     }

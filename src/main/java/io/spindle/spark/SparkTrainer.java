@@ -143,11 +143,18 @@ public final class SparkTrainer<M extends Network<?>, D extends DataPart> {
     this.lossAccumulator = lossSum;
     int depth = options.depthFor(data.partitions());
     boolean bf16 = options.compressGradients();
+    boolean deterministic = loop.config().deterministic();
+    if (deterministic && bf16) {
+      throw new IllegalArgumentException("deterministic training sums float32 gradients along a canonical tree; "
+          + "bfloat16 gradients (rounded wherever the tree crosses the wire) cannot be combined with it");
+    }
     int microBatches = loop.config().microBatches();
     TrainingLoop.GradientSource source = step -> {
-      StepTask.Step s = new StepTask.Step(step, microBatches, bf16, failStep, failPart, countSum, lossSum);
+      StepTask.Step s = new StepTask.Step(step, microBatches, bf16, deterministic, failStep, failPart, countSum,
+          lossSum);
+      GradientSum zero = deterministic ? GradientSum.canonical(objective.batchSize()) : GradientSum.empty(bf16);
       GradientSum sum = DataParallelStep.run("training step " + (step + 1), data.parts(), loop.parameters(),
-          depth, bf16, weights -> new StepTask<>(weights, objective, s));
+          depth, zero, weights -> new StepTask<>(weights, objective, s));
       BatchGradient.Result r = new BatchGradient.Result(sum.lossSum(), sum.tokens());
       objective.checkTotal(step, r);
       counted += r.tokens();
