@@ -8,9 +8,9 @@ import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * The driver side of one data-parallel step, shared by the language-model and the classifier trainers: broadcast the
- * flat weights, {@code treeAggregate} the tasks' {@link GradientSum}s over the cached partitions, destroy the
- * broadcast (also when the job fails), and put the summed gradient into the model's gradient buffer.
+ * The driver side of one data-parallel step of the {@link SparkTrainer}: broadcast the flat weights,
+ * {@code treeAggregate} the tasks' {@link GradientSum}s over the cached partitions, destroy the broadcast (also when
+ * the job fails), and put the summed gradient into the model's gradient buffer.
  *
  * <p>The task is built from the broadcast handle alone plus whatever small serialisable values its factory closes
  * over, so the closure Spark ships never holds a SparkContext, a trainer or the driver's model.

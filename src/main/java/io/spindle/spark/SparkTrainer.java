@@ -242,6 +242,10 @@ public final class SparkTrainer<M extends Network<?>, D extends DataPart> {
     if (!c.config().equals(objective.config())) {
       throw anotherModel(c.location(), c.config());
     }
+    if (options.moreSteps() && loop.config().steps() < c.progress().steps()) {
+      throw new IllegalArgumentException("checkpoint " + c.location() + " is at step " + c.progress().steps()
+          + ", past this run's last step " + loop.config().steps() + "; resume with at least that many steps");
+    }
     List<String> differences = TrainingCheckpoint.differences(settings, c.settings(),
         options.moreSteps() ? Set.of("steps") : Set.of());
     if (!differences.isEmpty()) {
