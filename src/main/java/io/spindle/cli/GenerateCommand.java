@@ -37,6 +37,7 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ModelFolderTarget.requireModel(modelDir);
     ModelFolder.Contents<Gpt> loaded = ModelFolder.load(GptFormat.INSTANCE, modelDir);
     int[] ids = loaded.tokenizer().encodeStrict(prompt);
     if (ids.length == 0) {

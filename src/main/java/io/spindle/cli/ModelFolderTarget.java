@@ -73,6 +73,18 @@ final class ModelFolderTarget {
         + listed + "); refusing to replace it: give a new or empty folder, or a model folder to overwrite");
   }
 
+  /**
+   * Throws {@link IllegalArgumentException} saying what to do when {@code dir} holds only the {@code checkpoints/}
+   * of an interrupted Spark run (a state {@code train-lm --resume} continues from) rather than a model.
+   */
+  static void requireModel(Path dir) {
+    if (!Files.exists(dir.resolve(ModelFolder.CONFIG)) && Files.isDirectory(dir.resolve(SparkTraining.CHECKPOINTS))) {
+      throw new IllegalArgumentException("model folder " + dir + " holds only the checkpoints of an interrupted Spark "
+          + "run: continue it with train-lm --resume --model-dir " + dir + " (and the run's other options), or use "
+          + "one of its checkpoints, each a model folder: " + dir.resolve(SparkTraining.CHECKPOINTS) + "/step-N");
+    }
+  }
+
   /** Whether {@code config} is a regular file holding a JSON object with a string {@code model_type}. */
   private static boolean hasModelType(Path config) {
     if (!Files.isRegularFile(config)) {

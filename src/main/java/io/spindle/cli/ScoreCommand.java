@@ -47,6 +47,7 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ModelFolderTarget.requireModel(modelDir);
     ModelFolder.Contents<Gpt> loaded = ModelFolder.load(GptFormat.INSTANCE, modelDir);
     int[] tokens = input.text != null ? loaded.tokenizer().encode(Texts.read(input.text)) : readIds(input.tokenIds);
     int vocab = loaded.model().config().vocabSize();

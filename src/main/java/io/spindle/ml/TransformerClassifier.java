@@ -2,14 +2,14 @@ package io.spindle.ml;
 
 import io.spindle.nn.EncoderClassifier;
 import io.spindle.spark.LabeledSequence;
-import io.spindle.spark.SparkTrainer;
 import io.spindle.spark.SparkExamples;
 import io.spindle.spark.SparkJobs;
+import io.spindle.spark.SparkTrainer;
 import io.spindle.spark.SparkTrainingOptions;
 import io.spindle.train.ExampleChunk;
+import io.spindle.train.StepMetrics;
 import io.spindle.train.TrainingProgress;
 import io.spindle.train.ValidationPolicy;
-import io.spindle.train.StepMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.spark.api.java.JavaRDD;

@@ -1,5 +1,6 @@
 package io.spindle.ml;
 
+import io.spindle.data.BadInputException;
 import io.spindle.data.Tokenizer;
 import io.spindle.nn.Gpt;
 import io.spindle.nn.GptFormat;
@@ -18,8 +19,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
+import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -253,8 +254,8 @@ public class TransformerLanguageModelModel extends Model<TransformerLanguageMode
       try {
         return inference.generate(prompt, generation.maxNewTokens(), generation.temperature(), generation.topK(),
             generation.seed());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("TransformerLanguageModelModel: prompt in column '"
+      } catch (BadInputException e) {
+        throw new BadInputException("TransformerLanguageModelModel: prompt in column '"
             + generation.columnName() + "': " + e.getMessage(), e);
       }
     }

@@ -12,30 +12,14 @@ import java.io.OutputStream;
  * {@code "encoder-classifier"} and the {@link EncoderConfig} fields under the names its javadoc gives, and
  * {@code model.safetensors} holding exactly the model's parameters under their names.
  */
-public final class EncoderClassifierFormat implements ModelFormat<EncoderConfig, EncoderClassifier> {
-  private static final long serialVersionUID = 1L;
-  public static final EncoderClassifierFormat INSTANCE = new EncoderClassifierFormat();
+public enum EncoderClassifierFormat implements ModelFormat<EncoderConfig, EncoderClassifier> {
+  INSTANCE;
+
   public static final String MODEL_TYPE = "encoder-classifier";
-
-  private EncoderClassifierFormat() {}
-
-  private Object readResolve() {
-    return INSTANCE;
-  }
 
   @Override
   public String modelType() {
     return MODEL_TYPE;
-  }
-
-  @Override
-  public EncoderConfig config(EncoderClassifier model) {
-    return model.config();
-  }
-
-  @Override
-  public Parameters parameters(EncoderClassifier model) {
-    return model.parameters();
   }
 
   @Override

@@ -13,30 +13,14 @@ import java.io.OutputStream;
  * exactly the model's parameters (a tied output projection is one parameter, so it is not written twice). The
  * source tokenizer and, when the target has its own vocabulary, the target tokenizer are {@link ModelFolder}'s.
  */
-public final class EncoderDecoderFormat implements ModelFormat<EncoderDecoderConfig, EncoderDecoder> {
-  private static final long serialVersionUID = 1L;
-  public static final EncoderDecoderFormat INSTANCE = new EncoderDecoderFormat();
+public enum EncoderDecoderFormat implements ModelFormat<EncoderDecoderConfig, EncoderDecoder> {
+  INSTANCE;
+
   public static final String MODEL_TYPE = "encoder-decoder";
-
-  private EncoderDecoderFormat() {}
-
-  private Object readResolve() {
-    return INSTANCE;
-  }
 
   @Override
   public String modelType() {
     return MODEL_TYPE;
-  }
-
-  @Override
-  public EncoderDecoderConfig config(EncoderDecoder model) {
-    return model.config();
-  }
-
-  @Override
-  public Parameters parameters(EncoderDecoder model) {
-    return model.parameters();
   }
 
   @Override

@@ -26,32 +26,16 @@ import java.util.Map;
  * {@code n_head} was changed (to another divisor of {@code n_embd}) loads without error and computes another
  * function. Likewise {@code dropout}.
  */
-public final class GptFormat implements ModelFormat<GptConfig, Gpt> {
-  private static final long serialVersionUID = 1L;
-  public static final GptFormat INSTANCE = new GptFormat();
+public enum GptFormat implements ModelFormat<GptConfig, Gpt> {
+  INSTANCE;
+
   public static final String MODEL_TYPE = "gpt";
   private static final String WTE = "transformer.wte.weight";
   private static final String LM_HEAD = "lm_head.weight";
 
-  private GptFormat() {}
-
-  private Object readResolve() {
-    return INSTANCE;
-  }
-
   @Override
   public String modelType() {
     return MODEL_TYPE;
-  }
-
-  @Override
-  public GptConfig config(Gpt model) {
-    return model.config();
-  }
-
-  @Override
-  public Parameters parameters(Gpt model) {
-    return model.parameters();
   }
 
   @Override

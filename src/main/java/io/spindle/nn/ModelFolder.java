@@ -73,14 +73,17 @@ public final class ModelFolder {
    * The files of {@code contents} in writing order, by name: config, weights, then the tokenizers. The other names
    * of the layout ({@link #FILES}) are not part of it; a writer replacing a folder deletes them.
    */
-  public static <C extends Serializable, M> Map<String, Content> files(ModelFormat<C, M> format,
+  public static <C extends Serializable, M extends Network<?>> Map<String, Content> files(ModelFormat<C, M> format,
       Contents<M> contents) {
     M model = contents.model();
     C config = format.config(model);
-    Parameters weights = format.parameters(model);
+    Parameters weights = model.parameters();
     Map<String, Content> files = new LinkedHashMap<>();
     files.put(CONFIG, out -> format.writeConfig(config, out));
-    files.put(WEIGHTS, out -> format.writeWeights(config, weights, out));
+    files.put(WEIGHTS, out -> {
+      requireFinite(weights);
+      format.writeWeights(config, weights, out);
+    });
     Tokenizer source = contents.tokenizer();
     Tokenizer target = contents.targetTokenizer();
     if (source != null) {
@@ -92,8 +95,22 @@ public final class ModelFolder {
     return files;
   }
 
+  /**
+   * Throws {@link IllegalArgumentException} naming the first non-finite weight: a model that NaN or infinity has
+   * reached computes nothing useful, and is never saved.
+   */
+  public static void requireFinite(Parameters weights) {
+    io.spindle.tensor.Tensor values = weights.values();
+    for (int i = 0; i < values.size(); i++) {
+      if (!Float.isFinite(values.get(i))) {
+        throw new IllegalArgumentException("the weights are not finite (" + weights.nameAt(i) + " is "
+            + values.get(i) + "); refusing to save them");
+      }
+    }
+  }
+
   /** The config of the folder at {@code source}. */
-  public static <C extends Serializable, M> C readConfig(ModelFormat<C, M> format, Source source)
+  public static <C extends Serializable, M extends Network<?>> C readConfig(ModelFormat<C, M> format, Source source)
       throws IOException {
     try (InputStream in = source.open(CONFIG)) {
       return format.readConfig(in, source.where(CONFIG));
@@ -101,7 +118,7 @@ public final class ModelFolder {
   }
 
   /** The model of {@code config} with the weights of the folder at {@code source}. */
-  public static <C extends Serializable, M> M readModel(ModelFormat<C, M> format, C config, Source source)
+  public static <C extends Serializable, M extends Network<?>> M readModel(ModelFormat<C, M> format, C config, Source source)
       throws IOException {
     try (InputStream in = source.open(WEIGHTS)) {
       Parameters weights = format.readWeights(config, in, source.length(WEIGHTS), source.where(WEIGHTS));
@@ -113,7 +130,7 @@ public final class ModelFolder {
    * Reads the folder at {@code source}: config, weights and whatever tokenizers it has, each checked against the
    * vocabulary of its side. Every problem is an {@link IllegalArgumentException} naming the file.
    */
-  public static <C extends Serializable, M> Contents<M> read(ModelFormat<C, M> format, Source source)
+  public static <C extends Serializable, M extends Network<?>> Contents<M> read(ModelFormat<C, M> format, Source source)
       throws IOException {
     C config = readConfig(format, source);
     M model = readModel(format, config, source);
@@ -146,7 +163,7 @@ public final class ModelFolder {
    * {@link #files}, replacing those of the same name, and deleting the layout's other files (a stale
    * {@code target_tokenizer.json}, say).
    */
-  public static <C extends Serializable, M> void save(ModelFormat<C, M> format, Contents<M> contents, Path dir)
+  public static <C extends Serializable, M extends Network<?>> void save(ModelFormat<C, M> format, Contents<M> contents, Path dir)
       throws IOException {
     Files.createDirectories(dir);
     Map<String, Content> files = files(format, contents);
@@ -166,7 +183,7 @@ public final class ModelFolder {
    * Reads the local folder {@code dir}, which must hold a config, the weights and a tokenizer; an error names the
    * folder and what is missing or wrong.
    */
-  public static <C extends Serializable, M> Contents<M> load(ModelFormat<C, M> format, Path dir) throws IOException {
+  public static <C extends Serializable, M extends Network<?>> Contents<M> load(ModelFormat<C, M> format, Path dir) throws IOException {
     Source source = local(dir);
     if (!Files.isDirectory(dir)) {
       throw new IllegalArgumentException("model folder " + dir + " does not exist or is not a directory");

@@ -13,20 +13,21 @@ import java.util.Map;
  * {@code model_type} of {@code config.json} and its fields, and the tensors of {@code model.safetensors}. The layout
  * of a whole model folder (which files, the tokenizers) is {@link ModelFolder}'s, the same for every family.
  *
- * <p>Implementations: {@link GptFormat}, {@link EncoderClassifierFormat}, {@link EncoderDecoderFormat}. They are
- * stateless singletons ({@code INSTANCE}), serializable so that trainers can ship them to Spark executors with a
- * config.
+ * <p>Implementations: {@link GptFormat}, {@link EncoderClassifierFormat}, {@link EncoderDecoderFormat}, stateless
+ * enum singletons ({@code INSTANCE}), serializable so that trainers can ship them to Spark executors with a config.
  *
  * @param <C> the family's config record
  * @param <M> the family's model
  */
-public interface ModelFormat<C extends Serializable, M> extends Serializable {
+public interface ModelFormat<C extends Serializable, M extends Network<?>> extends Serializable {
   /** The {@code model_type} written into {@code config.json}. */
   String modelType();
 
-  C config(M model);
-
-  Parameters parameters(M model);
+  /** {@code model}'s config, as this format's type (a model of the family has a config of the family). */
+  @SuppressWarnings("unchecked")
+  default C config(M model) {
+    return (C) model.config();
+  }
 
   /** The parameters of a model of {@code config}, declared (names, shapes) but not initialised. */
   Parameters.Builder declare(C config);

@@ -1,6 +1,7 @@
 package io.spindle.spark;
 
 import io.spindle.nn.ModelFormat;
+import io.spindle.nn.Network;
 import java.io.Serializable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -13,7 +14,7 @@ import org.apache.spark.broadcast.Broadcast;
  * <p>The broadcast is left to Spark's cleaner (a lazy result may still need it); {@link #destroy()} releases it when
  * no job will use it again.
  */
-final class BroadcastModel<C extends Serializable, M> implements Serializable {
+final class BroadcastModel<C extends Serializable, M extends Network<?>> implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final Broadcast<float[]> weights;
@@ -28,10 +29,9 @@ final class BroadcastModel<C extends Serializable, M> implements Serializable {
   }
 
   /** Broadcasts {@code model}'s current weights. */
-  static <C extends Serializable, M> BroadcastModel<C, M> of(JavaSparkContext jsc, ModelFormat<C, M> format,
-      M model) {
-    return new BroadcastModel<>(jsc.broadcast(format.parameters(model).values().toArray()), format,
-        format.config(model));
+  static <C extends Serializable, M extends Network<?>> BroadcastModel<C, M> of(JavaSparkContext jsc,
+      ModelFormat<C, M> format, M model) {
+    return new BroadcastModel<>(jsc.broadcast(model.parameters().values().toArray()), format, format.config(model));
   }
 
   C config() {
@@ -42,7 +42,7 @@ final class BroadcastModel<C extends Serializable, M> implements Serializable {
   M model() {
     if (model == null) {
       M m = format.build(config);
-      format.parameters(m).values().copyFrom(weights.value());
+      m.parameters().values().copyFrom(weights.value());
       model = m;
     }
     return model;

@@ -1,6 +1,7 @@
 package io.spindle.spark;
 
 import io.spindle.autograd.Graph;
+import io.spindle.data.BadInputException;
 import io.spindle.data.PaddedBatch;
 import io.spindle.nn.EncoderClassifier;
 import io.spindle.nn.EncoderClassifierFormat;
@@ -9,7 +10,6 @@ import io.spindle.tensor.Tensor;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Batched classifier inference inside Spark tasks: the driver broadcasts the weights once
@@ -54,11 +54,11 @@ public final class ClassifierInference implements Serializable {
     for (int b = 0; b < sequences.size(); b++) {
       int[] s = sequences.get(b);
       if (s == null || s.length == 0) {
-        throw new IllegalArgumentException("classifier inference: sequence " + b + " of the batch has no token ids");
+        throw new BadInputException("classifier inference: sequence " + b + " of the batch has no token ids");
       }
       for (int t = 0; t < s.length; t++) {
         if (s[t] < 0 || s[t] >= vocab) {
-          throw new IllegalArgumentException("classifier inference: token id " + s[t] + " at position " + t
+          throw new BadInputException("classifier inference: token id " + s[t] + " at position " + t
               + " outside the vocabulary [0, " + vocab + ")");
         }
       }

@@ -2,6 +2,7 @@ package io.spindle.spark;
 
 import io.spindle.autograd.Graph;
 import io.spindle.autograd.Parameters;
+import io.spindle.nn.Network;
 import io.spindle.tensor.Blas;
 import io.spindle.train.Objective;
 import java.io.Serializable;
@@ -26,14 +27,14 @@ final class ExecutorModels {
   private ExecutorModels() {}
 
   /** A model with zero weights, its flat parameters, its training graph, and the config it was built from. */
-  record Workspace<M>(Serializable config, M model, Parameters parameters, Graph graph) {}
+  record Workspace<M extends Network<?>>(Serializable config, M model, Parameters parameters, Graph graph) {}
 
   /**
    * A workspace for {@code objective}'s model, its weights set to {@code weights} and its gradients zeroed: an idle
    * one if any (dropping the pool if the config changed), else a new one.
    */
   @SuppressWarnings("unchecked")
-  static <M> Workspace<M> borrow(Objective<M, ?> objective, float[] weights) {
+  static <M extends Network<?>> Workspace<M> borrow(Objective<M, ?> objective, float[] weights) {
     Serializable config = objective.config();
     Workspace<M> w = null;
     synchronized (IDLE) {
@@ -45,7 +46,7 @@ final class ExecutorModels {
     }
     if (w == null) {
       M model = objective.build();
-      w = new Workspace<>(config, model, objective.parameters(model), Graph.training());
+      w = new Workspace<>(config, model, model.parameters(), Graph.training());
     }
     w.parameters().values().copyFrom(weights);
     w.parameters().zeroGrad();

@@ -2,6 +2,7 @@ package io.spindle.spark;
 
 import io.spindle.nn.ModelFolder;
 import io.spindle.nn.ModelFormat;
+import io.spindle.nn.Network;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,7 @@ public final class HadoopFolder {
   private HadoopFolder() {}
 
   /** Writes {@code contents} into the folder {@code dir}, replacing its files and deleting the layout's others. */
-  public static <C extends Serializable, M> void save(ModelFormat<C, M> format, ModelFolder.Contents<M> contents,
+  public static <C extends Serializable, M extends Network<?>> void save(ModelFormat<C, M> format, ModelFolder.Contents<M> contents,
       String dir, Configuration conf) throws IOException {
     Path folder = new Path(dir);
     FileSystem fs = folder.getFileSystem(conf);
@@ -39,7 +40,7 @@ public final class HadoopFolder {
   }
 
   /** Reads the folder {@code dir}; an error names the file. */
-  public static <C extends Serializable, M> ModelFolder.Contents<M> load(ModelFormat<C, M> format, String dir,
+  public static <C extends Serializable, M extends Network<?>> ModelFolder.Contents<M> load(ModelFormat<C, M> format, String dir,
       Configuration conf) throws IOException {
     return ModelFolder.read(format, source(dir, conf));
   }

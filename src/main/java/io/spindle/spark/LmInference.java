@@ -1,5 +1,6 @@
 package io.spindle.spark;
 
+import io.spindle.data.BadInputException;
 import io.spindle.data.Tokenizer;
 import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
@@ -74,7 +75,7 @@ public final class LmInference implements Serializable {
     Tokenizer tok = tokenizer();
     int[] ids = tok.encodeStrict(prompt);
     if (ids.length == 0) {
-      throw new IllegalArgumentException("the prompt '" + prompt + "' has no tokens");
+      throw new BadInputException("the prompt '" + prompt + "' has no tokens");
     }
     long[] keys = new long[ids.length];
     for (int i = 0; i < ids.length; i++) {

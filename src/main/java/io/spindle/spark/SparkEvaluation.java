@@ -1,6 +1,7 @@
 package io.spindle.spark;
 
 import io.spindle.autograd.Parameters;
+import io.spindle.nn.Network;
 import io.spindle.train.DataPart;
 import io.spindle.train.Evaluation;
 import io.spindle.train.Objective;
@@ -24,7 +25,7 @@ final class SparkEvaluation {
    * {@code weights} scored on {@code parts} by {@code objective}: at most {@code maxBatches} batches of each part,
    * or all of them when it is 0.
    */
-  static <M, D extends DataPart> Evaluation evaluate(Objective<M, D> objective, JavaRDD<D> parts,
+  static <M extends Network<?>, D extends DataPart> Evaluation evaluate(Objective<M, D> objective, JavaRDD<D> parts,
       Parameters weights, int maxBatches) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(parts.context());
     Broadcast<float[]> broadcast = jsc.broadcast(weights.values().toArray());

@@ -1,10 +1,11 @@
 package io.spindle.spark;
 
+import io.spindle.data.BadInputException;
 import io.spindle.data.Tokenizer;
 import io.spindle.nn.GptConfig;
 import io.spindle.train.LmObjective;
-import io.spindle.train.TrainingConfig;
 import io.spindle.train.TokenChunk;
+import io.spindle.train.TrainingConfig;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,11 +74,11 @@ public final class SparkTokenStream implements SparkParts<TokenChunk>, AutoClose
   public static SparkTokenStream of(JavaRDD<int[]> sequences, int blockSize, int vocabSize, int partitions,
       double validationFraction) {
     if (blockSize < 1 || vocabSize < 1 || partitions < 1) {
-      throw new IllegalArgumentException("training data: block size, vocab size and partitions must be >= 1, got "
+      throw new BadInputException("training data: block size, vocab size and partitions must be >= 1, got "
           + blockSize + ", " + vocabSize + ", " + partitions);
     }
     if (!(validationFraction >= 0 && validationFraction < 1)) {
-      throw new IllegalArgumentException("training data: validation fraction must be in [0, 1), got "
+      throw new BadInputException("training data: validation fraction must be in [0, 1), got "
           + validationFraction);
     }
     boolean cache = sequences.getStorageLevel().equals(StorageLevel.NONE());
@@ -102,7 +103,7 @@ public final class SparkTokenStream implements SparkParts<TokenChunk>, AutoClose
     long total = 0;
     for (long[] s : stats) {
       if (s[3] >= 0) {
-        throw new IllegalArgumentException("training data: token id " + s[4] + " (sequence " + s[3]
+        throw new BadInputException("training data: token id " + s[4] + " (sequence " + s[3]
             + " of input partition " + s[0] + ", position " + s[5] + ") is outside the vocabulary [0, " + vocabSize
             + ")");
       }
@@ -110,19 +111,19 @@ public final class SparkTokenStream implements SparkParts<TokenChunk>, AutoClose
       total += s[2];
     }
     if (total == 0) {
-      throw new IllegalArgumentException("training data: the dataset is empty (no tokens in "
+      throw new BadInputException("training data: the dataset is empty (no tokens in "
           + sequences.getNumPartitions() + " partition(s))");
     }
     long held = (long) Math.floor(total * validationFraction);
     long trainLength = total - held;
     if (trainLength < blockSize + 1L) {
-      throw new IllegalArgumentException("training data: the token stream has " + total + " tokens"
+      throw new BadInputException("training data: the token stream has " + total + " tokens"
           + (held > 0 ? " (" + trainLength + " for training after holding out " + held + " for validation)" : "")
           + "; block size " + blockSize + " needs at least " + (blockSize + 1L)
           + " (T inputs and one more target)");
     }
     if (held > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("training data: " + held + " validation tokens do not fit in one array on"
+      throw new BadInputException("training data: " + held + " validation tokens do not fit in one array on"
           + " the driver; use a smaller validation fraction");
     }
     int[] validation = held == 0 ? new int[0] : tail(sequences, offsets, total, trainLength, (int) held);
@@ -217,7 +218,7 @@ public final class SparkTokenStream implements SparkParts<TokenChunk>, AutoClose
       FileSystem fs = p.getFileSystem(context.hadoopConfiguration());
       FileStatus[] matches = fs.globStatus(p);
       if (matches == null || matches.length == 0) {
-        throw new IllegalArgumentException("training data: no file matches " + path);
+        throw new BadInputException("training data: no file matches " + path);
       }
       for (FileStatus m : matches) {
         for (FileStatus f : m.isDirectory() ? fs.listStatus(m.getPath()) : new FileStatus[] {m}) {
@@ -228,10 +229,10 @@ public final class SparkTokenStream implements SparkParts<TokenChunk>, AutoClose
         }
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException("training data: cannot read " + path + ": " + e.getMessage(), e);
+      throw new BadInputException("training data: cannot read " + path + ": " + e.getMessage(), e);
     }
     if (files.isEmpty()) {
-      throw new IllegalArgumentException("training data: no readable file in " + path);
+      throw new BadInputException("training data: no readable file in " + path);
     }
     JavaRDD<int[]> sequences = context.textFile(String.join(",", files)).map(SparkTokenStream::parseIds);
     return of(sequences, blockSize, vocabSize, partitions);
@@ -248,7 +249,7 @@ public final class SparkTokenStream implements SparkParts<TokenChunk>, AutoClose
       try {
         ids[i] = Integer.parseInt(words[i]);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("training data: '" + words[i] + "' is not a token id (line \""
+        throw new BadInputException("training data: '" + words[i] + "' is not a token id (line \""
             + (trimmed.length() > 60 ? trimmed.substring(0, 60) + "..." : trimmed) + "\")", e);
       }
     }

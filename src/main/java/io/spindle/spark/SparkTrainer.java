@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.data.Tokenizer;
 import io.spindle.nn.ModelFolder;
 import io.spindle.nn.ModelFormat;
+import io.spindle.nn.Network;
 import io.spindle.optim.Optimizer;
 import io.spindle.train.BatchGradient;
 import io.spindle.train.DataPart;
@@ -60,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * <p>Closures capture only the weights' broadcast handle, the objective and small serialisable values, never a
  * SparkContext, this trainer or the driver's model.
  */
-public final class SparkTrainer<M, D extends DataPart> {
+public final class SparkTrainer<M extends Network<?>, D extends DataPart> {
   private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -86,7 +87,7 @@ public final class SparkTrainer<M, D extends DataPart> {
       Tokenizer tokenizer, Tokenizer targetTokenizer) {
     this.objective = objective;
     this.model = model;
-    this.loop = new TrainingLoop(objective.parameters(model), config);
+    this.loop = new TrainingLoop(model.parameters(), config);
     this.options = options;
     this.tokenizer = tokenizer;
     this.targetTokenizer = targetTokenizer;
@@ -142,11 +143,18 @@ public final class SparkTrainer<M, D extends DataPart> {
     this.lossAccumulator = lossSum;
     int depth = options.depthFor(data.partitions());
     boolean bf16 = options.compressGradients();
+    boolean deterministic = loop.config().deterministic();
+    if (deterministic && bf16) {
+      throw new IllegalArgumentException("deterministic training sums float32 gradients along a canonical tree; "
+          + "bfloat16 gradients (rounded wherever the tree crosses the wire) cannot be combined with it");
+    }
     int microBatches = loop.config().microBatches();
     TrainingLoop.GradientSource source = step -> {
-      StepTask.Step s = new StepTask.Step(step, microBatches, bf16, failStep, failPart, countSum, lossSum);
+      StepTask.Step s = new StepTask.Step(step, microBatches, bf16, deterministic, failStep, failPart, countSum,
+          lossSum);
+      GradientSum zero = deterministic ? GradientSum.canonical(objective.batchSize()) : GradientSum.empty(bf16);
       GradientSum sum = DataParallelStep.run("training step " + (step + 1), data.parts(), loop.parameters(),
-          depth, bf16, weights -> new StepTask<>(weights, objective, s));
+          depth, zero, weights -> new StepTask<>(weights, objective, s));
       BatchGradient.Result r = new BatchGradient.Result(sum.lossSum(), sum.tokens());
       objective.checkTotal(step, r);
       counted += r.tokens();
@@ -234,6 +242,10 @@ public final class SparkTrainer<M, D extends DataPart> {
     if (!c.config().equals(objective.config())) {
       throw anotherModel(c.location(), c.config());
     }
+    if (options.moreSteps() && loop.config().steps() < c.progress().steps()) {
+      throw new IllegalArgumentException("checkpoint " + c.location() + " is at step " + c.progress().steps()
+          + ", past this run's last step " + loop.config().steps() + "; resume with at least that many steps");
+    }
     List<String> differences = TrainingCheckpoint.differences(settings, c.settings(),
         options.moreSteps() ? Set.of("steps") : Set.of());
     if (!differences.isEmpty()) {
@@ -270,7 +282,7 @@ public final class SparkTrainer<M, D extends DataPart> {
     }
   }
 
-  private static <C extends Serializable, X> C configOf(CheckpointStore store, String name,
+  private static <C extends Serializable, X extends Network<?>> C configOf(CheckpointStore store, String name,
       ModelFormat<C, X> format) throws IOException {
     return ModelFolder.readConfig(format, store.verify(name));
   }

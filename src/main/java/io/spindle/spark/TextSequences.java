@@ -1,10 +1,7 @@
 package io.spindle.spark;
 
+import io.spindle.data.BadInputException;
 import io.spindle.data.Tokenizer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -66,7 +63,7 @@ final class TextSequences {
         public int[] next() {
           String text = lines.next();
           if (text == null) {
-            throw new IllegalArgumentException("training text: line " + line + " of partition " + partition
+            throw new BadInputException("training text: line " + line + " of partition " + partition
                 + " is null");
           }
           boolean first = line++ == 0 && partition == firstPartition;

@@ -7,6 +7,7 @@ import io.spindle.autograd.Parameters;
 import io.spindle.data.Tokenizer;
 import io.spindle.nn.ModelFolder;
 import io.spindle.nn.ModelFormat;
+import io.spindle.nn.Network;
 import io.spindle.optim.OptimizerState;
 import io.spindle.train.TrainingProgress;
 import io.spindle.train.ValidationPolicy;
@@ -43,7 +44,7 @@ final class TrainingCheckpoint {
       Tokenizer targetTokenizer) {}
 
   /** Writes and commits the checkpoint of {@code state.step()}; false if the weights were not finite. */
-  static <C extends Serializable, M> boolean write(CheckpointStore store, ModelFormat<C, M> format,
+  static <C extends Serializable, M extends Network<?>> boolean write(CheckpointStore store, ModelFormat<C, M> format,
       ModelFolder.Contents<M> contents, OptimizerState optimizer, TrainerState state, ObjectNode settings,
       TrainingProgress progress, int keep) throws IOException {
     Map<String, ModelFolder.Content> files = ModelFolder.files(format, contents);
@@ -62,7 +63,7 @@ final class TrainingCheckpoint {
       progress.toJson(o.putObject("progress"));
       out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
     });
-    return store.write(state, format.parameters(contents.model()).values(), optimizer, files, keep);
+    return store.write(state, contents.model().parameters().values(), optimizer, files, keep);
   }
 
   /**
@@ -70,7 +71,7 @@ final class TrainingCheckpoint {
    * its progress continues under. Every problem, a config of another family included, is an {@link IOException}
    * naming it.
    */
-  static <C extends Serializable, M> Loaded load(CheckpointStore store, String name, ModelFormat<C, M> format,
+  static <C extends Serializable, M extends Network<?>> Loaded load(CheckpointStore store, String name, ModelFormat<C, M> format,
       ValidationPolicy policy) throws IOException {
     CheckpointStore.Verified cp = store.verify(name);
     try {
@@ -96,7 +97,7 @@ final class TrainingCheckpoint {
     }
   }
 
-  private static <C extends Serializable, M> Parameters readWeights(CheckpointStore.Verified cp, String file,
+  private static <C extends Serializable, M extends Network<?>> Parameters readWeights(CheckpointStore.Verified cp, String file,
       ModelFormat<C, M> format, C config) throws IOException {
     try (InputStream in = cp.open(file)) {
       return format.readWeights(config, in, cp.length(file), cp.where(file));

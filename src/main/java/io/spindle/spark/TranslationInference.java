@@ -1,22 +1,18 @@
 package io.spindle.spark;
 
+import io.spindle.data.BadInputException;
 import io.spindle.data.PaddedBatch;
 import io.spindle.data.Tokenizer;
 import io.spindle.nn.EncoderDecoder;
 import io.spindle.nn.EncoderDecoderConfig;
 import io.spindle.nn.EncoderDecoderFormat;
-import io.spindle.train.TranslationObjective;
 import io.spindle.nn.Translator;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import io.spindle.train.TranslationObjective;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Batched translation inside Spark tasks: the driver broadcasts the weights once ({@link #broadcast}); this small
@@ -98,10 +94,10 @@ public final class TranslationInference implements Serializable {
    */
   public int[][] translateIds(List<int[]> sources, int beamSize, double lengthPenalty, int maxOutputLength) {
     if (beamSize < 1) {
-      throw new IllegalArgumentException("translation: beam size must be >= 1, got " + beamSize);
+      throw new BadInputException("translation: beam size must be >= 1, got " + beamSize);
     }
     if (maxOutputLength < 0) {
-      throw new IllegalArgumentException("translation: max output length must be >= 0 (0 = the model's "
+      throw new BadInputException("translation: max output length must be >= 0 (0 = the model's "
           + "max_target_length), got " + maxOutputLength);
     }
     int cap = model.config().maxTargetLength();

@@ -1,7 +1,6 @@
 package io.spindle.train;
 
 import io.spindle.autograd.Graph;
-import io.spindle.autograd.Parameters;
 import io.spindle.autograd.Reduction;
 import io.spindle.autograd.Variable;
 import io.spindle.data.PaddedBatch;
@@ -48,10 +47,6 @@ public record ClassifierObjective(EncoderConfig config, long seed, int batchSize
     return EncoderClassifierFormat.INSTANCE.build(config);
   }
 
-  @Override
-  public Parameters parameters(EncoderClassifier model) {
-    return model.parameters();
-  }
 
   @Override
   public String dataUnit() {
@@ -61,6 +56,12 @@ public record ClassifierObjective(EncoderConfig config, long seed, int batchSize
   @Override
   public String countUnit() {
     return "examples";
+  }
+
+  /** The draws in the order of the examples they pick: a partition's draws are a contiguous range of leaves. */
+  @Override
+  public int[] leaves(long step) {
+    return GlobalBatch.ranks(GlobalBatch.examples(seed, step, batchSize, count));
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.spindle.train;
 
 import io.spindle.autograd.Graph;
-import io.spindle.autograd.Parameters;
 import io.spindle.data.Batch;
 import io.spindle.data.TokenWindows;
 import io.spindle.nn.Gpt;
@@ -40,10 +39,6 @@ public record LmObjective(GptConfig config, long seed, int batchSize, long strea
     return GptFormat.INSTANCE.build(config);
   }
 
-  @Override
-  public Parameters parameters(Gpt model) {
-    return model.parameters();
-  }
 
   private long[] starts(long step) {
     return GlobalBatch.starts(seed, step, batchSize, streamLength, config.blockSize());

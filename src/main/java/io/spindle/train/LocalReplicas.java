@@ -1,6 +1,7 @@
 package io.spindle.train;
 
 import io.spindle.autograd.Graph;
+import io.spindle.nn.Network;
 import io.spindle.tensor.Blas;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +31,7 @@ import java.util.concurrent.Future;
  * order. With one thread this class adds nothing: the model runs every draw on the caller's thread, exactly as a
  * Spark task holding all the data does.
  */
-public final class LocalReplicas<M, D> implements AutoCloseable {
+public final class LocalReplicas<M extends Network<?>, D> implements AutoCloseable {
   private final Objective<M, D> objective;
   private final List<M> replicas; // [0] is the model itself
   private final Graph[] graphs;
@@ -89,11 +90,36 @@ public final class LocalReplicas<M, D> implements AutoCloseable {
     });
     BatchGradient.Result total = results[0];
     for (int s = 1; s < shards; s++) {
-      objective.parameters(model).grads().addInPlace(objective.parameters(replicas.get(s)).grads());
-      objective.parameters(replicas.get(s)).zeroGrad();
+      model.parameters().grads().addInPlace(replicas.get(s).parameters().grads());
+      replicas.get(s).parameters().zeroGrad();
       total = total.plus(results[s]);
     }
     return total;
+  }
+
+  /**
+   * Like {@link #accumulate}, but each draw's gradient computed on its own and the draws summed along the canonical
+   * tree ({@link CanonicalSum}, over a global batch of {@code batchSize} draws), shard subtrees merged: the result is
+   * the same bits for any thread count, and equals a Spark run's of any partitioning. The model's gradient buffer
+   * ends holding the sum.
+   */
+  public BatchGradient.Result accumulateCanonically(D part, long step, int[] owned, int batchSize) {
+    int n = owned.length;
+    int shards = Math.max(1, Math.min(replicas.size(), n));
+    syncWeights(shards);
+    CanonicalSum[] sums = new CanonicalSum[shards];
+    runShards(shards, s -> {
+      int from = (int) ((long) s * n / shards);
+      int to = (int) ((long) (s + 1) * n / shards);
+      sums[s] = objective.accumulateDraws(replicas.get(s), graphs[s], part, step, owned, from, to,
+          new CanonicalSum(batchSize));
+    });
+    for (int s = 1; s < shards; s++) {
+      sums[0].merge(sums[s]);
+    }
+    CanonicalSum.Node root = sums[0].root();
+    replicas.get(0).parameters().grads().copyFrom(root.gradient());
+    return new BatchGradient.Result(root.lossSum(), sums[0].count());
   }
 
   /**
@@ -132,7 +158,7 @@ public final class LocalReplicas<M, D> implements AutoCloseable {
 
   private void syncWeights(int shards) {
     for (int s = 1; s < shards; s++) {
-      objective.parameters(replicas.get(s)).values().copyFrom(objective.parameters(replicas.get(0)).values());
+      replicas.get(s).parameters().values().copyFrom(replicas.get(0).parameters().values());
     }
   }
 

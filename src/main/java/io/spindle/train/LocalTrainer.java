@@ -1,5 +1,6 @@
 package io.spindle.train;
 
+import io.spindle.nn.Network;
 import io.spindle.optim.Optimizer;
 import java.io.IOException;
 
@@ -12,7 +13,7 @@ import java.io.IOException;
  * <p>Validation, early stopping and the non-finite policy are the loop's; checkpoints are the Spark trainer's (an
  * in-process run is one process's lifetime).
  */
-public final class LocalTrainer<M, D> {
+public final class LocalTrainer<M extends Network<?>, D> {
   private final Objective<M, D> objective;
   private final M model;
   private final TrainingLoop loop;
@@ -25,7 +26,7 @@ public final class LocalTrainer<M, D> {
     }
     this.objective = objective;
     this.model = model;
-    this.loop = new TrainingLoop(objective.parameters(model), config);
+    this.loop = new TrainingLoop(model.parameters(), config);
     this.threads = threads;
   }
 
@@ -41,8 +42,12 @@ public final class LocalTrainer<M, D> {
       throws IOException {
     int microBatches = loop.config().microBatches();
     try (LocalReplicas<M, D> replicas = new LocalReplicas<>(objective, model, threads)) {
+      boolean deterministic = loop.config().deterministic();
       TrainingLoop.GradientSource source = step -> {
-        BatchGradient.Result r = replicas.accumulate(data, step, objective.owned(data, step), microBatches);
+        int[] owned = objective.owned(data, step);
+        BatchGradient.Result r = deterministic
+            ? replicas.accumulateCanonically(data, step, owned, objective.batchSize())
+            : replicas.accumulate(data, step, owned, microBatches);
         objective.checkTotal(step, r);
         return r;
       };

@@ -1,8 +1,8 @@
 package io.spindle.train;
 
 import io.spindle.autograd.Graph;
-import io.spindle.autograd.Parameters;
 import io.spindle.nn.ModelFormat;
+import io.spindle.nn.Network;
 import java.io.Serializable;
 
 /**
@@ -24,7 +24,7 @@ import java.io.Serializable;
  * @param <M> the model
  * @param <D> a part of the training data
  */
-public interface Objective<M, D> extends Serializable {
+public interface Objective<M extends Network<?>, D> extends Serializable {
   /** How the family's model is built and saved. */
   ModelFormat<? extends Serializable, M> format();
 
@@ -33,8 +33,6 @@ public interface Objective<M, D> extends Serializable {
 
   /** A model of {@link #config()} with zero weights, to be overwritten with the current ones. */
   M build();
-
-  Parameters parameters(M model);
 
   /** The global batch's size B: windows, examples or pairs per step. */
   int batchSize();
@@ -51,7 +49,7 @@ public interface Objective<M, D> extends Serializable {
   /**
    * Forward and backward of draws {@code owned[from .. to-1]} of step {@code step} as one batch on {@code graph}
    * (reset first), with training-mode dropout seeded by {@code GlobalBatch.dropoutSeed(seed, step, owned[from])};
-   * adds the gradient of the summed loss into {@code parameters(model).grads()} and returns the loss sum and the
+   * adds the gradient of the summed loss into {@code model.parameters().grads()} and returns the loss sum and the
    * count it is over (target tokens or examples).
    */
   BatchGradient.Result accumulate(M model, Graph graph, D part, long step, int[] owned, int from, int to);
@@ -87,6 +85,32 @@ public interface Objective<M, D> extends Serializable {
       total = total.plus(accumulate(model, graph, part, step, owned, a, b));
     }
     return total;
+  }
+
+  /**
+   * The leaf of each draw j of step {@code step} in the canonical tree of {@link #accumulateDraws}. Any fixed
+   * permutation gives partition-independent sums; one in data order (a partition's draws a contiguous range of
+   * leaves) keeps a partition's partial sum to a few subtrees on the wire. The default, the draw index itself, is in
+   * data order when the draws are (stratified window starts, say).
+   */
+  default int[] leaves(long step) {
+    return GlobalBatch.all(batchSize());
+  }
+
+  /**
+   * Adds draws {@code owned[from .. to-1]} to {@code into} as leaves ({@link #leaves}), each draw's gradient from a forward and backward
+   * of its own (the model's gradient buffer is zeroed before each and left holding the last), for a sum whose bits do
+   * not depend on how the draws were split ({@link CanonicalSum}). Returns {@code into}.
+   */
+  default CanonicalSum accumulateDraws(M model, Graph graph, D part, long step, int[] owned, int from, int to,
+      CanonicalSum into) {
+    int[] leaves = leaves(step);
+    for (int i = from; i < to; i++) {
+      model.parameters().zeroGrad();
+      BatchGradient.Result r = accumulate(model, graph, part, step, owned, i, i + 1);
+      into.addLeaf(leaves[owned[i]], model.parameters().grads().toArray(), r.lossSum(), r.tokens());
+    }
+    return into;
   }
 
   /**

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class TrainingLoop {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+  /** Skipped steps in a row after which {@link TrainingConfig.NonFinite#SKIP} stops training. */
+  public static final int MAX_SKIPPED_IN_A_ROW = 10;
 
   private final Parameters parameters;
   private final TrainingConfig config;
@@ -38,6 +40,8 @@ public final class TrainingLoop {
   private final WarmupCosineSchedule cosine;
   /** With {@link TrainingConfig#decayOverTime}: the fraction of the post-warm-up time budget used so far. */
   private double decayFraction;
+  /** Steps skipped in a row, for the non-finite policy. */
+  private int skippedInARow;
 
   /** Supplies the gradient of one step's global batch. */
   @FunctionalInterface
@@ -149,6 +153,7 @@ public final class TrainingLoop {
         : GradientClipping.globalNorm(parameters.grads());
     double lr = config.decayOverTime() ? cosine.rate(step, decayFraction) : schedule.rate(step);
     if (Double.isFinite(norm) && Double.isFinite(r.lossSum())) {
+      skippedInARow = 0;
       optimizer.step(parameters, lr);
       int bad = firstNonFinite(parameters.values());
       if (bad >= 0) {
@@ -158,9 +163,11 @@ public final class TrainingLoop {
       }
       return new Update(norm, lr, true);
     }
-    if (config.nonFinite() == TrainingConfig.NonFinite.STOP) {
+    skippedInARow++;
+    if (config.nonFinite() == TrainingConfig.NonFinite.STOP || skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
       throw new ArithmeticException("step " + (step + 1) + ": non-finite loss or gradient (loss " + r.meanLoss()
-          + ", grad norm " + norm + "); training stopped");
+          + ", grad norm " + norm + ")" + (skippedInARow > 1 ? ", " + skippedInARow + " steps in a row" : "")
+          + "; training stopped (a learning rate too high, or bad data?)");
     }
     LOG.warn("step {}: non-finite loss or gradient (loss {}, grad norm {}); step skipped", step + 1, r.meanLoss(),
         norm);

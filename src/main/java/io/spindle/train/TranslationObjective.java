@@ -1,7 +1,6 @@
 package io.spindle.train;
 
 import io.spindle.autograd.Graph;
-import io.spindle.autograd.Parameters;
 import io.spindle.autograd.Reduction;
 import io.spindle.autograd.Variable;
 import io.spindle.data.Special;
@@ -75,10 +74,6 @@ public record TranslationObjective(EncoderDecoderConfig config, int sourcePad, i
     return EncoderDecoderFormat.INSTANCE.build(config);
   }
 
-  @Override
-  public Parameters parameters(EncoderDecoder model) {
-    return model.parameters();
-  }
 
   @Override
   public String dataUnit() {
@@ -88,6 +83,12 @@ public record TranslationObjective(EncoderDecoderConfig config, int sourcePad, i
   @Override
   public String countUnit() {
     return "target tokens";
+  }
+
+  /** The draws in the order of the examples they pick: a partition's draws are a contiguous range of leaves. */
+  @Override
+  public int[] leaves(long step) {
+    return GlobalBatch.ranks(GlobalBatch.examples(seed, step, batchSize, count));
   }
 
   @Override

@@ -1,11 +1,11 @@
 package io.spindle.bench;
 
 import io.spindle.nn.Gpt;
-import io.spindle.tensor.Blas;
-import io.spindle.tensor.Parallel;
 import io.spindle.spark.SparkTokenStream;
 import io.spindle.spark.SparkTrainer;
 import io.spindle.spark.SparkTrainingOptions;
+import io.spindle.tensor.Blas;
+import io.spindle.tensor.Parallel;
 import io.spindle.train.GlobalBatch;
 import io.spindle.train.LmObjective;
 import io.spindle.train.LocalTrainer;

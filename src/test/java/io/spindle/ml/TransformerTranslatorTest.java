@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spindle.nn.EncoderDecoder;
-import io.spindle.nn.EncoderDecoder;
 import io.spindle.nn.EncoderDecoderFormat;
 import io.spindle.nn.ModelFolder;
 import io.spindle.nn.Translator;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spindle.nn.EncoderClassifier;
 import io.spindle.nn.EncoderConfig;
-import io.spindle.train.TrainingConfig;
 import io.spindle.train.StepMetrics;
+import io.spindle.train.TrainingConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -7,17 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
+import io.spindle.train.TokenChunk;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.function.Executable;
-
-import io.spindle.train.TokenChunk;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code local[1]}: with one partition the Spark trainer is the in-process trainer, to the bit; and every kind of bad

@@ -1,7 +1,6 @@
 package io.spindle.train;
 
 import io.spindle.autograd.Graph;
-import io.spindle.autograd.Parameters;
 import io.spindle.data.Batch;
 import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
@@ -44,10 +43,6 @@ public final class RowsObjective implements Objective<Gpt, RowsObjective.Rows> {
     return format().build(config);
   }
 
-  @Override
-  public Parameters parameters(Gpt model) {
-    return model.parameters();
-  }
 
   @Override
   public int batchSize() {
