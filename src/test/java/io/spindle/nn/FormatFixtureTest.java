@@ -79,7 +79,8 @@ class FormatFixtureTest {
     resave(EncoderClassifierFormat.INSTANCE, WriteFixtures.CLASSIFIER_FOLDER);
   }
 
-  private <C extends Serializable, M> void resave(ModelFormat<C, M> format, String name) throws IOException {
+  private <C extends Serializable, M extends Network<?>> void resave(ModelFormat<C, M> format, String name)
+      throws IOException {
     Path copy = dir.resolve(name);
     ModelFolder.save(format, ModelFolder.load(format, folder(name)), copy);
     Fixtures.assertSameFiles(folder(name), copy);
