@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.Function;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 
 /**
  * Batched inference over a partition's rows: the models' {@code transform} reads up to {@code size} rows at a time,
@@ -46,5 +47,15 @@ final class RowBatches {
         return ready.get(next++);
       }
     };
+  }
+
+  /** {@code row} with {@code values} appended, the output columns of a {@code transform}. */
+  static Row appended(Row row, Object... values) {
+    Object[] all = new Object[row.length() + values.length];
+    for (int i = 0; i < row.length(); i++) {
+      all[i] = row.get(i);
+    }
+    System.arraycopy(values, 0, all, row.length(), values.length);
+    return RowFactory.create(all);
   }
 }

@@ -22,16 +22,17 @@ import org.apache.spark.sql.types.StructType;
  * the driver, so no row reaches the driver. Null texts are skipped when learning.
  */
 public class SpindleTokenizer extends Estimator<SpindleTokenizerModel>
-    implements SpindleTokenizerParams, DefaultParamsWritable {
+    implements SpindleTokenizerParams<SpindleTokenizer>, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
   private final String uid;
-  private final Declared params;
+  private final DeclaredParams params;
 
   public SpindleTokenizer(String uid) {
     this.uid = uid;
-    this.params = new Declared(this);
-    params.setDefaults(this);
+    this.params = new DeclaredParams(this);
+    params.createAll();
+    params.setDefaults(inputCol().w("text"));
   }
 
   public SpindleTokenizer() {
@@ -44,18 +45,8 @@ public class SpindleTokenizer extends Estimator<SpindleTokenizerModel>
   }
 
   @Override
-  public Declared declaredParams() {
+  public DeclaredParams declaredParams() {
     return params;
-  }
-
-  public SpindleTokenizer setInputCol(String value) {
-    set(inputCol(), value);
-    return this;
-  }
-
-  public SpindleTokenizer setOutputCol(String value) {
-    set(outputCol(), value);
-    return this;
   }
 
   public SpindleTokenizer setMode(String value) {
@@ -84,12 +75,12 @@ public class SpindleTokenizer extends Estimator<SpindleTokenizerModel>
     Column text = dataset.col(getInputCol());
     JavaRDD<String> texts = dataset.select(text).where(text.isNotNull()).javaRDD().map(r -> r.getString(0));
     Tokenizer tokenizer = SparkVocabulary.learnFromDocuments(texts, getMode(), tokenizerOptions());
-    SpindleTokenizerModel model = new SpindleTokenizerModel(uid, tokenizer);
-    return copyValues(model, extractParamMap()).setParent(this);
+    return copyValues(new SpindleTokenizerModel(uid, tokenizer), extractParamMap()).setParent(this);
   }
 
   @Override
   public StructType transformSchema(StructType schema) {
+    tokenizerOptions(); // refuses a maxVocabSize without room for a learned token
     return validateAndTransformSchema(schema);
   }
 
