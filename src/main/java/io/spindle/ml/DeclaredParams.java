@@ -21,7 +21,7 @@ import scala.Function1;
  * {@code Params.params} finds it by reflection) asks it for its Param, giving the name, doc, validator and, where
  * every stage that has the Param shares it, the default, all written once, at the accessor.
  *
- * <p>Order of use: the stage's constructor assigns its uid, creates this holder, then calls {@link #createAll}, which
+ * <p>Order of use: the stage's constructor creates this holder with its uid, then calls {@link #createAll}, which
  * runs every accessor once: each Param is created then, with the stage as its parent, and its default (if declared
  * with it) set; every later call returns that same object. A family whose stages differ by family in a shared
  * Param's default sets it next, in the family's one {@link #setDefaults} statement, which overrides.
@@ -30,11 +30,18 @@ public final class DeclaredParams implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final Params owner;
+  private final String uid;
   private final Map<String, Param<?>> byName = new ConcurrentHashMap<>();
 
-  /** The holder of {@code owner}'s Params; {@code owner}'s uid must be set. */
-  DeclaredParams(Params owner) {
+  /** The holder of the Params of {@code owner}, whose uid is {@code uid}. */
+  DeclaredParams(Params owner, String uid) {
     this.owner = owner;
+    this.uid = uid;
+  }
+
+  /** The owner's uid, which {@link SpindleParams#uid()} returns. */
+  String uid() {
+    return uid;
   }
 
   /** Creates every Param of the owner (call once the owner's {@code declaredParams()} returns this holder). */
@@ -104,7 +111,7 @@ public final class DeclaredParams implements Serializable {
       return created;
     });
     if (p.getClass() != type) {
-      throw new IllegalStateException(owner.uid() + ": Param " + name + " is declared as a "
+      throw new IllegalStateException(uid + ": Param " + name + " is declared as a "
           + p.getClass().getSimpleName() + " and as a " + type.getSimpleName());
     }
     return (P) p;

@@ -7,6 +7,7 @@ import org.apache.spark.ml.param.Param;
  *
  * @param <S> the stage, which the setter returns
  */
+@SuppressWarnings("unchecked") // the setters return this stage as S, its own type
 public interface HasInputCol<S> extends SpindleParams {
   /** Input column of text (string): the tokenizer's and language model's text, the translator's sources. */
   default Param<String> inputCol() {
@@ -17,7 +18,6 @@ public interface HasInputCol<S> extends SpindleParams {
     return getOrDefault(inputCol());
   }
 
-  @SuppressWarnings("unchecked")
   default S setInputCol(String value) {
     return (S) set(inputCol(), value);
   }

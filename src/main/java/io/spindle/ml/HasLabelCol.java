@@ -8,6 +8,7 @@ import org.apache.spark.ml.param.Param;
  *
  * @param <S> the stage, which the setter returns
  */
+@SuppressWarnings("unchecked") // the setters return this stage as S, its own type
 public interface HasLabelCol<S> extends SpindleParams {
   /** Label column: a class index (numeric) or a reference translation (string). */
   default Param<String> labelCol() {
@@ -19,7 +20,6 @@ public interface HasLabelCol<S> extends SpindleParams {
     return getOrDefault(labelCol());
   }
 
-  @SuppressWarnings("unchecked")
   default S setLabelCol(String value) {
     return (S) set(labelCol(), value);
   }

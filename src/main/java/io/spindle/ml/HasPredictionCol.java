@@ -8,6 +8,7 @@ import org.apache.spark.ml.param.Param;
  *
  * @param <S> the stage, which the setter returns
  */
+@SuppressWarnings("unchecked") // the setters return this stage as S, its own type
 public interface HasPredictionCol<S> extends SpindleParams {
   /** Prediction column: a class index (double) or a translation (string). */
   default Param<String> predictionCol() {
@@ -19,7 +20,6 @@ public interface HasPredictionCol<S> extends SpindleParams {
     return getOrDefault(predictionCol());
   }
 
-  @SuppressWarnings("unchecked")
   default S setPredictionCol(String value) {
     return (S) set(predictionCol(), value);
   }

@@ -45,19 +45,12 @@ public abstract class SpindleEstimator<M extends SpindleModel<?, ?, M>, E extend
   /** A step's metrics are logged every this many steps, and at the last step. */
   static final int LOG_EVERY = 50;
 
-  private final String uid;
   private final DeclaredParams params;
 
   /** Creates every Param (with the defaults shared by all families); the family sets its own defaults next. */
   protected SpindleEstimator(String uid) {
-    this.uid = uid;
-    this.params = new DeclaredParams(this);
+    this.params = new DeclaredParams(this, uid);
     params.createAll();
-  }
-
-  @Override
-  public String uid() {
-    return uid;
   }
 
   @Override
@@ -251,14 +244,14 @@ public abstract class SpindleEstimator<M extends SpindleModel<?, ?, M>, E extend
     try {
       TrainingProgress progress = trainer.train(data, validation, validationPolicy(), (StepMetrics m) -> {
         if (m.step() % LOG_EVERY == 0 || m.step() == config.steps()) {
-          log.info("{}: step {}/{}, loss {}, {} {}/s", uid, m.step(), config.steps(),
+          log.info("{}: step {}/{}, loss {}, {} {}/s", uid(), m.step(), config.steps(),
               String.format(Locale.ROOT, "%.4f", m.loss()), String.format(Locale.ROOT, "%.0f",
                   m.tokensPerSecond()), unit);
         }
       });
       return new Run(progress, trainer.resumedFrom());
     } catch (IOException e) {
-      throw new UncheckedIOException("training " + uid, e);
+      throw new UncheckedIOException("training " + uid(), e);
     }
   }
 

@@ -4,11 +4,10 @@ import io.spindle.nn.ModelFolder;
 import io.spindle.nn.ModelFormat;
 import io.spindle.nn.Network;
 import io.spindle.spark.HadoopFolder;
-import java.util.Iterator;
+import java.io.Serializable;
 import java.util.function.BiFunction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.MLReader;
@@ -36,24 +35,37 @@ public abstract class SpindleModel<N extends Network<?>, T extends TrainingSumma
     M extends SpindleModel<N, T, M>> extends Model<M> implements TrainingParams, MLWritable {
   private static final long serialVersionUID = 1L;
 
-  private final String uid;
   private final DeclaredParams params;
-  private final ModelFormat<?, N> format;
+  private final Kind<N, M> kind;
   private final ModelFolder.Contents<N> contents;
   private T summary;
 
-  /** Creates every Param (with the defaults shared by all families); the family sets its own defaults next. */
-  protected SpindleModel(String uid, ModelFormat<?, N> format, ModelFolder.Contents<N> contents) {
-    this.uid = uid;
-    this.params = new DeclaredParams(this);
-    params.createAll();
-    this.format = format;
-    this.contents = contents;
+  /**
+   * A family's model as this base builds, copies, saves and loads it: its class, the format of its {@code data/}
+   * folder, its constructor from a uid and a folder's contents, and whether it needs a tokenizer.
+   */
+  protected record Kind<N extends Network<?>, M>(Class<M> type, ModelFormat<?, N> format, Factory<N, M> factory,
+      boolean needsTokenizer) implements Serializable {}
+
+  /** A family's model constructor from a uid and a model folder's contents. */
+  @FunctionalInterface
+  protected interface Factory<N, M> extends Serializable {
+    M create(String uid, ModelFolder.Contents<N> contents);
   }
 
-  @Override
-  public String uid() {
-    return uid;
+  /**
+   * Creates every Param (with the defaults shared by all families); the family sets its own defaults next. Refuses
+   * contents without a tokenizer for a kind that needs one.
+   */
+  protected SpindleModel(String uid, Kind<N, M> kind, ModelFolder.Contents<N> contents) {
+    if (kind.needsTokenizer() && contents.tokenizer() == null) {
+      throw new IllegalArgumentException(kind.type().getSimpleName() + " needs a tokenizer (a saved model's "
+          + ModelPersistence.DATA + "/ holds " + ModelFolder.TOKENIZER + ")");
+    }
+    this.params = new DeclaredParams(this, uid);
+    params.createAll();
+    this.kind = kind;
+    this.contents = contents;
   }
 
   @Override
@@ -79,7 +91,7 @@ public abstract class SpindleModel<N extends Network<?>, T extends TrainingSumma
   /** The training summary; throws if this model was not trained in this session (e.g. it was loaded). */
   public T summary() {
     if (summary == null) {
-      throw new IllegalStateException("no training summary available for " + uid
+      throw new IllegalStateException("no training summary available for " + uid()
           + " (summaries are not saved; this model was loaded or copied without one)");
     }
     return summary;
@@ -94,25 +106,23 @@ public abstract class SpindleModel<N extends Network<?>, T extends TrainingSumma
     return validateAndTransformSchema(schema, false);
   }
 
-  /** A model of the same uid over {@code contents}, with the family's defaults (for {@link #copy}). */
-  protected abstract M create(String uid, ModelFolder.Contents<N> contents);
-
   @Override
   public M copy(ParamMap extra) {
-    M copy = create(uid, contents);
+    M copy = kind.factory().create(uid(), contents);
     copy.setSummary(summary);
     return copyValues(copy, extra).setParent(parent());
   }
 
   @Override
   public MLWriter write() {
-    return ModelPersistence.writer(this, (model, dir, conf) -> HadoopFolder.save(format, contents, dir, conf));
+    return ModelPersistence.writer(this, (model, dir, conf) -> HadoopFolder.save(kind.format(), contents, dir,
+        conf));
   }
 
-  /** The reader of a family's saved models: {@code create} makes one of a uid and the folder's contents. */
-  protected static <N extends Network<?>, M extends SpindleModel<N, ?, M>> MLReader<M> reader(Class<M> type,
-      ModelFormat<?, N> format, BiFunction<String, ModelFolder.Contents<N>, M> create) {
-    return ModelPersistence.reader(type, (uid, dir, conf) -> create.apply(uid, HadoopFolder.load(format, dir, conf)));
+  /** The reader of a family's saved models, for its static {@code read()}. */
+  protected static <N extends Network<?>, M extends SpindleModel<N, ?, M>> MLReader<M> reader(Kind<N, M> kind) {
+    return ModelPersistence.reader(kind.type(), (uid, dir, conf) -> kind.factory().create(uid,
+        HadoopFolder.load(kind.format(), dir, conf)));
   }
 
   /**
@@ -120,7 +130,7 @@ public abstract class SpindleModel<N extends Network<?>, T extends TrainingSumma
    * function {@code rows} makes for the input schema (it may broadcast the weights with the context it is given).
    */
   protected final Dataset<Row> mapPartitions(Dataset<?> dataset,
-      BiFunction<JavaSparkContext, StructType, FlatMapFunction<Iterator<Row>, Row>> rows) {
+      BiFunction<JavaSparkContext, StructType, RowBatches> rows) {
     Dataset<Row> df = dataset.toDF();
     StructType out = transformSchema(df.schema(), true);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(df.sparkSession().sparkContext());

@@ -18,6 +18,12 @@ public interface SpindleParams extends Params {
   /** This stage's Param objects. */
   DeclaredParams declaredParams();
 
+  /** This stage's uid, which its Params name as their parent; its holder keeps it. */
+  @Override
+  default String uid() {
+    return declaredParams().uid();
+  }
+
   default int getInt(IntParam p) {
     return (Integer) getOrDefault(p);
   }

@@ -25,23 +25,16 @@ public class SpindleTokenizer extends Estimator<SpindleTokenizerModel>
     implements SpindleTokenizerParams<SpindleTokenizer>, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
-  private final String uid;
   private final DeclaredParams params;
 
   public SpindleTokenizer(String uid) {
-    this.uid = uid;
-    this.params = new DeclaredParams(this);
+    this.params = new DeclaredParams(this, uid);
     params.createAll();
     params.setDefaults(inputCol().w("text"));
   }
 
   public SpindleTokenizer() {
     this(Identifiable.randomUID("spindleTokenizer"));
-  }
-
-  @Override
-  public String uid() {
-    return uid;
   }
 
   @Override
@@ -75,7 +68,7 @@ public class SpindleTokenizer extends Estimator<SpindleTokenizerModel>
     Column text = dataset.col(getInputCol());
     JavaRDD<String> texts = dataset.select(text).where(text.isNotNull()).javaRDD().map(r -> r.getString(0));
     Tokenizer tokenizer = SparkVocabulary.learnFromDocuments(texts, getMode(), tokenizerOptions());
-    return copyValues(new SpindleTokenizerModel(uid, tokenizer), extractParamMap()).setParent(this);
+    return copyValues(new SpindleTokenizerModel(uid(), tokenizer), extractParamMap()).setParent(this);
   }
 
   @Override

@@ -35,22 +35,15 @@ public class SpindleTokenizerModel extends Model<SpindleTokenizerModel>
   /** Metadata key of the ids column: the vocabulary size, so ids are in {@code [0, vocabSize)}. */
   public static final String VOCAB_SIZE_KEY = "spindle.vocabSize";
 
-  private final String uid;
   private final DeclaredParams params;
   private final Tokenizer tokenizer;
 
   /** A model around {@code tokenizer} (MLlib's copy and persistence build models this way too). */
   public SpindleTokenizerModel(String uid, Tokenizer tokenizer) {
-    this.uid = uid;
-    this.params = new DeclaredParams(this);
+    this.params = new DeclaredParams(this, uid);
     params.createAll();
     params.setDefaults(inputCol().w("text"));
     this.tokenizer = tokenizer;
-  }
-
-  @Override
-  public String uid() {
-    return uid;
   }
 
   @Override
@@ -88,7 +81,7 @@ public class SpindleTokenizerModel extends Model<SpindleTokenizerModel>
 
   @Override
   public SpindleTokenizerModel copy(ParamMap extra) {
-    return copyValues(new SpindleTokenizerModel(uid, tokenizer), extra).setParent(parent());
+    return copyValues(new SpindleTokenizerModel(uid(), tokenizer), extra).setParent(parent());
   }
 
   @Override

@@ -11,6 +11,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * @param <S> the stage, which the setters of the columns both stages have return
  */
+@SuppressWarnings("unchecked") // the setters return this stage as S, its own type
 public interface SpindleTokenizerParams<S> extends HasInputCol<S>, HasTokenizerOptions {
   /** Output column of token ids (array&lt;int&gt;). Default {@code "ids"}. */
   default Param<String> outputCol() {
@@ -49,7 +50,6 @@ public interface SpindleTokenizerParams<S> extends HasInputCol<S>, HasTokenizerO
     return getBoolean(lowercase());
   }
 
-  @SuppressWarnings("unchecked")
   default S setOutputCol(String value) {
     return (S) set(outputCol(), value);
   }

@@ -6,9 +6,7 @@ import io.spindle.nn.EncoderClassifierFormat;
 import io.spindle.nn.ModelFolder;
 import io.spindle.spark.ClassifierInference;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Column;
@@ -36,6 +34,9 @@ public class TransformerClassificationModel
   private static final long serialVersionUID = 1L;
   /** Rows per forward pass in {@code transform}. */
   public static final int BATCH = 64;
+  private static final Kind<EncoderClassifier, TransformerClassificationModel> KIND = new Kind<>(
+      TransformerClassificationModel.class, EncoderClassifierFormat.INSTANCE, TransformerClassificationModel::new,
+      false);
 
   /** A model around trained weights (MLlib's copy and persistence build models this way too). */
   public TransformerClassificationModel(String uid, EncoderClassifier network) {
@@ -43,13 +44,16 @@ public class TransformerClassificationModel
   }
 
   private TransformerClassificationModel(String uid, ModelFolder.Contents<EncoderClassifier> contents) {
-    super(uid, EncoderClassifierFormat.INSTANCE, contents);
+    super(uid, KIND, contents);
     TransformerClassifier.setDefaults(declaredParams(), this);
   }
 
-  @Override
-  protected TransformerClassificationModel create(String uid, ModelFolder.Contents<EncoderClassifier> contents) {
-    return new TransformerClassificationModel(uid, contents);
+  public static MLReader<TransformerClassificationModel> read() {
+    return reader(KIND);
+  }
+
+  public static TransformerClassificationModel load(String path) {
+    return read().load(path);
   }
 
   /** K, the classes the model was trained on (predictions are 0..K-1). */
@@ -60,7 +64,7 @@ public class TransformerClassificationModel
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     return mapPartitions(dataset, (jsc, schema) -> new Scorer(ClassifierInference.broadcast(jsc, network()),
-        schema.fieldIndex(getFeaturesCol()), getFeaturesCol()));
+        schema.fieldIndex(getFeaturesCol()), getFeaturesCol(), BATCH));
   }
 
   /**
@@ -88,34 +92,11 @@ public class TransformerClassificationModel
         count);
   }
 
-  public static MLReader<TransformerClassificationModel> read() {
-    return reader(TransformerClassificationModel.class, EncoderClassifierFormat.INSTANCE,
-        TransformerClassificationModel::new);
-  }
-
-  public static TransformerClassificationModel load(String path) {
-    return read().load(path);
-  }
-
   /** Scores a partition's rows in batches; captures only the inference handle and column facts. */
-  private static final class Scorer implements FlatMapFunction<Iterator<Row>, Row> {
-    private static final long serialVersionUID = 1L;
-    private final ClassifierInference inference;
-    private final int column;
-    private final String columnName;
-
-    Scorer(ClassifierInference inference, int column, String columnName) {
-      this.inference = inference;
-      this.column = column;
-      this.columnName = columnName;
-    }
-
+  private record Scorer(ClassifierInference inference, int column, String columnName, int batchSize)
+      implements RowBatches {
     @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
-      return RowBatches.map(rows, BATCH, this::score);
-    }
-
-    private List<Row> score(List<Row> batch) {
+    public List<Row> process(List<Row> batch) {
       List<int[]> sequences = new ArrayList<>(batch.size());
       int vocab = inference.vocabSize();
       for (Row r : batch) {

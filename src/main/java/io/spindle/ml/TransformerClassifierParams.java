@@ -16,6 +16,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * @param <S> the stage, which the setters of the columns both stages have return
  */
+@SuppressWarnings("unchecked") // the setters return this stage as S, its own type
 public interface TransformerClassifierParams<S> extends TrainingParams, HasValidationIndicatorCol,
     HasLabelCol<S>, HasPredictionCol<S> {
   /** Features column: token ids, array&lt;int&gt;. Default {@code "ids"}. */
@@ -65,17 +66,14 @@ public interface TransformerClassifierParams<S> extends TrainingParams, HasValid
     return getOrDefault(probabilityCol());
   }
 
-  @SuppressWarnings("unchecked")
   default S setFeaturesCol(String value) {
     return (S) set(featuresCol(), value);
   }
 
-  @SuppressWarnings("unchecked")
   default S setRawPredictionCol(String value) {
     return (S) set(rawPredictionCol(), value);
   }
 
-  @SuppressWarnings("unchecked")
   default S setProbabilityCol(String value) {
     return (S) set(probabilityCol(), value);
   }

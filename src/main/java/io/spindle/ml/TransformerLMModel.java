@@ -9,9 +9,7 @@ import io.spindle.spark.LmInference;
 import io.spindle.train.BatchGradient;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -45,6 +43,8 @@ public class TransformerLMModel extends SpindleModel<Gpt, TransformerLMTrainingS
   private static final long serialVersionUID = 1L;
   /** Rows whose texts are scored together in {@code transform}. */
   public static final int BATCH = 64;
+  private static final Kind<Gpt, TransformerLMModel> KIND = new Kind<>(TransformerLMModel.class, GptFormat.INSTANCE,
+      TransformerLMModel::new, true);
 
   /** A model around trained weights and their tokenizer (MLlib's copy and persistence build models this way too). */
   public TransformerLMModel(String uid, Gpt network, Tokenizer tokenizer) {
@@ -52,17 +52,16 @@ public class TransformerLMModel extends SpindleModel<Gpt, TransformerLMTrainingS
   }
 
   private TransformerLMModel(String uid, ModelFolder.Contents<Gpt> contents) {
-    super(uid, GptFormat.INSTANCE, contents);
-    if (contents.tokenizer() == null) {
-      throw new IllegalArgumentException("TransformerLMModel needs a tokenizer (a saved model's data/ must hold "
-          + ModelFolder.TOKENIZER + ")");
-    }
+    super(uid, KIND, contents);
     TransformerLM.setDefaults(declaredParams(), this);
   }
 
-  @Override
-  protected TransformerLMModel create(String uid, ModelFolder.Contents<Gpt> contents) {
-    return new TransformerLMModel(uid, contents);
+  public static MLReader<TransformerLMModel> read() {
+    return reader(KIND);
+  }
+
+  public static TransformerLMModel load(String path) {
+    return read().load(path);
   }
 
   /** The tokenizer learned from the training text. */
@@ -77,15 +76,7 @@ public class TransformerLMModel extends SpindleModel<Gpt, TransformerLMTrainingS
     return mapPartitions(dataset, (jsc, schema) -> new Annotator(LmInference.broadcast(jsc, network(), tokenizer()),
         score ? schema.fieldIndex(getInputCol()) : -1, generate ? new Generation(schema.fieldIndex(getPromptCol()),
             getPromptCol(), getInt(maxNewTokens()), getDouble(temperature()), getInt(topK()),
-            getLong(generationSeed())) : null));
-  }
-
-  public static MLReader<TransformerLMModel> read() {
-    return reader(TransformerLMModel.class, GptFormat.INSTANCE, TransformerLMModel::new);
-  }
-
-  public static TransformerLMModel load(String path) {
-    return read().load(path);
+            getLong(generationSeed())) : null, BATCH));
   }
 
   /** The generation settings a task needs, as plain values. */
@@ -96,24 +87,10 @@ public class TransformerLMModel extends SpindleModel<Gpt, TransformerLMTrainingS
    * Appends the perplexity and generated columns to a partition's rows, {@link #BATCH} rows at a time; captures
    * only the inference handle and column facts, never the model object.
    */
-  private static final class Annotator implements FlatMapFunction<Iterator<Row>, Row> {
-    private static final long serialVersionUID = 1L;
-    private final LmInference inference;
-    private final int textColumn;
-    private final Generation generation;
-
-    Annotator(LmInference inference, int textColumn, Generation generation) {
-      this.inference = inference;
-      this.textColumn = textColumn;
-      this.generation = generation;
-    }
-
+  private record Annotator(LmInference inference, int textColumn, Generation generation, int batchSize)
+      implements RowBatches {
     @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
-      return RowBatches.map(rows, BATCH, this::annotate);
-    }
-
-    private List<Row> annotate(List<Row> batch) {
+    public List<Row> process(List<Row> batch) {
       BatchGradient.Result[] scores = null;
       if (textColumn >= 0) {
         List<String> texts = new ArrayList<>(batch.size());

@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * @param <S> the stage, which the setters of the Params both stages use return
  */
+@SuppressWarnings("unchecked") // the setters return this stage as S, its own type
 public interface TransformerLMParams<S> extends TrainingParams, HasInputCol<S>, HasTokenizerMode {
   /** Output: the perplexity of each row's text (double); empty = no such column. Default {@code "perplexity"}. */
   default Param<String> perplexityCol() {
@@ -88,37 +89,30 @@ public interface TransformerLMParams<S> extends TrainingParams, HasInputCol<S>, 
     return getOrDefault(generatedCol());
   }
 
-  @SuppressWarnings("unchecked")
   default S setPerplexityCol(String value) {
     return (S) set(perplexityCol(), value);
   }
 
-  @SuppressWarnings("unchecked")
   default S setPromptCol(String value) {
     return (S) set(promptCol(), value);
   }
 
-  @SuppressWarnings("unchecked")
   default S setGeneratedCol(String value) {
     return (S) set(generatedCol(), value);
   }
 
-  @SuppressWarnings("unchecked")
   default S setMaxNewTokens(int value) {
     return (S) set(maxNewTokens(), value);
   }
 
-  @SuppressWarnings("unchecked")
   default S setTemperature(double value) {
     return (S) set(temperature(), value);
   }
 
-  @SuppressWarnings("unchecked")
   default S setTopK(int value) {
     return (S) set(topK(), value);
   }
 
-  @SuppressWarnings("unchecked")
   default S setGenerationSeed(long value) {
     return (S) set(generationSeed(), value);
   }

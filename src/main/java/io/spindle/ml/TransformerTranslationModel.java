@@ -6,9 +6,7 @@ import io.spindle.nn.EncoderDecoderFormat;
 import io.spindle.nn.ModelFolder;
 import io.spindle.spark.TranslationInference;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -32,6 +30,8 @@ public class TransformerTranslationModel
   private static final long serialVersionUID = 1L;
   /** Rows per decoding batch in {@code transform}. */
   public static final int BATCH = 32;
+  private static final Kind<EncoderDecoder, TransformerTranslationModel> KIND = new Kind<>(
+      TransformerTranslationModel.class, EncoderDecoderFormat.INSTANCE, TransformerTranslationModel::new, true);
 
   /**
    * A model around a trained network and its tokenizers (the same object twice for a shared vocabulary); MLlib's
@@ -43,17 +43,16 @@ public class TransformerTranslationModel
   }
 
   private TransformerTranslationModel(String uid, ModelFolder.Contents<EncoderDecoder> contents) {
-    super(uid, EncoderDecoderFormat.INSTANCE, contents);
-    if (contents.tokenizer() == null || contents.targetTokenizer() == null) {
-      throw new IllegalArgumentException("TransformerTranslationModel needs its tokenizers (a saved model's data/ "
-          + "must hold " + ModelFolder.TOKENIZER + ")");
-    }
+    super(uid, KIND, contents);
     TransformerTranslator.setDefaults(declaredParams(), this);
   }
 
-  @Override
-  protected TransformerTranslationModel create(String uid, ModelFolder.Contents<EncoderDecoder> contents) {
-    return new TransformerTranslationModel(uid, contents);
+  public static MLReader<TransformerTranslationModel> read() {
+    return reader(KIND);
+  }
+
+  public static TransformerTranslationModel load(String path) {
+    return read().load(path);
   }
 
   /** The tokenizer of the source side. */
@@ -70,41 +69,14 @@ public class TransformerTranslationModel
   public Dataset<Row> transform(Dataset<?> dataset) {
     return mapPartitions(dataset, (jsc, schema) -> new Translating(TranslationInference.broadcast(jsc, network(),
         sourceTokenizer(), targetTokenizer()), schema.fieldIndex(getInputCol()), getInt(beamSize()),
-        getDouble(lengthPenalty()), getInt(maxOutputLength())));
-  }
-
-  public static MLReader<TransformerTranslationModel> read() {
-    return reader(TransformerTranslationModel.class, EncoderDecoderFormat.INSTANCE, TransformerTranslationModel::new);
-  }
-
-  public static TransformerTranslationModel load(String path) {
-    return read().load(path);
+        getDouble(lengthPenalty()), getInt(maxOutputLength()), BATCH));
   }
 
   /** Translates a partition's rows in batches; captures only the inference handle and small values. */
-  private static final class Translating implements FlatMapFunction<Iterator<Row>, Row> {
-    private static final long serialVersionUID = 1L;
-    private final TranslationInference inference;
-    private final int column;
-    private final int beamSize;
-    private final double lengthPenalty;
-    private final int maxOutputLength;
-
-    Translating(TranslationInference inference, int column, int beamSize, double lengthPenalty,
-        int maxOutputLength) {
-      this.inference = inference;
-      this.column = column;
-      this.beamSize = beamSize;
-      this.lengthPenalty = lengthPenalty;
-      this.maxOutputLength = maxOutputLength;
-    }
-
+  private record Translating(TranslationInference inference, int column, int beamSize, double lengthPenalty,
+      int maxOutputLength, int batchSize) implements RowBatches {
     @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
-      return RowBatches.map(rows, BATCH, this::translate);
-    }
-
-    private List<Row> translate(List<Row> batch) {
+    public List<Row> process(List<Row> batch) {
       List<String> sources = new ArrayList<>(batch.size());
       for (Row r : batch) {
         sources.add(r.isNullAt(column) ? null : r.getString(column));

@@ -211,20 +211,11 @@ public class TransformerTranslator extends SpindleEstimator<TransformerTranslati
    * A (source, target, validation flag) row to token ids on an executor, and whether the pair is usable; captures
    * only the tokenizers' JSON, the flag's column and the length limits.
    */
-  private static final class PairEncoder implements Function<Row, TranslationPair> {
-    private static final long serialVersionUID = 1L;
-    private final TokenizerFunction source;
-    private final TokenizerFunction target;
-    private final ValidationFlag flag;
-    private final int maxSource;
-    private final int maxTarget;
-
+  private record PairEncoder(TokenizerFunction source, TokenizerFunction target, ValidationFlag flag, int maxSource,
+      int maxTarget) implements Function<Row, TranslationPair> {
     PairEncoder(TranslationTokenizers tokenizers, ValidationFlag flag, int maxSource, int maxTarget) {
-      this.source = new TokenizerFunction(tokenizers.source());
-      this.target = new TokenizerFunction(tokenizers.target());
-      this.flag = flag;
-      this.maxSource = maxSource;
-      this.maxTarget = maxTarget;
+      this(new TokenizerFunction(tokenizers.source()), new TokenizerFunction(tokenizers.target()), flag, maxSource,
+          maxTarget);
     }
 
     @Override

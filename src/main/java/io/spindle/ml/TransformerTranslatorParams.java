@@ -20,6 +20,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * @param <S> the stage, which the setters of the Params both stages use return
  */
+@SuppressWarnings("unchecked") // the setters return this stage as S, its own type
 public interface TransformerTranslatorParams<S> extends TrainingParams, HasInputCol<S>, HasPredictionCol<S>,
     HasTokenizerMode, HasValidationIndicatorCol {
   /** Target (reference translation) text column (string), read when fitting. Default {@code "target"}. */
@@ -101,17 +102,14 @@ public interface TransformerTranslatorParams<S> extends TrainingParams, HasInput
     return getOrDefault(normPlacement());
   }
 
-  @SuppressWarnings("unchecked")
   default S setBeamSize(int value) {
     return (S) set(beamSize(), value);
   }
 
-  @SuppressWarnings("unchecked")
   default S setMaxOutputLength(int value) {
     return (S) set(maxOutputLength(), value);
   }
 
-  @SuppressWarnings("unchecked")
   default S setLengthPenalty(double value) {
     return (S) set(lengthPenalty(), value);
   }

@@ -32,23 +32,16 @@ public class TranslationEvaluator extends Evaluator implements HasLabelCol<Trans
     HasPredictionCol<TranslationEvaluator>, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
-  private final String uid;
   private final DeclaredParams params;
 
   public TranslationEvaluator(String uid) {
-    this.uid = uid;
-    this.params = new DeclaredParams(this);
+    this.params = new DeclaredParams(this, uid);
     params.createAll();
     params.setDefaults(labelCol().w("target"), predictionCol().w("translation"));
   }
 
   public TranslationEvaluator() {
     this(Identifiable.randomUID("translationEval"));
-  }
-
-  @Override
-  public String uid() {
-    return uid;
   }
 
   @Override
@@ -108,6 +101,6 @@ public class TranslationEvaluator extends Evaluator implements HasLabelCol<Trans
 
   @Override
   public String toString() {
-    return "TranslationEvaluator: uid=" + uid + ", metricName=" + getMetricName();
+    return "TranslationEvaluator: uid=" + uid() + ", metricName=" + getMetricName();
   }
 }
