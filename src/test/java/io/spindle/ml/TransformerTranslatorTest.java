@@ -264,7 +264,10 @@ class TransformerTranslatorTest {
     TransformerTranslator copy = t.copy(ParamMap.empty());
     assertEquals(t.uid(), copy.uid());
     for (Param<?> p : t.params()) {
-      assertEquals(t.getOrDefault(p), copy.getOrDefault(p), p.name());
+      assertEquals(t.isDefined(p), copy.isDefined(p), p.name());
+      if (t.isDefined(p)) { // issue 10: validationIndicatorCol and checkpointDir have no default, as in MLlib
+        assertEquals(t.getOrDefault(p), copy.getOrDefault(p), p.name());
+      }
     }
     TransformerTranslator extra = t.copy(new ParamMap().put(t.maxIter(), 9));
     assertEquals(9, extra.getInt(extra.maxIter()));
