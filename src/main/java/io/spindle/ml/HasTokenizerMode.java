@@ -13,4 +13,16 @@ public interface HasTokenizerMode extends HasTokenizerOptions {
   default String getTokenizerMode() {
     return getOrDefault(tokenizerMode());
   }
+
+  /**
+   * The setters, for the estimators.
+   *
+   * @param <S> the estimator, which the setters return
+   */
+  @SuppressWarnings("unchecked")
+  interface Setters<S> extends HasTokenizerMode, HasTokenizerOptions.Setters<S> {
+    default S setTokenizerMode(String value) {
+      return (S) set(tokenizerMode(), value);
+    }
+  }
 }

@@ -18,10 +18,18 @@ public interface HasTokenizerOptions extends SpindleParams {
         + "vocabulary (>= 1)", ParamValidators.gtEq(1), 1);
   }
 
+  default int getMinCount() {
+    return getInt(minCount());
+  }
+
   /** Largest vocabulary, the 4 special tokens included (0 = no limit). Default 0. */
   default IntParam maxVocabSize() {
     return declaredParams().intParam("maxVocabSize", "largest vocabulary, the 4 special tokens <pad> <unk> <bos> "
         + "<eos> included (0 = no limit, else > 4)", ParamValidators.gtEq(0), 0);
+  }
+
+  default int getMaxVocabSize() {
+    return getInt(maxVocabSize());
   }
 
   /**
@@ -29,8 +37,24 @@ public interface HasTokenizerOptions extends SpindleParams {
    * without room for a learned token.
    */
   default TokenizerOptions tokenizerOptions() {
-    int max = getInt(maxVocabSize());
-    return new TokenizerOptions(EnumSet.allOf(Special.class), getInt(minCount()),
+    int max = getMaxVocabSize();
+    return new TokenizerOptions(EnumSet.allOf(Special.class), getMinCount(),
         max == 0 ? TokenizerOptions.NO_LIMIT : max, false);
+  }
+
+  /**
+   * The setters, for the estimators that learn a vocabulary (a fitted model's vocabulary is fixed).
+   *
+   * @param <S> the estimator, which the setters return
+   */
+  @SuppressWarnings("unchecked")
+  interface Setters<S> extends HasTokenizerOptions {
+    default S setMinCount(int value) {
+      return (S) set(minCount(), value);
+    }
+
+    default S setMaxVocabSize(int value) {
+      return (S) set(maxVocabSize(), value);
+    }
   }
 }

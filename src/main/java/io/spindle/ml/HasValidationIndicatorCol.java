@@ -18,4 +18,16 @@ public interface HasValidationIndicatorCol extends HasValidation {
   default boolean hasValidationIndicatorCol() {
     return isNonEmpty(validationIndicatorCol());
   }
+
+  /**
+   * The setter, for the estimators.
+   *
+   * @param <S> the estimator, which the setter returns
+   */
+  @SuppressWarnings("unchecked")
+  interface Setters<S> extends HasValidationIndicatorCol {
+    default S setValidationIndicatorCol(String value) {
+      return (S) set(validationIndicatorCol(), value);
+    }
+  }
 }

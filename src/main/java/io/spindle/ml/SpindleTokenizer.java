@@ -22,7 +22,7 @@ import org.apache.spark.sql.types.StructType;
  * the driver, so no row reaches the driver. Null texts are skipped when learning.
  */
 public class SpindleTokenizer extends Estimator<SpindleTokenizerModel>
-    implements SpindleTokenizerParams<SpindleTokenizer>, DefaultParamsWritable {
+    implements SpindleTokenizerParams.Setters<SpindleTokenizer>, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
   private final DeclaredParams params;
@@ -42,24 +42,9 @@ public class SpindleTokenizer extends Estimator<SpindleTokenizerModel>
     return params;
   }
 
-  public SpindleTokenizer setMode(String value) {
-    set(mode(), value);
-    return this;
-  }
-
-  public SpindleTokenizer setMinCount(int value) {
-    set(minCount(), value);
-    return this;
-  }
-
-  public SpindleTokenizer setMaxVocabSize(int value) {
-    set(maxVocabSize(), value);
-    return this;
-  }
-
-  public SpindleTokenizer setLowercase(boolean value) {
-    set(lowercase(), value);
-    return this;
+  @Override
+  public SpindleTokenizer copy(ParamMap extra) {
+    return defaultCopy(extra);
   }
 
   @Override
@@ -75,11 +60,6 @@ public class SpindleTokenizer extends Estimator<SpindleTokenizerModel>
   public StructType transformSchema(StructType schema) {
     tokenizerOptions(); // refuses a maxVocabSize without room for a learned token
     return validateAndTransformSchema(schema);
-  }
-
-  @Override
-  public SpindleTokenizer copy(ParamMap extra) {
-    return defaultCopy(extra);
   }
 
   public static MLReader<SpindleTokenizer> read() {

@@ -56,10 +56,6 @@ public class SpindleTokenizerModel extends Model<SpindleTokenizerModel>
     return tokenizer;
   }
 
-  public int vocabSize() {
-    return tokenizer.vocabSize();
-  }
-
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);

@@ -3,6 +3,7 @@ package io.spindle.ml;
 import io.spindle.data.TokenizerOptions;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -18,10 +19,22 @@ public interface SpindleTokenizerParams<S> extends HasInputCol<S>, HasTokenizerO
     return declaredParams().stringParam("outputCol", "output column of token ids (array<int>)", "ids");
   }
 
+  default String getOutputCol() {
+    return getOrDefault(outputCol());
+  }
+
+  default S setOutputCol(String value) {
+    return (S) set(outputCol(), value);
+  }
+
   /** {@code "char"} (one token per code point) or {@code "word"} (words and punctuation). Default {@code "char"}. */
   default Param<String> mode() {
     return declaredParams().choiceParam("mode", "tokenization: 'char' (one token per code point) or 'word' (words "
         + "and punctuation)", "char", "char", "word");
+  }
+
+  default String getMode() {
+    return getOrDefault(mode());
   }
 
   /** Whether text is lowercased before learning and encoding. Default false. */
@@ -30,28 +43,8 @@ public interface SpindleTokenizerParams<S> extends HasInputCol<S>, HasTokenizerO
         false);
   }
 
-  default String getOutputCol() {
-    return getOrDefault(outputCol());
-  }
-
-  default String getMode() {
-    return getOrDefault(mode());
-  }
-
-  default int getMinCount() {
-    return getInt(minCount());
-  }
-
-  default int getMaxVocabSize() {
-    return getInt(maxVocabSize());
-  }
-
   default boolean getLowercase() {
     return getBoolean(lowercase());
-  }
-
-  default S setOutputCol(String value) {
-    return (S) set(outputCol(), value);
   }
 
   /** {@link HasTokenizerOptions#tokenizerOptions()}, lowercasing when {@link #lowercase()} says so. */
@@ -64,6 +57,21 @@ public interface SpindleTokenizerParams<S> extends HasInputCol<S>, HasTokenizerO
   default StructType validateAndTransformSchema(StructType schema) {
     String stage = getClass().getSimpleName();
     Schemas.requireString(stage, schema, getInputCol());
-    return Schemas.append(stage, schema, getOutputCol(), Schemas.IDS, org.apache.spark.sql.types.Metadata.empty());
+    return Schemas.append(stage, schema, getOutputCol(), Schemas.IDS, Metadata.empty());
+  }
+
+  /**
+   * The setters of the Params only the estimator uses (the model's vocabulary is fixed).
+   *
+   * @param <S> the estimator, which the setters return
+   */
+  interface Setters<S> extends SpindleTokenizerParams<S>, HasTokenizerOptions.Setters<S> {
+    default S setMode(String value) {
+      return (S) set(mode(), value);
+    }
+
+    default S setLowercase(boolean value) {
+      return (S) set(lowercase(), value);
+    }
   }
 }

@@ -36,7 +36,7 @@ public class TransformerClassificationModel
   public static final int BATCH = 64;
   private static final Kind<EncoderClassifier, TransformerClassificationModel> KIND = new Kind<>(
       TransformerClassificationModel.class, EncoderClassifierFormat.INSTANCE, TransformerClassificationModel::new,
-      false);
+      false, TransformerClassifier::setDefaults);
 
   /** A model around trained weights (MLlib's copy and persistence build models this way too). */
   public TransformerClassificationModel(String uid, EncoderClassifier network) {
@@ -45,15 +45,6 @@ public class TransformerClassificationModel
 
   private TransformerClassificationModel(String uid, ModelFolder.Contents<EncoderClassifier> contents) {
     super(uid, KIND, contents);
-    TransformerClassifier.setDefaults(declaredParams(), this);
-  }
-
-  public static MLReader<TransformerClassificationModel> read() {
-    return reader(KIND);
-  }
-
-  public static TransformerClassificationModel load(String path) {
-    return read().load(path);
   }
 
   /** K, the classes the model was trained on (predictions are 0..K-1). */
@@ -65,6 +56,14 @@ public class TransformerClassificationModel
   public Dataset<Row> transform(Dataset<?> dataset) {
     return mapPartitions(dataset, (jsc, schema) -> new Scorer(ClassifierInference.broadcast(jsc, network()),
         schema.fieldIndex(getFeaturesCol()), getFeaturesCol(), BATCH));
+  }
+
+  public static MLReader<TransformerClassificationModel> read() {
+    return reader(KIND);
+  }
+
+  public static TransformerClassificationModel load(String path) {
+    return read().load(path);
   }
 
   /**

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * ({@link TransformerClassificationTrainingSummary#validationAccuracyHistory}).
  */
 public class TransformerClassifier extends SpindleEstimator<TransformerClassificationModel, TransformerClassifier>
-    implements TransformerClassifierParams<TransformerClassifier> {
+    implements TransformerClassifierParams.Setters<TransformerClassifier> {
   private static final long serialVersionUID = 1L;
 
   public TransformerClassifier(String uid) {
@@ -56,26 +56,6 @@ public class TransformerClassifier extends SpindleEstimator<TransformerClassific
     params.setDefaults(p.labelCol().w("label"), p.predictionCol().w("prediction"), p.modelDim().w(64),
         p.dropout().w(0.0), p.maxIter().w(200), p.stepSize().w(1e-3), p.warmupSteps().w(10),
         p.weightDecay().w(0.01), p.validationInterval().w(10));
-  }
-
-  public TransformerClassifier setMaxSeqLength(int value) {
-    set(maxSeqLength(), value);
-    return this;
-  }
-
-  public TransformerClassifier setNumClasses(int value) {
-    set(numClasses(), value);
-    return this;
-  }
-
-  public TransformerClassifier setVocabSize(int value) {
-    set(vocabSize(), value);
-    return this;
-  }
-
-  public TransformerClassifier setValidationIndicatorCol(String value) {
-    set(validationIndicatorCol(), value);
-    return this;
   }
 
   @Override

@@ -24,16 +24,40 @@ public interface TransformerClassifierParams<S> extends TrainingParams, HasValid
     return declaredParams().stringParam("featuresCol", "features column name: token ids, array<int>", "ids");
   }
 
+  default String getFeaturesCol() {
+    return getOrDefault(featuresCol());
+  }
+
+  default S setFeaturesCol(String value) {
+    return (S) set(featuresCol(), value);
+  }
+
   /** Class logits (Vector of K). Default {@code "rawPrediction"}. */
   default Param<String> rawPredictionCol() {
     return declaredParams().stringParam("rawPredictionCol", "raw prediction column name: class logits, vector",
         "rawPrediction");
   }
 
+  default String getRawPredictionCol() {
+    return getOrDefault(rawPredictionCol());
+  }
+
+  default S setRawPredictionCol(String value) {
+    return (S) set(rawPredictionCol(), value);
+  }
+
   /** Class probabilities, the softmax of the logits (Vector of K). Default {@code "probability"}. */
   default Param<String> probabilityCol() {
     return declaredParams().stringParam("probabilityCol", "probability column name: class probabilities (softmax "
         + "of the logits), vector", "probability");
+  }
+
+  default String getProbabilityCol() {
+    return getOrDefault(probabilityCol());
+  }
+
+  default S setProbabilityCol(String value) {
+    return (S) set(probabilityCol(), value);
   }
 
   /** Longest sequence the model reads; longer ones are truncated. Default 128. */
@@ -52,30 +76,6 @@ public interface TransformerClassifierParams<S> extends TrainingParams, HasValid
   default IntParam vocabSize() {
     return declaredParams().intParam("vocabSize", "vocabulary size (0 = from the features column's metadata, else "
         + "one more than the largest training id)", ParamValidators.gtEq(0), 0);
-  }
-
-  default String getFeaturesCol() {
-    return getOrDefault(featuresCol());
-  }
-
-  default String getRawPredictionCol() {
-    return getOrDefault(rawPredictionCol());
-  }
-
-  default String getProbabilityCol() {
-    return getOrDefault(probabilityCol());
-  }
-
-  default S setFeaturesCol(String value) {
-    return (S) set(featuresCol(), value);
-  }
-
-  default S setRawPredictionCol(String value) {
-    return (S) set(rawPredictionCol(), value);
-  }
-
-  default S setProbabilityCol(String value) {
-    return (S) set(probabilityCol(), value);
   }
 
   /** The architecture for a vocabulary of {@code vocab} tokens and {@code classes} classes. */
@@ -102,5 +102,24 @@ public interface TransformerClassifierParams<S> extends TrainingParams, HasValid
         Metadata.empty());
     out = Schemas.append(stage, out, getProbabilityCol(), SQLDataTypes.VectorType(), Metadata.empty());
     return Schemas.append(stage, out, getPredictionCol(), DataTypes.DoubleType, Metadata.empty());
+  }
+
+  /**
+   * The setters of the Params only the estimator uses (the model's network is fixed).
+   *
+   * @param <S> the estimator, which the setters return
+   */
+  interface Setters<S> extends TransformerClassifierParams<S>, HasValidationIndicatorCol.Setters<S> {
+    default S setMaxSeqLength(int value) {
+      return (S) set(maxSeqLength(), value);
+    }
+
+    default S setNumClasses(int value) {
+      return (S) set(numClasses(), value);
+    }
+
+    default S setVocabSize(int value) {
+      return (S) set(vocabSize(), value);
+    }
   }
 }

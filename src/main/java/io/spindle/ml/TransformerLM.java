@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * hold-out, is an {@link IllegalArgumentException}; so is early stopping with a held-out tail of fewer than 2 tokens.
  */
 public class TransformerLM extends SpindleEstimator<TransformerLMModel, TransformerLM>
-    implements TransformerLMParams<TransformerLM> {
+    implements TransformerLMParams.Setters<TransformerLM> {
   private static final long serialVersionUID = 1L;
   /** Batches of the held-out tail an evaluation before the last step scores. */
   static final int VALIDATION_BATCHES = 20;
@@ -54,31 +54,6 @@ public class TransformerLM extends SpindleEstimator<TransformerLMModel, Transfor
   static void setDefaults(DeclaredParams params, TransformerLMParams<?> p) {
     params.setDefaults(p.inputCol().w("text"), p.modelDim().w(64), p.dropout().w(0.0), p.maxIter().w(300),
         p.stepSize().w(3e-3), p.warmupSteps().w(30), p.weightDecay().w(0.1), p.validationInterval().w(50));
-  }
-
-  public TransformerLM setTokenizerMode(String value) {
-    set(tokenizerMode(), value);
-    return this;
-  }
-
-  public TransformerLM setMinCount(int value) {
-    set(minCount(), value);
-    return this;
-  }
-
-  public TransformerLM setMaxVocabSize(int value) {
-    set(maxVocabSize(), value);
-    return this;
-  }
-
-  public TransformerLM setBlockSize(int value) {
-    set(blockSize(), value);
-    return this;
-  }
-
-  public TransformerLM setValidationFraction(double value) {
-    set(validationFraction(), value);
-    return this;
   }
 
   @Override

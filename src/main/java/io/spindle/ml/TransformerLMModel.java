@@ -44,7 +44,8 @@ public class TransformerLMModel extends SpindleModel<Gpt, TransformerLMTrainingS
   /** Rows whose texts are scored together in {@code transform}. */
   public static final int BATCH = 64;
   private static final Kind<Gpt, TransformerLMModel> KIND = new Kind<>(TransformerLMModel.class, GptFormat.INSTANCE,
-      TransformerLMModel::new, true);
+      TransformerLMModel::new, true,
+      TransformerLM::setDefaults);
 
   /** A model around trained weights and their tokenizer (MLlib's copy and persistence build models this way too). */
   public TransformerLMModel(String uid, Gpt network, Tokenizer tokenizer) {
@@ -53,15 +54,6 @@ public class TransformerLMModel extends SpindleModel<Gpt, TransformerLMTrainingS
 
   private TransformerLMModel(String uid, ModelFolder.Contents<Gpt> contents) {
     super(uid, KIND, contents);
-    TransformerLM.setDefaults(declaredParams(), this);
-  }
-
-  public static MLReader<TransformerLMModel> read() {
-    return reader(KIND);
-  }
-
-  public static TransformerLMModel load(String path) {
-    return read().load(path);
   }
 
   /** The tokenizer learned from the training text. */
@@ -77,6 +69,14 @@ public class TransformerLMModel extends SpindleModel<Gpt, TransformerLMTrainingS
         score ? schema.fieldIndex(getInputCol()) : -1, generate ? new Generation(schema.fieldIndex(getPromptCol()),
             getPromptCol(), getInt(maxNewTokens()), getDouble(temperature()), getInt(topK()),
             getLong(generationSeed())) : null, BATCH));
+  }
+
+  public static MLReader<TransformerLMModel> read() {
+    return reader(KIND);
+  }
+
+  public static TransformerLMModel load(String path) {
+    return read().load(path);
   }
 
   /** The generation settings a task needs, as plain values. */

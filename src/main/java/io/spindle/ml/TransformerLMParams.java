@@ -25,16 +25,81 @@ public interface TransformerLMParams<S> extends TrainingParams, HasInputCol<S>, 
         + "for a null text or one of fewer than 2 tokens); empty for none", "perplexity");
   }
 
+  default String getPerplexityCol() {
+    return getOrDefault(perplexityCol());
+  }
+
+  default S setPerplexityCol(String value) {
+    return (S) set(perplexityCol(), value);
+  }
+
   /** Prompt column (string); when set, the model adds {@link #generatedCol()}. No default (no generation). */
   default Param<String> promptCol() {
     return declaredParams().stringParam("promptCol", "prompt column (string); when set, a generated continuation "
         + "is added for each row", null);
   }
 
+  /** The prompt column, or null when none is set. */
+  default String getPromptCol() {
+    return isDefined(promptCol()) ? getOrDefault(promptCol()) : null;
+  }
+
+  default S setPromptCol(String value) {
+    return (S) set(promptCol(), value);
+  }
+
   /** Output: the text generated after each row's prompt (string). Default {@code "generated"}. */
   default Param<String> generatedCol() {
     return declaredParams().stringParam("generatedCol", "output column of the text generated after each prompt "
         + "(string; null for a null or empty prompt)", "generated");
+  }
+
+  default String getGeneratedCol() {
+    return getOrDefault(generatedCol());
+  }
+
+  default S setGeneratedCol(String value) {
+    return (S) set(generatedCol(), value);
+  }
+
+  /** Tokens generated per prompt. Default 100. */
+  default IntParam maxNewTokens() {
+    return declaredParams().intParam("maxNewTokens", "tokens generated per prompt (>= 0)", ParamValidators.gtEq(0),
+        100);
+  }
+
+  default S setMaxNewTokens(int value) {
+    return (S) set(maxNewTokens(), value);
+  }
+
+  /** Softmax temperature of generation; 0 = greedy. Default 0.8. */
+  default DoubleParam temperature() {
+    return declaredParams().doubleParam("temperature", "softmax temperature of generation (>= 0; 0 = greedy)",
+        ParamValidators.gtEq(0), 0.8);
+  }
+
+  default S setTemperature(double value) {
+    return (S) set(temperature(), value);
+  }
+
+  /** Sample among the k likeliest tokens; 0 = all. Default 0. */
+  default IntParam topK() {
+    return declaredParams().intParam("topK", "sample among the k likeliest tokens (>= 0; 0 = all)",
+        ParamValidators.gtEq(0), 0);
+  }
+
+  default S setTopK(int value) {
+    return (S) set(topK(), value);
+  }
+
+  /** Seeds generation, together with each prompt's tokens. Default 1337. */
+  default LongParam generationSeed() {
+    return declaredParams().longParam("generationSeed", "random seed of generation; each prompt's draws are "
+        + "seeded by it and the prompt's tokens", 1337L);
+  }
+
+  default S setGenerationSeed(long value) {
+    return (S) set(generationSeed(), value);
   }
 
   /** Context length T: the longest sequence the model sees, the length of training windows. Default 64. */
@@ -50,71 +115,6 @@ public interface TransformerLMParams<S> extends TrainingParams, HasInputCol<S>, 
   default DoubleParam validationFraction() {
     return declaredParams().doubleParam("validationFraction", "share of the token stream's tail (the last rows) "
         + "held out for validation, in [0, 1)", ParamValidators.inRange(0, 1, true, false), 0.05);
-  }
-
-  /** Tokens generated per prompt. Default 100. */
-  default IntParam maxNewTokens() {
-    return declaredParams().intParam("maxNewTokens", "tokens generated per prompt (>= 0)", ParamValidators.gtEq(0),
-        100);
-  }
-
-  /** Softmax temperature of generation; 0 = greedy. Default 0.8. */
-  default DoubleParam temperature() {
-    return declaredParams().doubleParam("temperature", "softmax temperature of generation (>= 0; 0 = greedy)",
-        ParamValidators.gtEq(0), 0.8);
-  }
-
-  /** Sample among the k likeliest tokens; 0 = all. Default 0. */
-  default IntParam topK() {
-    return declaredParams().intParam("topK", "sample among the k likeliest tokens (>= 0; 0 = all)",
-        ParamValidators.gtEq(0), 0);
-  }
-
-  /** Seeds generation, together with each prompt's tokens. Default 1337. */
-  default LongParam generationSeed() {
-    return declaredParams().longParam("generationSeed", "random seed of generation; each prompt's draws are "
-        + "seeded by it and the prompt's tokens", 1337L);
-  }
-
-  default String getPerplexityCol() {
-    return getOrDefault(perplexityCol());
-  }
-
-  /** The prompt column, or null when none is set. */
-  default String getPromptCol() {
-    return isDefined(promptCol()) ? getOrDefault(promptCol()) : null;
-  }
-
-  default String getGeneratedCol() {
-    return getOrDefault(generatedCol());
-  }
-
-  default S setPerplexityCol(String value) {
-    return (S) set(perplexityCol(), value);
-  }
-
-  default S setPromptCol(String value) {
-    return (S) set(promptCol(), value);
-  }
-
-  default S setGeneratedCol(String value) {
-    return (S) set(generatedCol(), value);
-  }
-
-  default S setMaxNewTokens(int value) {
-    return (S) set(maxNewTokens(), value);
-  }
-
-  default S setTemperature(double value) {
-    return (S) set(temperature(), value);
-  }
-
-  default S setTopK(int value) {
-    return (S) set(topK(), value);
-  }
-
-  default S setGenerationSeed(long value) {
-    return (S) set(generationSeed(), value);
   }
 
   /** The GPT for a vocabulary of {@code vocab} tokens (biases on, as nanoGPT's default). */
@@ -143,5 +143,20 @@ public interface TransformerLMParams<S> extends TrainingParams, HasInputCol<S>, 
       out = Schemas.append(stage, out, getGeneratedCol(), DataTypes.StringType, Metadata.empty());
     }
     return out;
+  }
+
+  /**
+   * The setters of the Params only the estimator uses (the model's network and tokenizer are fixed).
+   *
+   * @param <S> the estimator, which the setters return
+   */
+  interface Setters<S> extends TransformerLMParams<S>, HasTokenizerMode.Setters<S> {
+    default S setBlockSize(int value) {
+      return (S) set(blockSize(), value);
+    }
+
+    default S setValidationFraction(double value) {
+      return (S) set(validationFraction(), value);
+    }
   }
 }

@@ -31,7 +31,8 @@ public class TransformerTranslationModel
   /** Rows per decoding batch in {@code transform}. */
   public static final int BATCH = 32;
   private static final Kind<EncoderDecoder, TransformerTranslationModel> KIND = new Kind<>(
-      TransformerTranslationModel.class, EncoderDecoderFormat.INSTANCE, TransformerTranslationModel::new, true);
+      TransformerTranslationModel.class, EncoderDecoderFormat.INSTANCE, TransformerTranslationModel::new, true,
+      TransformerTranslator::setDefaults);
 
   /**
    * A model around a trained network and its tokenizers (the same object twice for a shared vocabulary); MLlib's
@@ -44,15 +45,6 @@ public class TransformerTranslationModel
 
   private TransformerTranslationModel(String uid, ModelFolder.Contents<EncoderDecoder> contents) {
     super(uid, KIND, contents);
-    TransformerTranslator.setDefaults(declaredParams(), this);
-  }
-
-  public static MLReader<TransformerTranslationModel> read() {
-    return reader(KIND);
-  }
-
-  public static TransformerTranslationModel load(String path) {
-    return read().load(path);
   }
 
   /** The tokenizer of the source side. */
@@ -70,6 +62,14 @@ public class TransformerTranslationModel
     return mapPartitions(dataset, (jsc, schema) -> new Translating(TranslationInference.broadcast(jsc, network(),
         sourceTokenizer(), targetTokenizer()), schema.fieldIndex(getInputCol()), getInt(beamSize()),
         getDouble(lengthPenalty()), getInt(maxOutputLength()), BATCH));
+  }
+
+  public static MLReader<TransformerTranslationModel> read() {
+    return reader(KIND);
+  }
+
+  public static TransformerTranslationModel load(String path) {
+    return read().load(path);
   }
 
   /** Translates a partition's rows in batches; captures only the inference handle and small values. */

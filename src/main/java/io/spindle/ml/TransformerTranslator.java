@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * only scored (the same loss, without dropout), never trained on.
  */
 public class TransformerTranslator extends SpindleEstimator<TransformerTranslationModel, TransformerTranslator>
-    implements TransformerTranslatorParams<TransformerTranslator> {
+    implements TransformerTranslatorParams.Setters<TransformerTranslator> {
   private static final long serialVersionUID = 1L;
 
   public TransformerTranslator(String uid) {
@@ -52,56 +52,6 @@ public class TransformerTranslator extends SpindleEstimator<TransformerTranslati
     params.setDefaults(p.inputCol().w("source"), p.predictionCol().w("translation"), p.modelDim().w(128),
         p.dropout().w(0.1), p.maxIter().w(1000), p.stepSize().w(1e-3), p.warmupSteps().w(100),
         p.weightDecay().w(0.01), p.validationInterval().w(100));
-  }
-
-  public TransformerTranslator setTargetCol(String value) {
-    set(targetCol(), value);
-    return this;
-  }
-
-  public TransformerTranslator setTokenizerMode(String value) {
-    set(tokenizerMode(), value);
-    return this;
-  }
-
-  public TransformerTranslator setMinCount(int value) {
-    set(minCount(), value);
-    return this;
-  }
-
-  public TransformerTranslator setMaxVocabSize(int value) {
-    set(maxVocabSize(), value);
-    return this;
-  }
-
-  public TransformerTranslator setSharedVocabulary(boolean value) {
-    set(sharedVocabulary(), value);
-    return this;
-  }
-
-  public TransformerTranslator setMaxSourceLength(int value) {
-    set(maxSourceLength(), value);
-    return this;
-  }
-
-  public TransformerTranslator setMaxTargetLength(int value) {
-    set(maxTargetLength(), value);
-    return this;
-  }
-
-  public TransformerTranslator setLabelSmoothing(double value) {
-    set(labelSmoothing(), value);
-    return this;
-  }
-
-  public TransformerTranslator setNormPlacement(String value) {
-    set(normPlacement(), value);
-    return this;
-  }
-
-  public TransformerTranslator setValidationIndicatorCol(String value) {
-    set(validationIndicatorCol(), value);
-    return this;
   }
 
   /** The Transformer paper's 0.98. */

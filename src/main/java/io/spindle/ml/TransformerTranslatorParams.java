@@ -23,10 +23,50 @@ import org.apache.spark.sql.types.StructType;
 @SuppressWarnings("unchecked") // the setters return this stage as S, its own type
 public interface TransformerTranslatorParams<S> extends TrainingParams, HasInputCol<S>, HasPredictionCol<S>,
     HasTokenizerMode, HasValidationIndicatorCol {
+  /** Beam width of {@code transform}: 1 = greedy decoding. Default 1. */
+  default IntParam beamSize() {
+    return declaredParams().intParam("beamSize", "beam width when translating (1 = greedy decoding)",
+        ParamValidators.gtEq(1), 1);
+  }
+
+  default S setBeamSize(int value) {
+    return (S) set(beamSize(), value);
+  }
+
+  /**
+   * Most tokens generated per translation ({@code <eos>} not counted); 0, or anything above maxTargetLength, means
+   * maxTargetLength. Default 0.
+   */
+  default IntParam maxOutputLength() {
+    return declaredParams().intParam("maxOutputLength", "most tokens generated per translation, <eos> not counted "
+        + "(0 = maxTargetLength, which also caps it)", ParamValidators.gtEq(0), 0);
+  }
+
+  default S setMaxOutputLength(int value) {
+    return (S) set(maxOutputLength(), value);
+  }
+
+  /**
+   * GNMT's length penalty alpha of beam search (score {@code log P / ((5 + |Y|) / 6)^alpha}; 0 = none); unused by
+   * greedy decoding. Default 0.6.
+   */
+  default DoubleParam lengthPenalty() {
+    return declaredParams().doubleParam("lengthPenalty", "GNMT length penalty alpha of beam search (>= 0; 0 = "
+        + "none; unused by greedy decoding)", ParamValidators.gtEq(0), 0.6);
+  }
+
+  default S setLengthPenalty(double value) {
+    return (S) set(lengthPenalty(), value);
+  }
+
   /** Target (reference translation) text column (string), read when fitting. Default {@code "target"}. */
   default Param<String> targetCol() {
     return declaredParams().stringParam("targetCol", "target text column, the reference translations (string); "
         + "read when fitting", "target");
+  }
+
+  default String getTargetCol() {
+    return getOrDefault(targetCol());
   }
 
   /**
@@ -37,6 +77,10 @@ public interface TransformerTranslatorParams<S> extends TrainingParams, HasInput
   default BooleanParam sharedVocabulary() {
     return declaredParams().booleanParam("sharedVocabulary", "one vocabulary and embedding table for source and "
         + "target (true), or one per side (false)", true);
+  }
+
+  default boolean getSharedVocabulary() {
+    return getBoolean(sharedVocabulary());
   }
 
   /** Longest source in tokens: longer training rows are skipped, longer sources to translate truncated. Default 64. */
@@ -66,52 +110,8 @@ public interface TransformerTranslatorParams<S> extends TrainingParams, HasInput
         + "'post' (after each residual sum, as the paper)", "pre", "pre", "post");
   }
 
-  /** Beam width of {@code transform}: 1 = greedy decoding. Default 1. */
-  default IntParam beamSize() {
-    return declaredParams().intParam("beamSize", "beam width when translating (1 = greedy decoding)",
-        ParamValidators.gtEq(1), 1);
-  }
-
-  /**
-   * Most tokens generated per translation ({@code <eos>} not counted); 0, or anything above maxTargetLength, means
-   * maxTargetLength. Default 0.
-   */
-  default IntParam maxOutputLength() {
-    return declaredParams().intParam("maxOutputLength", "most tokens generated per translation, <eos> not counted "
-        + "(0 = maxTargetLength, which also caps it)", ParamValidators.gtEq(0), 0);
-  }
-
-  /**
-   * GNMT's length penalty alpha of beam search (score {@code log P / ((5 + |Y|) / 6)^alpha}; 0 = none); unused by
-   * greedy decoding. Default 0.6.
-   */
-  default DoubleParam lengthPenalty() {
-    return declaredParams().doubleParam("lengthPenalty", "GNMT length penalty alpha of beam search (>= 0; 0 = "
-        + "none; unused by greedy decoding)", ParamValidators.gtEq(0), 0.6);
-  }
-
-  default String getTargetCol() {
-    return getOrDefault(targetCol());
-  }
-
-  default boolean getSharedVocabulary() {
-    return getBoolean(sharedVocabulary());
-  }
-
   default String getNormPlacement() {
     return getOrDefault(normPlacement());
-  }
-
-  default S setBeamSize(int value) {
-    return (S) set(beamSize(), value);
-  }
-
-  default S setMaxOutputLength(int value) {
-    return (S) set(maxOutputLength(), value);
-  }
-
-  default S setLengthPenalty(double value) {
-    return (S) set(lengthPenalty(), value);
   }
 
   /**
@@ -142,5 +142,37 @@ public interface TransformerTranslatorParams<S> extends TrainingParams, HasInput
       }
     }
     return Schemas.append(stage, schema, getPredictionCol(), DataTypes.StringType, Metadata.empty());
+  }
+
+  /**
+   * The setters of the Params only the estimator uses (the model's network and tokenizers are fixed).
+   *
+   * @param <S> the estimator, which the setters return
+   */
+  interface Setters<S> extends TransformerTranslatorParams<S>, HasTokenizerMode.Setters<S>,
+      HasValidationIndicatorCol.Setters<S> {
+    default S setTargetCol(String value) {
+      return (S) set(targetCol(), value);
+    }
+
+    default S setSharedVocabulary(boolean value) {
+      return (S) set(sharedVocabulary(), value);
+    }
+
+    default S setMaxSourceLength(int value) {
+      return (S) set(maxSourceLength(), value);
+    }
+
+    default S setMaxTargetLength(int value) {
+      return (S) set(maxTargetLength(), value);
+    }
+
+    default S setLabelSmoothing(double value) {
+      return (S) set(labelSmoothing(), value);
+    }
+
+    default S setNormPlacement(String value) {
+      return (S) set(normPlacement(), value);
+    }
   }
 }
