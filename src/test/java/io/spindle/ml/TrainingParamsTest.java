@@ -185,12 +185,17 @@ class TrainingParamsTest {
   }
 
   @Test
-  void bf16GradientsTrainCloseToFloat32() {
-    float[] f32 = weights(translator(4).fit(pairs));
-    float[] bf16 = weights(translator(4).setBf16Gradients(true).fit(pairs));
+  void bf16GradientsTrainEveryFamilyCloseToFloat32() {
+    List<float[][]> runs = List.of(
+        new float[][] {weights(translator(4).fit(pairs)), weights(translator(4).setBf16Gradients(true).fit(pairs))},
+        new float[][] {weights(lm(4).fit(texts)), weights(lm(4).setBf16Gradients(true).fit(texts))},
+        new float[][] {weights(classifier(4).fit(examples)), weights(classifier(4).setBf16Gradients(true)
+            .fit(examples))});
     assertTrue(translator(4).setBf16Gradients(true).sparkTrainingOptions().compressGradients());
-    assertClose(f32, bf16, 1e-2, "bf16 against float32 gradients");
-    assertFalse(java.util.Arrays.equals(f32, bf16), "bf16 rounding changes the sums");
+    for (float[][] run : runs) {
+      assertClose(run[0], run[1], 1e-2, "bf16 against float32 gradients");
+      assertFalse(java.util.Arrays.equals(run[0], run[1]), "bf16 rounding changes the sums");
+    }
   }
 
   @Test
