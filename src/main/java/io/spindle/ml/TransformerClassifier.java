@@ -2,7 +2,6 @@ package io.spindle.ml;
 
 import io.spindle.data.BadInputException;
 import io.spindle.nn.EncoderClassifier;
-import io.spindle.spark.LabeledSequence;
 import io.spindle.spark.SparkExamples;
 import io.spindle.spark.SparkJobs;
 import org.apache.spark.api.java.JavaRDD;
