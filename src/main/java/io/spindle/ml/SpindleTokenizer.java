@@ -22,16 +22,15 @@ import org.apache.spark.sql.types.StructType;
  * the driver, so no row reaches the driver. Null texts are skipped when learning.
  */
 public class SpindleTokenizer extends Estimator<SpindleTokenizerModel>
-    implements SpindleTokenizerParams, DefaultParamsWritable {
+    implements SpindleTokenizerParams.Setters<SpindleTokenizer>, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
-  private final String uid;
-  private final Declared params;
+  private final DeclaredParams params;
 
   public SpindleTokenizer(String uid) {
-    this.uid = uid;
-    this.params = new Declared(this);
-    params.setDefaults(this);
+    this.params = new DeclaredParams(this, uid);
+    params.createAll();
+    params.setDefaults(inputCol().w("text"));
   }
 
   public SpindleTokenizer() {
@@ -39,43 +38,13 @@ public class SpindleTokenizer extends Estimator<SpindleTokenizerModel>
   }
 
   @Override
-  public String uid() {
-    return uid;
-  }
-
-  @Override
-  public Declared declaredParams() {
+  public DeclaredParams declaredParams() {
     return params;
   }
 
-  public SpindleTokenizer setInputCol(String value) {
-    set(inputCol(), value);
-    return this;
-  }
-
-  public SpindleTokenizer setOutputCol(String value) {
-    set(outputCol(), value);
-    return this;
-  }
-
-  public SpindleTokenizer setMode(String value) {
-    set(mode(), value);
-    return this;
-  }
-
-  public SpindleTokenizer setMinCount(int value) {
-    set(minCount(), value);
-    return this;
-  }
-
-  public SpindleTokenizer setMaxVocabSize(int value) {
-    set(maxVocabSize(), value);
-    return this;
-  }
-
-  public SpindleTokenizer setLowercase(boolean value) {
-    set(lowercase(), value);
-    return this;
+  @Override
+  public SpindleTokenizer copy(ParamMap extra) {
+    return defaultCopy(extra);
   }
 
   @Override
@@ -84,18 +53,13 @@ public class SpindleTokenizer extends Estimator<SpindleTokenizerModel>
     Column text = dataset.col(getInputCol());
     JavaRDD<String> texts = dataset.select(text).where(text.isNotNull()).javaRDD().map(r -> r.getString(0));
     Tokenizer tokenizer = SparkVocabulary.learnFromDocuments(texts, getMode(), tokenizerOptions());
-    SpindleTokenizerModel model = new SpindleTokenizerModel(uid, tokenizer);
-    return copyValues(model, extractParamMap()).setParent(this);
+    return copyValues(new SpindleTokenizerModel(uid(), tokenizer), extractParamMap()).setParent(this);
   }
 
   @Override
   public StructType transformSchema(StructType schema) {
+    tokenizerOptions(); // refuses a maxVocabSize without room for a learned token
     return validateAndTransformSchema(schema);
-  }
-
-  @Override
-  public SpindleTokenizer copy(ParamMap extra) {
-    return defaultCopy(extra);
   }
 
   public static MLReader<SpindleTokenizer> read() {
