@@ -30,7 +30,10 @@ public interface SpindleTokenizerParams extends Params {
     return declaredParams().outputCol;
   }
 
-  /** {@code "char"} (one token per code point) or {@code "word"} (words and punctuation). Default {@code "char"}. */
+  /**
+   * {@code "char"} (one token per code point), {@code "word"} (words and punctuation) or {@code "bpe"} (byte-level
+   * byte-pair encoding, {@link io.spindle.data.BpeTokenizer}). Default {@code "char"}.
+   */
   default Param<String> mode() {
     return declaredParams().mode;
   }
@@ -40,7 +43,11 @@ public interface SpindleTokenizerParams extends Params {
     return declaredParams().minCount;
   }
 
-  /** Largest vocabulary, the 4 special tokens included (0 = no limit). Default 0. */
+  /**
+   * Largest vocabulary, the 4 special tokens included; for {@code "bpe"}, the size the merges grow the vocabulary to
+   * (at least 260: the 256 bytes and the specials). 0 = no limit. Default
+   * {@link TokenizerOptions#DEFAULT_MAX_VOCAB_SIZE} (32,000).
+   */
   default IntParam maxVocabSize() {
     return declaredParams().maxVocabSize;
   }
@@ -100,12 +107,14 @@ public interface SpindleTokenizerParams extends Params {
     Declared(Params owner) {
       inputCol = new Param<>(owner, "inputCol", "input column of text (string)");
       outputCol = new Param<>(owner, "outputCol", "output column of token ids (array<int>)");
-      mode = new Param<>(owner, "mode", "tokenization: 'char' (one token per code point) or 'word' (words and "
-          + "punctuation)", ParamValidators.inArray(new String[] {"char", "word"}));
+      mode = new Param<>(owner, "mode", "tokenization: 'char' (one token per code point), 'word' (words and "
+          + "punctuation) or 'bpe' (byte-level byte-pair encoding)",
+          ParamValidators.inArray(new String[] {"char", "word", "bpe"}));
       minCount = new IntParam(owner, "minCount", "minimum count of a token to enter the vocabulary (>= 1)",
           ParamValidators.gtEq(1));
       maxVocabSize = new IntParam(owner, "maxVocabSize", "largest vocabulary, the 4 special tokens <pad> <unk> "
-          + "<bos> <eos> included (0 = no limit, else > 4)", ParamValidators.gtEq(0));
+          + "<bos> <eos> included; for 'bpe', the size the merges grow it to (0 = no limit, else > 4; >= 260 for "
+          + "'bpe')", ParamValidators.gtEq(0));
       lowercase = new BooleanParam(owner, "lowercase", "whether text is lowercased before learning and encoding");
     }
 
@@ -115,7 +124,7 @@ public interface SpindleTokenizerParams extends Params {
       owner.setDefault(outputCol, "ids");
       owner.setDefault(mode, "char");
       owner.setDefault(minCount, 1);
-      owner.setDefault(maxVocabSize, 0);
+      owner.setDefault(maxVocabSize, TokenizerOptions.DEFAULT_MAX_VOCAB_SIZE);
       owner.setDefault(lowercase, false);
     }
   }
