@@ -168,6 +168,11 @@ final class TrainLmCommand implements Callable<Integer> {
       + "Spark task) and step: gradient accumulation, bounding activation memory (default: ${DEFAULT-VALUE}).")
   int microBatches;
 
+  @Option(names = "--deterministic", description = "Sum each window's gradient along one canonical tree, so that the "
+      + "weights are the same bits for any --threads, --partitions, --aggregation-depth or --micro-batches (which "
+      + "it ignores); slower (one forward/backward per window), and not with --bf16-gradients.")
+  boolean deterministic;
+
   @Option(names = "--aggregation-depth", defaultValue = "0", description = "Spark: treeAggregate depth, "
       + "0 = automatic (default: ${DEFAULT-VALUE}).")
   int aggregationDepth;
@@ -208,9 +213,13 @@ final class TrainLmCommand implements Callable<Integer> {
     }
     TokenizerOptions tokenizerOptions = tokenizerOptions();
     String sparkMaster = master != null ? master : System.getProperty("spark.master");
-    if (sparkMaster == null && (checkpointEvery > 0 || checkpointDir != null || resume || partitions != null)) {
-      throw new IllegalArgumentException("--checkpoint-every, --checkpoint-dir, --resume and --partitions need "
-          + "--master (Spark training)");
+    if (sparkMaster == null && (checkpointEvery > 0 || checkpointDir != null || resume || partitions != null
+        || aggregationDepth != 0 || bf16Gradients)) {
+      throw new IllegalArgumentException("--checkpoint-every, --checkpoint-dir, --resume, --partitions, "
+          + "--aggregation-depth and --bf16-gradients need --master (Spark training)");
+    }
+    if (patience > 0 && valFraction == 0) {
+      throw new IllegalArgumentException("--early-stopping needs validation tokens: --val-fraction is 0");
     }
     if (keepCheckpoints < 1) {
       throw new IllegalArgumentException("--keep-checkpoints must be >= 1, got " + keepCheckpoints);
@@ -279,8 +288,9 @@ final class TrainLmCommand implements Callable<Integer> {
       });
       progressLine.close();
       if (taken[0] == 0) {
-        throw new IllegalArgumentException("the checkpoint resumed from is already at step " + progress.steps()
-            + " (" + progress.stopReason() + "); nothing to train (raise --steps to train further)");
+        throw new IllegalArgumentException("the run resumed from is over at step " + progress.steps() + " ("
+            + progress.stopReason() + "); nothing to train" + (progress.stoppedEarly() ? ""
+            : " (raise --steps to train further)"));
       }
       try (OutputStream metricsFile = Files.newOutputStream(staged.path().resolve(MetricsLog.FILE_NAME));
           MetricsLog metrics = new MetricsLog(metricsFile)) {
@@ -310,7 +320,8 @@ final class TrainLmCommand implements Callable<Integer> {
         .optimizer(choice(TrainingConfig.OptimizerChoice.class, "--optimizer", optimizer))
         .schedule(choice(TrainingConfig.ScheduleChoice.class, "--schedule", schedule))
         .learningRate(learningRate).warmupSteps(warmup).weightDecay(weightDecay).betas(0.9, beta2)
-        .momentum(momentum).gradClip(gradClip).seed(seed).maxSeconds(maxMinutes * 60).decayOverTime(decayOverTime);
+        .momentum(momentum).gradClip(gradClip).seed(seed).maxSeconds(maxMinutes * 60).decayOverTime(decayOverTime)
+        .deterministic(deterministic);
     if (minLearningRate != null) {
       b.minLearningRate(minLearningRate);
     }
