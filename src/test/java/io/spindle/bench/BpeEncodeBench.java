@@ -2,27 +2,33 @@ package io.spindle.bench;
 
 import io.spindle.data.BpeTokenizer;
 import io.spindle.data.Texts;
+import io.spindle.data.Tokenizer;
 import io.spindle.data.TokenizerOptions;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Single-threaded BPE encoding speed on the Jargon File (a plain main, not JMH): learns a byte-level BPE of
- * {@code --vocab-size} tokens from the whole file, then encodes the whole file {@code --rounds} times on a new
- * tokenizer each round (so every round starts with an empty pre-token cache, as a Spark task does) and prints tokens
- * per second and MB of text per second for each round, the best and the median, and the learning time. Times are the
- * thread's CPU time (the wall time is printed beside it), so that a shared, loaded machine still measures the
- * encoder rather than the scheduler; the system load average is printed before and after. The first rounds warm
- * the JIT.
+ * Single-threaded BPE encoding speed on the Jargon File (a plain main, not JMH). Learns a byte-level BPE of
+ * {@code --vocab-size} tokens (pairs seen twice or more, as {@code train-lm} learns) from the whole file, then encodes
+ * the whole file {@code --rounds} times, each round on a tokenizer freshly parsed from its {@code tokenizer.json}, so
+ * that every round starts with an empty pre-token cache, as a Spark task does. Prints each round's tokens per second
+ * and MB of text per second, the best and the median of the rounds after the first three (JIT warm-up), and the
+ * learning time.
+ *
+ * <p>Times are the thread's CPU time, with the wall time printed beside it, so that a shared, loaded machine still
+ * measures the encoder rather than the scheduler. The system load average is printed before and after.
  *
  * <p>Run: {@code bin/bench bpe [FILE] [--vocab-size N] [--rounds N]} (default FILE
  * {@code /usr/share/doc/jargon-text/jargon.txt.gz}, vocabulary 32000, 10 rounds).
  */
 public final class BpeEncodeBench {
+  /** Rounds left out of the summary while the JIT compiles the encoder. */
+  private static final int WARM_UP = 3;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   private BpeEncodeBench() {}
@@ -51,7 +57,7 @@ public final class BpeEncodeBench {
     double[] rates = new double[rounds];
     int tokens = 0;
     for (int r = 0; r < rounds; r++) {
-      BpeTokenizer fresh = (BpeTokenizer) io.spindle.data.Tokenizer.fromBytes(json);
+      BpeTokenizer fresh = (BpeTokenizer) Tokenizer.fromBytes(json);
       long cpu0 = THREADS.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       tokens = fresh.encode(text).length;
@@ -61,11 +67,16 @@ public final class BpeEncodeBench {
       System.out.printf(Locale.ROOT, "round %2d: %,d tokens in %.3f s CPU (%.3f s wall) = %,.0f tokens/s of CPU, "
           + "%.2f MB/s%n", r + 1, tokens, cpuSeconds, seconds, rates[r], text.length() / cpuSeconds / 1e6);
     }
-    double[] sorted = rates.clone();
-    java.util.Arrays.sort(sorted);
-    System.out.printf(Locale.ROOT, "tokens per CPU second: best %,.0f, median %,.0f; %.2f chars per token; load "
-        + "average %.2f%n",
-        sorted[rounds - 1], sorted[rounds / 2], text.length() / (double) tokens, load());
+    double[] sorted = Arrays.copyOfRange(rates, Math.min(WARM_UP, rounds - 1), rounds);
+    Arrays.sort(sorted);
+    System.out.printf(Locale.ROOT, "tokens per CPU second after %d warm-up rounds: best %,.0f, median %,.0f; %.2f "
+        + "chars per token; load average %.2f%n", rounds - sorted.length, sorted[sorted.length - 1],
+        median(sorted), text.length() / (double) tokens, load());
+  }
+
+  private static double median(double[] sorted) {
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   private static double load() {
