@@ -129,14 +129,17 @@ final class TokenizerJson {
     Set<Special> specials = specials(field(root, "specials", "an object"));
     int minCount = integer(optionsNode, "minCount");
     List<String> learned = learned(field(root, "vocab", "an array of strings"), specials);
+    boolean bpe = type.equals("bpe");
+    List<List<String>> merges = bpe ? merges(field(root, "merges", "an array of pairs of tokens")) : null;
+    String preTokenizer = bpe ? text(root, "preTokenizer") : null;
+    Set<String> added = bpe ? strings(root.get("added"), "added") : null;
     try {
       TokenizerOptions options = new TokenizerOptions(specials, minCount,
           max.isNull() ? TokenizerOptions.NO_LIMIT : max.intValue(), lowercase.booleanValue());
       return switch (type) {
         case "char" -> new CharTokenizer(options, learned);
         case "word" -> new WordTokenizer(options, learned);
-        default -> new BpeTokenizer(options, learned, merges(field(root, "merges", "an array of pairs of tokens")),
-            PreTokenizer.of(text(root, "preTokenizer")), strings(root.get("added"), "added"));
+        default -> new BpeTokenizer(options, learned, merges, PreTokenizer.of(preTokenizer), added);
       };
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("tokenizer.json: " + e.getMessage(), e);
