@@ -22,10 +22,15 @@ public interface HasTokenizerOptions extends SpindleParams {
     return getInt(minCount());
   }
 
-  /** Largest vocabulary, the 4 special tokens included (0 = no limit). Default 0. */
+  /**
+   * Largest vocabulary, the 4 special tokens included; for a BPE tokenizer, the size the merges grow the vocabulary
+   * to (at least 260). 0 = no limit, which a word vocabulary of a large corpus makes huge (an embedding row per word
+   * seen once). Default {@link TokenizerOptions#DEFAULT_MAX_VOCAB_SIZE} (32,000).
+   */
   default IntParam maxVocabSize() {
     return declaredParams().intParam("maxVocabSize", "largest vocabulary, the 4 special tokens <pad> <unk> <bos> "
-        + "<eos> included (0 = no limit, else > 4)", ParamValidators.gtEq(0), 0);
+        + "<eos> included; for 'bpe', the size the merges grow it to (0 = no limit, else > 4; >= 260 for 'bpe')",
+        ParamValidators.gtEq(0), TokenizerOptions.DEFAULT_MAX_VOCAB_SIZE);
   }
 
   default int getMaxVocabSize() {

@@ -14,12 +14,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Learns a character or word vocabulary from a string column ({@link io.spindle.data.CharTokenizer},
- * {@link io.spindle.data.WordTokenizer}, specials {@code <pad> <unk> <bos> <eos>} at ids 0..3) and returns a
- * {@link SpindleTokenizerModel} that adds an {@code array<int>} column of token ids.
+ * Learns a character, word or byte-level BPE vocabulary from a string column ({@link io.spindle.data.CharTokenizer},
+ * {@link io.spindle.data.WordTokenizer}, {@link io.spindle.data.BpeTokenizer}; specials {@code <pad> <unk> <bos>
+ * <eos>} at ids 0..3) and returns a {@link SpindleTokenizerModel} that adds an {@code array<int>} column of token ids.
  *
- * <p>The vocabulary is learned with {@code SparkVocabulary}: token counts per partition on the executors, merged on
- * the driver, so no row reaches the driver. Null texts are skipped when learning.
+ * <p>The vocabulary is learned with {@code SparkVocabulary}: token (for BPE, pre-token) counts per partition on the
+ * executors, merged on the driver, so no row reaches the driver; BPE's merges are then learned on the driver from
+ * the counts. Null texts are skipped when learning.
  */
 public class SpindleTokenizer extends Estimator<SpindleTokenizerModel>
     implements SpindleTokenizerParams.Setters<SpindleTokenizer>, DefaultParamsWritable {

@@ -27,10 +27,14 @@ public interface SpindleTokenizerParams<S> extends HasInputCol<S>, HasTokenizerO
     return (S) set(outputCol(), value);
   }
 
-  /** {@code "char"} (one token per code point) or {@code "word"} (words and punctuation). Default {@code "char"}. */
+  /**
+   * {@code "char"} (one token per code point), {@code "word"} (words and punctuation) or {@code "bpe"} (byte-level
+   * byte-pair encoding, {@link io.spindle.data.BpeTokenizer}; {@link #maxVocabSize()} is then the size the merges
+   * grow the vocabulary to, at least 260: the 256 bytes and the specials). Default {@code "char"}.
+   */
   default Param<String> mode() {
-    return declaredParams().choiceParam("mode", "tokenization: 'char' (one token per code point) or 'word' (words "
-        + "and punctuation)", "char", "char", "word");
+    return declaredParams().choiceParam("mode", "tokenization: 'char' (one token per code point), 'word' (words "
+        + "and punctuation) or 'bpe' (byte-level byte-pair encoding)", "char", "char", "word", "bpe");
   }
 
   default String getMode() {
