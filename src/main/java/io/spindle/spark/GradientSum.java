@@ -8,12 +8,14 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * What {@code treeAggregate} combines: the gradient of the summed loss over the windows of some partitions, the
- * summed loss and the target-token count.
+ * summed loss, the target-token count, and the objective's further named sums ({@code BatchGradient.Result#sums()},
+ * summed like the loss).
  *
  * <p><b>Deterministic summation.</b> Float addition is not associative, and Spark merges task results and shuffled
  * values in the order they arrive, so summing eagerly would make the bits of the result depend on timing (and a
@@ -25,8 +27,9 @@ import java.util.TreeMap;
  * it sends its sum on (at most about {@code scale + P / scale} gradients at the driver's final fold).
  *
  * <p><b>Wire format</b> (Java serialization and {@link SpindleKryoRegistrator}'s Kryo serializer alike): token count,
- * compression flag, part count (0 or 1), then the part's key, loss sum, length and elements, float32 or, when
- * compressed, bfloat16 ({@link Bf16}, rounded at every tree level).
+ * compression flag, part count (0 or 1), then the part's key, loss sum, the number of named sums and each as a
+ * (modified UTF-8 name, double) pair in name order, the gradient's length and elements, float32 or, when compressed,
+ * bfloat16 ({@link Bf16}, rounded at every tree level).
  */
 public final class GradientSum implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -36,7 +39,7 @@ public final class GradientSum implements Serializable {
   private transient long tokens;
   private transient boolean bf16;
 
-  private record Part(float[] gradient, double lossSum) {}
+  private record Part(float[] gradient, double lossSum, Map<String, Double> sums) {}
 
   private GradientSum(TreeMap<Integer, Part> parts, long tokens, boolean bf16) {
     this.parts = parts;
@@ -49,10 +52,16 @@ public final class GradientSum implements Serializable {
     return new GradientSum(new TreeMap<>(), 0, bf16);
   }
 
-  /** The contribution of one partition (the array is taken, not copied). */
+  /** The contribution of one partition with no named sums (the array is taken, not copied). */
   public static GradientSum of(int partition, float[] gradient, double lossSum, long tokens, boolean bf16) {
+    return of(partition, gradient, lossSum, tokens, Map.of(), bf16);
+  }
+
+  /** The contribution of one partition (the array is taken, not copied; {@code sums} is copied). */
+  public static GradientSum of(int partition, float[] gradient, double lossSum, long tokens, Map<String, Double> sums,
+      boolean bf16) {
     GradientSum s = empty(bf16);
-    s.parts.put(partition, new Part(gradient, lossSum));
+    s.parts.put(partition, new Part(gradient, lossSum, new TreeMap<>(sums)));
     s.tokens = tokens;
     return s;
   }
@@ -80,6 +89,12 @@ public final class GradientSum implements Serializable {
     return parts.isEmpty() ? 0 : parts.firstEntry().getValue().lossSum();
   }
 
+  /** The named sums, added over the partitions (empty if none reported any); in name order, unmodifiable. */
+  public Map<String, Double> sums() {
+    collapse();
+    return parts.isEmpty() ? Map.of() : Collections.unmodifiableMap(parts.firstEntry().getValue().sums());
+  }
+
   /** The summed gradient, or null if no partition contributed one. Owned by this sum. */
   public float[] gradient() {
     collapse();
@@ -94,6 +109,7 @@ public final class GradientSum implements Serializable {
     Map.Entry<Integer, Part> first = parts.firstEntry();
     float[] sum = first.getValue().gradient();
     double loss = first.getValue().lossSum();
+    TreeMap<String, Double> sums = new TreeMap<>(first.getValue().sums());
     for (Part p : parts.tailMap(first.getKey(), false).values()) {
       float[] g = p.gradient();
       if (g.length != sum.length) {
@@ -103,9 +119,10 @@ public final class GradientSum implements Serializable {
         sum[i] += g[i];
       }
       loss += p.lossSum();
+      p.sums().forEach((name, value) -> sums.merge(name, value, Double::sum));
     }
     parts.clear();
-    parts.put(first.getKey(), new Part(sum, loss));
+    parts.put(first.getKey(), new Part(sum, loss, sums));
   }
 
   void writeTo(DataOutput out) throws IOException {
@@ -120,6 +137,11 @@ public final class GradientSum implements Serializable {
     float[] g = e.getValue().gradient();
     out.writeInt(e.getKey());
     out.writeDouble(e.getValue().lossSum());
+    out.writeInt(e.getValue().sums().size());
+    for (Map.Entry<String, Double> named : new TreeMap<>(e.getValue().sums()).entrySet()) {
+      out.writeUTF(named.getKey());
+      out.writeDouble(named.getValue());
+    }
     out.writeInt(g.length);
     int width = bf16 ? 2 : 4;
     ByteBuffer block = ByteBuffer.allocate(BLOCK * width).order(ByteOrder.LITTLE_ENDIAN);
@@ -150,6 +172,15 @@ public final class GradientSum implements Serializable {
     }
     int key = in.readInt();
     double loss = in.readDouble();
+    int named = in.readInt();
+    if (named < 0) {
+      throw new IOException("GradientSum: negative count of named sums " + named);
+    }
+    TreeMap<String, Double> sums = new TreeMap<>();
+    for (int i = 0; i < named; i++) {
+      String name = in.readUTF();
+      sums.put(name, in.readDouble());
+    }
     int length = in.readInt();
     if (length < 0) {
       throw new IOException("GradientSum: negative length " + length);
@@ -166,7 +197,7 @@ public final class GradientSum implements Serializable {
         g[i] = bf16 ? Bf16.toFloat(block.getShort()) : block.getFloat();
       }
     }
-    s.parts.put(key, new Part(g, loss));
+    s.parts.put(key, new Part(g, loss, sums));
     return s;
   }
 

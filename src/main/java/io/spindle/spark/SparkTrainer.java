@@ -87,7 +87,7 @@ public final class SparkTrainer<M extends Network<?>, D extends DataPart> {
       Tokenizer tokenizer, Tokenizer targetTokenizer) {
     this.objective = objective;
     this.model = model;
-    this.loop = new TrainingLoop(model.parameters(), config);
+    this.loop = new TrainingLoop(model.parameters(), config, objective::metrics);
     this.options = options;
     this.tokenizer = tokenizer;
     this.targetTokenizer = targetTokenizer;
@@ -148,7 +148,7 @@ public final class SparkTrainer<M extends Network<?>, D extends DataPart> {
       StepTask.Step s = new StepTask.Step(step, microBatches, bf16, failStep, failPart, countSum, lossSum);
       GradientSum sum = DataParallelStep.run("training step " + (step + 1), data.parts(), loop.parameters(),
           depth, bf16, weights -> new StepTask<>(weights, objective, s));
-      BatchGradient.Result r = new BatchGradient.Result(sum.lossSum(), sum.tokens());
+      BatchGradient.Result r = new BatchGradient.Result(sum.lossSum(), sum.tokens(), sum.sums());
       objective.checkTotal(step, r);
       counted += r.tokens();
       return r;

@@ -62,7 +62,8 @@ final class StepTask<M extends Network<?>, D extends DataPart> implements Functi
     ExecutorModels.giveBack(w);
     step.counted().add(total.tokens());
     step.lossSum().add(total.lossSum());
-    return sum.mergeInPlace(GradientSum.of(part.index(), gradient, total.lossSum(), total.tokens(), step.bf16()));
+    return sum.mergeInPlace(GradientSum.of(part.index(), gradient, total.lossSum(), total.tokens(), total.sums(),
+        step.bf16()));
   }
 
   /** The test hook: the first attempt of the chosen part's task at the chosen step throws, after its work. */

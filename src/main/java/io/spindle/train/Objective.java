@@ -4,6 +4,7 @@ import io.spindle.autograd.Graph;
 import io.spindle.nn.ModelFormat;
 import io.spindle.nn.Network;
 import java.io.Serializable;
+import java.util.Map;
 
 /**
  * A model family as every trainer sees it, written once per family: its model (a {@link ModelFormat} and a config,
@@ -59,6 +60,15 @@ public interface Objective<M extends Network<?>, D> extends Serializable {
    * the whole global batch (a part lost or counted twice).
    */
   void checkTotal(long step, BatchGradient.Result total);
+
+  /**
+   * The extra metrics of a step (reported in {@link StepMetrics#extra()} and {@code metrics.jsonl}) from the total of
+   * its global batch, {@code total}, whose named sums ({@link BatchGradient.Result#sums()}) the objective's
+   * {@link #accumulate} reported: a mean reward is a summed reward over a count, say. None by default.
+   */
+  default Map<String, Double> metrics(BatchGradient.Result total) {
+    return Map.of();
+  }
 
   /** How many evaluation batches {@code part} of validation data makes. */
   int evaluationBatches(D part);

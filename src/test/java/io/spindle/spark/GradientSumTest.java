@@ -118,6 +118,24 @@ class GradientSumTest {
     assertEquals(Float.NEGATIVE_INFINITY, Bf16.toFloat(Bf16.fromFloat(Float.NEGATIVE_INFINITY)));
   }
 
+  /** The objective's named sums travel and add up like the loss: in partition order, whatever the merge order. */
+  @Test
+  void namedSumsAddUpInPartitionOrderAndSurviveTheWire() throws Exception {
+    GradientSum[] parts = new GradientSum[3];
+    for (int p = 0; p < 3; p++) {
+      parts[p] = GradientSum.of(p, random(10, p), p, 4, java.util.Map.of("reward", 0.1 * (p + 1), "kl",
+          new double[] {1e16, 1, -1e16}[p]), false);
+    }
+    GradientSum s = GradientSum.empty(false).mergeInPlace(parts[2]).mergeInPlace(parts[0]).mergeInPlace(parts[1]);
+    // in partition order (1e16 + 1) - 1e16 = 0, as 1e16 + 1 rounds to 1e16; in merge order it would be 1
+    assertEquals(java.util.Map.of("reward", 0.1 + 0.2 + 0.30000000000000004, "kl", 0.0), s.sums());
+    for (GradientSum copy : new GradientSum[] {javaRoundTrip(s), kryoRoundTrip(s)}) {
+      assertEquals(s.sums(), copy.sums());
+      assertEquals(s.lossSum(), copy.lossSum());
+    }
+    assertEquals(java.util.Map.of(), kryoRoundTrip(part(1, 10, false)).sums());
+  }
+
   @Test
   void aPartitionMergedTwiceIsAnError() {
     GradientSum s = part(1, 10, false);
