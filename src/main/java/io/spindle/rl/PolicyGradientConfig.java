@@ -1,6 +1,7 @@
 package io.spindle.rl;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 /**
  * What policy-gradient fine-tuning samples and how it weighs the KL term, validated once; the optimisation itself
@@ -36,5 +37,11 @@ public record PolicyGradientConfig(int samples, double klWeight, int maxNewToken
       throw new IllegalArgumentException("policy gradient: the stop token must be a token id or -1, got "
           + stopToken);
     }
+  }
+
+  /** The last {@code blockSize - maxNewTokens} tokens of {@code prompt}: what the model continues. */
+  public int[] cut(int[] prompt, int blockSize) {
+    int keep = blockSize - maxNewTokens;
+    return prompt.length <= keep ? prompt : Arrays.copyOfRange(prompt, prompt.length - keep, prompt.length);
   }
 }

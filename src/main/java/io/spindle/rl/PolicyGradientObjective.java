@@ -210,8 +210,7 @@ public final class PolicyGradientObjective implements Objective<Gpt, PromptChunk
 
   /** The last {@code blockSize - maxNewTokens} tokens of {@code prompt}. */
   int[] truncate(int[] prompt) {
-    int keep = config.blockSize() - settings.maxNewTokens();
-    return prompt.length <= keep ? prompt : Arrays.copyOfRange(prompt, prompt.length - keep, prompt.length);
+    return settings.cut(prompt, config.blockSize());
   }
 
   /**
