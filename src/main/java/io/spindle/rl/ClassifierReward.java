@@ -24,10 +24,14 @@ public final class ClassifierReward implements Reward {
   private final ClassifierInference classifier;
   private final byte[] tokenizerJson;
   private final int classIndex;
+  private final String name;
   private transient Tokenizer tokenizer;
 
-  /** The probability of class {@code classIndex} (in [0, K)) under {@code classifier} with {@code tokenizer}. */
-  public ClassifierReward(ClassifierInference classifier, Tokenizer tokenizer, int classIndex) {
+  /**
+   * The probability of class {@code classIndex} (in [0, K)) under {@code classifier} with {@code tokenizer};
+   * {@code name} says which classifier it is ({@link #describe()}).
+   */
+  public ClassifierReward(ClassifierInference classifier, Tokenizer tokenizer, int classIndex, String name) {
     if (classIndex < 0 || classIndex >= classifier.numClasses()) {
       throw new IllegalArgumentException("classifier reward: class " + classIndex + " outside [0, "
           + classifier.numClasses() + ")");
@@ -39,6 +43,7 @@ public final class ClassifierReward implements Reward {
     this.classifier = classifier;
     this.tokenizerJson = tokenizer.toBytes();
     this.classIndex = classIndex;
+    this.name = name;
     this.tokenizer = tokenizer;
   }
 
@@ -87,8 +92,14 @@ public final class ClassifierReward implements Reward {
     classifier.destroy();
   }
 
+  /** The name it was given: {@link Rewards#parse}'s spec, which names the classifier's folder and the class. */
+  @Override
+  public String describe() {
+    return name;
+  }
+
   @Override
   public String toString() {
-    return "classifier (class " + classIndex + " of " + classifier.numClasses() + ")";
+    return name;
   }
 }

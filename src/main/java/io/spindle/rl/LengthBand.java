@@ -24,8 +24,14 @@ public record LengthBand(int min, int max) implements Reward {
     return Math.max(0, 1 - (double) distance / Math.max(1, max - min));
   }
 
+  /** The spec {@link Rewards#parse} reads back. */
+  @Override
+  public String describe() {
+    return "length:" + min + "-" + max;
+  }
+
   @Override
   public String toString() {
-    return "length:" + min + "-" + max;
+    return describe();
   }
 }

@@ -46,8 +46,14 @@ public final class MatchFraction implements Reward {
     return p;
   }
 
+  /** The spec {@link Rewards#parse} reads back. */
+  @Override
+  public String describe() {
+    return "match:" + regex;
+  }
+
   @Override
   public String toString() {
-    return "match:" + regex;
+    return describe();
   }
 }

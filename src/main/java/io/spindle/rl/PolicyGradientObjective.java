@@ -230,6 +230,19 @@ public final class PolicyGradientObjective implements Objective<Gpt, PromptChunk
     return m;
   }
 
+  /** K, beta, the completion length, the stop token, the advantages' scaling and the reward (its description). */
+  @Override
+  public Map<String, String> checkpointSettings() {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("samples_per_prompt", String.valueOf(settings.samples()));
+    s.put("kl_weight", String.valueOf(settings.klWeight()));
+    s.put("max_new_tokens", String.valueOf(settings.maxNewTokens()));
+    s.put("stop_token", String.valueOf(settings.stopToken()));
+    s.put("normalize_advantages", String.valueOf(settings.normalizeAdvantages()));
+    s.put("reward", reward.describe());
+    return s;
+  }
+
   @Override
   public void checkTotal(long step, BatchGradient.Result total) {
     long expected = (long) batchSize * settings.samples();

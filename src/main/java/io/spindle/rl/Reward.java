@@ -21,6 +21,15 @@ public interface Reward extends Serializable {
   double score(String prompt, String completion);
 
   /**
+   * What this reward is, for logs and for checkpoints: a run resumes only from a checkpoint of the same reward, so
+   * two rewards that score differently must describe themselves differently. By default the class's name (a
+   * lambda's includes a number the JVM assigns; implement this for a reward that resumed runs must recognise).
+   */
+  default String describe() {
+    return getClass().getName();
+  }
+
+  /**
    * The rewards of many completions at once, {@code completions.get(i)} continuing {@code prompts.get(i)}: one call
    * per group of draws, so a reward computed by a model can run it on one batch. By default one {@link #score} each.
    */

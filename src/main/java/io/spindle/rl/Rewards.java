@@ -95,6 +95,7 @@ public final class Rewards {
     }
     ClassifierInference inference = jsc == null ? ClassifierInference.local(model)
         : ClassifierInference.broadcast(jsc, model);
-    return new ClassifierReward(inference, folder.tokenizer(), classIndex);
+    return new ClassifierReward(inference, folder.tokenizer(), classIndex, "classifier:"
+        + Path.of(argument.substring(0, last)).toAbsolutePath().normalize() + ":" + classIndex);
   }
 }

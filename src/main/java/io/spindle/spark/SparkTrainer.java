@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * checkpoints when not resuming; a checkpoint of another model config, of other settings (steps, batch, rates,
  * optimizer, schedule, seed, data sizes, validation policy; the steps may grow with
  * {@link SparkTrainingOptions#moreSteps}), or of another tokenizer; and, when resuming, a directory whose checkpoints
- * are all damaged. A checkpoint of a finished run resumes to that run's result without a step.
+ * are all damaged. The objective adds settings of its own to the comparison ({@link Objective#checkpointSettings}).
+ * A checkpoint of a finished run resumes to that run's result without a step.
  *
  * <p>Closures capture only the weights' broadcast handle, the objective and small serialisable values, never a
  * SparkContext, this trainer or the driver's model.
@@ -188,6 +189,7 @@ public final class SparkTrainer<M extends Network<?>, D extends DataPart> {
     o.put("patience", policy == null ? 0 : policy.patience());
     o.put("tolerance", policy == null ? 0 : policy.tolerance());
     o.put("validation_batches", policy == null ? 0 : policy.maxBatches());
+    objective.checkpointSettings().forEach(o::put);
     return o;
   }
 

@@ -70,6 +70,15 @@ public interface Objective<M extends Network<?>, D> extends Serializable {
     return Map.of();
   }
 
+  /**
+   * The objective's own settings that a checkpoint must share with a run to be resumed by it, beyond the model
+   * config, the {@link TrainingConfig} and the data sizes the trainer compares anyway (a reinforcement-learning
+   * objective's samples per prompt and reward, say). None by default.
+   */
+  default Map<String, String> checkpointSettings() {
+    return Map.of();
+  }
+
   /** How many evaluation batches {@code part} of validation data makes. */
   int evaluationBatches(D part);
 
