@@ -49,9 +49,10 @@ final class SparkRunOptions {
 
   /** Refuses Spark-only options without a master, and impossible values. */
   void check() {
-    if (sparkMaster() == null && (checkpointEvery > 0 || checkpointDir != null || resume || partitions != null)) {
-      throw new IllegalArgumentException("--checkpoint-every, --checkpoint-dir, --resume and --partitions need "
-          + "--master (Spark training)");
+    if (sparkMaster() == null && (checkpointEvery > 0 || checkpointDir != null || resume || partitions != null
+        || aggregationDepth != 0 || bf16Gradients)) {
+      throw new IllegalArgumentException("--checkpoint-every, --checkpoint-dir, --resume, --partitions, "
+          + "--aggregation-depth and --bf16-gradients need --master (Spark training)");
     }
     if (keepCheckpoints < 1) {
       throw new IllegalArgumentException("--keep-checkpoints must be >= 1, got " + keepCheckpoints);

@@ -1,10 +1,7 @@
 package io.spindle.ml;
 
 import io.spindle.data.Tokenizer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import org.apache.spark.sql.api.java.UDF1;
 
 /**

@@ -10,7 +10,6 @@ import io.spindle.tensor.Tensor;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Batched classifier inference inside Spark tasks: the driver broadcasts the weights once

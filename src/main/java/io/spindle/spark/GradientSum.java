@@ -1,5 +1,6 @@
 package io.spindle.spark;
 
+import io.spindle.train.CanonicalSum;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -9,13 +10,13 @@ import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * What {@code treeAggregate} combines: the gradient of the summed loss over the windows of some partitions, the
- * summed loss, the target-token count, and the objective's further named sums ({@code BatchGradient.Result#sums()},
- * summed like the loss).
+ * summed loss and the target-token count.
  *
  * <p><b>Deterministic summation.</b> Float addition is not associative, and Spark merges task results and shuffled
  * values in the order they arrive, so summing eagerly would make the bits of the result depend on timing (and a
@@ -26,10 +27,20 @@ import java.util.TreeMap;
  * whole sum is a function of the partition count and depth alone. The price: a tree node holds all its inputs until
  * it sends its sum on (at most about {@code scale + P / scale} gradients at the driver's final fold).
  *
+ * <p><b>Canonical summation</b> ({@link #canonical}): with {@code TrainingConfig.deterministic}, tasks add each draw's
+ * gradient as a leaf of a {@link CanonicalSum}, a fixed pairwise tree over the draw indices, and merging combines
+ * sibling subtrees only; the sum is then a function of the global batch alone, the same bits for any partitioning,
+ * aggregation depth and thread count (float32 only: bfloat16 rounding where subtrees cross the wire would depend on
+ * the partitioning).
+ *
+ * <p><b>Named sums.</b> Besides the loss, an objective may report further named sums (a reinforcement-learning step's
+ * summed reward, say: {@code BatchGradient.Result#sums}); they are added exactly where and in the order the loss is.
+ *
  * <p><b>Wire format</b> (Java serialization and {@link SpindleKryoRegistrator}'s Kryo serializer alike): token count,
- * compression flag, part count (0 or 1), then the part's key, loss sum, the number of named sums and each as a
- * (modified UTF-8 name, double) pair in name order, the gradient's length and elements, float32 or, when compressed,
- * bfloat16 ({@link Bf16}, rounded at every tree level).
+ * compression flag, part count (0 or 1), then the part's key, loss sum, named sums, length and elements, float32 or,
+ * when compressed, bfloat16 ({@link Bf16}, rounded at every tree level). A canonical sum writes a negative part count,
+ * {@code -(nodes + 1)}, then the tree's leaf count and each node's level, index, loss sum, named sums, length and
+ * float32 elements. Named sums are their count, then each as a (modified UTF-8 name, double) pair in name order.
  */
 public final class GradientSum implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -38,6 +49,8 @@ public final class GradientSum implements Serializable {
   private transient TreeMap<Integer, Part> parts;
   private transient long tokens;
   private transient boolean bf16;
+  /** The canonical sum, in canonical mode (then {@link #parts} is unused); null otherwise. */
+  private transient CanonicalSum canonical;
 
   private record Part(float[] gradient, double lossSum, Map<String, Double> sums) {}
 
@@ -50,6 +63,21 @@ public final class GradientSum implements Serializable {
   /** The neutral element; {@code bf16} selects compression on the wire. */
   public static GradientSum empty(boolean bf16) {
     return new GradientSum(new TreeMap<>(), 0, bf16);
+  }
+
+  /** The empty canonical sum over a global batch of {@code draws} draws. */
+  public static GradientSum canonical(int draws) {
+    GradientSum s = empty(false);
+    s.canonical = new CanonicalSum(draws);
+    return s;
+  }
+
+  /** A task's canonical partial sum (its subtrees; taken, not copied). */
+  public static GradientSum of(CanonicalSum sum) {
+    GradientSum s = empty(false);
+    s.canonical = sum;
+    s.tokens = sum.count();
+    return s;
   }
 
   /** The contribution of one partition with no named sums (the array is taken, not copied). */
@@ -68,6 +96,14 @@ public final class GradientSum implements Serializable {
 
   /** Adds {@code other} into this one (taking its arrays) and returns this; both must cover disjoint partitions. */
   public GradientSum mergeInPlace(GradientSum other) {
+    if ((canonical == null) != (other.canonical == null)) {
+      throw new IllegalStateException("GradientSum: a canonical and a partition-keyed sum cannot be merged");
+    }
+    if (canonical != null) {
+      canonical.merge(other.canonical);
+      tokens = canonical.count();
+      return this;
+    }
     for (Map.Entry<Integer, Part> e : other.parts.entrySet()) {
       if (parts.putIfAbsent(e.getKey(), e.getValue()) != null) {
         throw new IllegalStateException("GradientSum: partition " + e.getKey() + " merged twice");
@@ -85,18 +121,27 @@ public final class GradientSum implements Serializable {
 
   /** The summed loss. */
   public double lossSum() {
+    if (canonical != null) {
+      return canonical.root().lossSum();
+    }
     collapse();
     return parts.isEmpty() ? 0 : parts.firstEntry().getValue().lossSum();
   }
 
   /** The named sums, added over the partitions (empty if none reported any); in name order, unmodifiable. */
   public Map<String, Double> sums() {
+    if (canonical != null) {
+      return canonical.root().sums();
+    }
     collapse();
     return parts.isEmpty() ? Map.of() : Collections.unmodifiableMap(parts.firstEntry().getValue().sums());
   }
 
   /** The summed gradient, or null if no partition contributed one. Owned by this sum. */
   public float[] gradient() {
+    if (canonical != null) {
+      return canonical.root().gradient();
+    }
     collapse();
     return parts.isEmpty() ? null : parts.firstEntry().getValue().gradient();
   }
@@ -126,22 +171,58 @@ public final class GradientSum implements Serializable {
   }
 
   void writeTo(DataOutput out) throws IOException {
-    collapse();
     out.writeLong(tokens);
     out.writeBoolean(bf16);
+    if (canonical != null) {
+      List<CanonicalSum.Node> nodes = canonical.nodes();
+      out.writeInt(-(nodes.size() + 1));
+      out.writeInt(canonical.leaves());
+      for (CanonicalSum.Node n : nodes) {
+        out.writeInt(n.level());
+        out.writeInt(n.index());
+        out.writeDouble(n.lossSum());
+        writeSums(out, n.sums());
+        writeFloats(out, n.gradient(), false);
+      }
+      return;
+    }
+    collapse();
     out.writeInt(parts.size());
     if (parts.isEmpty()) {
       return;
     }
     Map.Entry<Integer, Part> e = parts.firstEntry();
-    float[] g = e.getValue().gradient();
     out.writeInt(e.getKey());
     out.writeDouble(e.getValue().lossSum());
-    out.writeInt(e.getValue().sums().size());
-    for (Map.Entry<String, Double> named : new TreeMap<>(e.getValue().sums()).entrySet()) {
+    writeSums(out, e.getValue().sums());
+    writeFloats(out, e.getValue().gradient(), bf16);
+  }
+
+  /** The count of {@code sums}, then each (name, value) in name order. */
+  private static void writeSums(DataOutput out, Map<String, Double> sums) throws IOException {
+    out.writeInt(sums.size());
+    for (Map.Entry<String, Double> named : new TreeMap<>(sums).entrySet()) {
       out.writeUTF(named.getKey());
       out.writeDouble(named.getValue());
     }
+  }
+
+  /** Named sums written by {@link #writeSums}. */
+  private static Map<String, Double> readSums(DataInput in) throws IOException {
+    int named = in.readInt();
+    if (named < 0) {
+      throw new IOException("GradientSum: negative count of named sums " + named);
+    }
+    TreeMap<String, Double> sums = new TreeMap<>();
+    for (int i = 0; i < named; i++) {
+      String name = in.readUTF();
+      sums.put(name, in.readDouble());
+    }
+    return sums;
+  }
+
+  /** The length and the elements of {@code g}, float32 or bfloat16, in blocks. */
+  private static void writeFloats(DataOutput out, float[] g, boolean bf16) throws IOException {
     out.writeInt(g.length);
     int width = bf16 ? 2 : 4;
     ByteBuffer block = ByteBuffer.allocate(BLOCK * width).order(ByteOrder.LITTLE_ENDIAN);
@@ -164,6 +245,19 @@ public final class GradientSum implements Serializable {
     boolean bf16 = in.readBoolean();
     int count = in.readInt();
     GradientSum s = new GradientSum(new TreeMap<>(), tokens, bf16);
+    if (count < 0) {
+      CanonicalSum sum = new CanonicalSum(in.readInt());
+      for (int i = 0; i < -count - 1; i++) {
+        int level = in.readInt();
+        int index = in.readInt();
+        double loss = in.readDouble();
+        Map<String, Double> sums = readSums(in);
+        sum.addNode(new CanonicalSum.Node(level, index, readFloats(in, false), loss, sums));
+      }
+      sum.addCount(tokens);
+      s.canonical = sum;
+      return s;
+    }
     if (count == 0) {
       return s;
     }
@@ -172,15 +266,13 @@ public final class GradientSum implements Serializable {
     }
     int key = in.readInt();
     double loss = in.readDouble();
-    int named = in.readInt();
-    if (named < 0) {
-      throw new IOException("GradientSum: negative count of named sums " + named);
-    }
-    TreeMap<String, Double> sums = new TreeMap<>();
-    for (int i = 0; i < named; i++) {
-      String name = in.readUTF();
-      sums.put(name, in.readDouble());
-    }
+    Map<String, Double> sums = readSums(in);
+    s.parts.put(key, new Part(readFloats(in, bf16), loss, sums));
+    return s;
+  }
+
+  /** Elements written by {@link #writeFloats}. */
+  private static float[] readFloats(DataInput in, boolean bf16) throws IOException {
     int length = in.readInt();
     if (length < 0) {
       throw new IOException("GradientSum: negative length " + length);
@@ -197,8 +289,7 @@ public final class GradientSum implements Serializable {
         g[i] = bf16 ? Bf16.toFloat(block.getShort()) : block.getFloat();
       }
     }
-    s.parts.put(key, new Part(g, loss, sums));
-    return s;
+    return g;
   }
 
   private void writeObject(ObjectOutputStream out) throws IOException {
@@ -212,10 +303,12 @@ public final class GradientSum implements Serializable {
     parts = s.parts;
     tokens = s.tokens;
     bf16 = s.bf16;
+    canonical = s.canonical;
   }
 
   @Override
   public String toString() {
-    return "GradientSum(" + parts.size() + " part(s), " + tokens + " tokens" + (bf16 ? ", bf16" : "") + ")";
+    return "GradientSum(" + (canonical != null ? canonical.nodes().size() + " subtree(s) of " + canonical.leaves()
+        + " draws" : parts.size() + " part(s)") + ", " + tokens + " tokens" + (bf16 ? ", bf16" : "") + ")";
   }
 }

@@ -144,11 +144,18 @@ public final class SparkTrainer<M extends Network<?>, D extends DataPart> {
     this.lossAccumulator = lossSum;
     int depth = options.depthFor(data.partitions());
     boolean bf16 = options.compressGradients();
+    boolean deterministic = loop.config().deterministic();
+    if (deterministic && bf16) {
+      throw new IllegalArgumentException("deterministic training sums float32 gradients along a canonical tree; "
+          + "bfloat16 gradients (rounded wherever the tree crosses the wire) cannot be combined with it");
+    }
     int microBatches = loop.config().microBatches();
     TrainingLoop.GradientSource source = step -> {
-      StepTask.Step s = new StepTask.Step(step, microBatches, bf16, failStep, failPart, countSum, lossSum);
+      StepTask.Step s = new StepTask.Step(step, microBatches, bf16, deterministic, failStep, failPart, countSum,
+          lossSum);
+      GradientSum zero = deterministic ? GradientSum.canonical(objective.batchSize()) : GradientSum.empty(bf16);
       GradientSum sum = DataParallelStep.run("training step " + (step + 1), data.parts(), loop.parameters(),
-          depth, bf16, weights -> new StepTask<>(weights, objective, s));
+          depth, zero, weights -> new StepTask<>(weights, objective, s));
       BatchGradient.Result r = new BatchGradient.Result(sum.lossSum(), sum.tokens(), sum.sums());
       objective.checkTotal(step, r);
       counted += r.tokens();
@@ -236,6 +243,10 @@ public final class SparkTrainer<M extends Network<?>, D extends DataPart> {
             + "warnings above); nothing to resume from: repair or remove them, or use an empty directory"));
     if (!c.config().equals(objective.config())) {
       throw anotherModel(c.location(), c.config());
+    }
+    if (options.moreSteps() && loop.config().steps() < c.progress().steps()) {
+      throw new IllegalArgumentException("checkpoint " + c.location() + " is at step " + c.progress().steps()
+          + ", past this run's last step " + loop.config().steps() + "; resume with at least that many steps");
     }
     List<String> differences = TrainingCheckpoint.differences(settings, c.settings(),
         options.moreSteps() ? Set.of("steps") : Set.of());

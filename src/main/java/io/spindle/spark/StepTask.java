@@ -2,6 +2,7 @@ package io.spindle.spark;
 
 import io.spindle.nn.Network;
 import io.spindle.train.BatchGradient;
+import io.spindle.train.CanonicalSum;
 import io.spindle.train.DataPart;
 import io.spindle.train.Objective;
 import java.io.Serializable;
@@ -15,7 +16,8 @@ import org.apache.spark.util.LongAccumulator;
  * The executor side of one training step, for every model family, as {@code treeAggregate}'s sequence operation over
  * a partition's part of the data: take the draws of the step's global batch that the part holds
  * ({@link Objective#owned}, a pure function of the seed, the step and the data's layout), run forward and backward
- * over them in {@code microBatches} groups with the broadcast weights ({@link Objective#accumulateInGroups}), and
+ * over them in {@code microBatches} groups with the broadcast weights ({@link Objective#accumulateInGroups}) or, in
+ * deterministic mode, one by one as leaves of a {@link CanonicalSum} ({@link Objective#accumulateDraws}), and
  * return the summed gradient, loss and count, adding the count and loss to the named accumulators the Spark UI shows.
  *
  * <p>Captures only the weights' broadcast handle, the objective and the small {@link Step}; the gradient depends on
@@ -32,8 +34,8 @@ final class StepTask<M extends Network<?>, D extends DataPart> implements Functi
    * What a task needs besides the weights and the objective: the step (0-based), the options, the accumulators, and
    * a test hook (the part whose first attempt at step {@code failStep} fails, or -1).
    */
-  record Step(long step, int microBatches, boolean bf16, long failStep, int failPart, LongAccumulator counted,
-      DoubleAccumulator lossSum) implements Serializable {
+  record Step(long step, int microBatches, boolean bf16, boolean deterministic, long failStep, int failPart,
+      LongAccumulator counted, DoubleAccumulator lossSum) implements Serializable {
     private static final long serialVersionUID = 1L;
   }
 
@@ -55,15 +57,27 @@ final class StepTask<M extends Network<?>, D extends DataPart> implements Functi
       return sum;
     }
     ExecutorModels.Workspace<M> w = ExecutorModels.borrow(objective, weights.value());
-    BatchGradient.Result total = objective.accumulateInGroups(w.model(), w.graph(), part, step.step(), mine, 0,
-        mine.length, step.microBatches());
-    float[] gradient = w.parameters().grads().toArray();
+    GradientSum mineSummed;
+    if (step.deterministic()) {
+      CanonicalSum leaves = objective.accumulateDraws(w.model(), w.graph(), part, step.step(), mine, 0, mine.length,
+          new CanonicalSum(objective.batchSize()));
+      mineSummed = GradientSum.of(leaves);
+      double loss = 0;
+      for (CanonicalSum.Node n : leaves.nodes()) {
+        loss += n.lossSum();
+      }
+      step.lossSum().add(loss);
+    } else {
+      BatchGradient.Result total = objective.accumulateInGroups(w.model(), w.graph(), part, step.step(), mine, 0,
+          mine.length, step.microBatches());
+      mineSummed = GradientSum.of(part.index(), w.parameters().grads().toArray(), total.lossSum(), total.tokens(),
+          total.sums(), step.bf16());
+      step.lossSum().add(total.lossSum());
+    }
     failIfInjected(context, part);
     ExecutorModels.giveBack(w);
-    step.counted().add(total.tokens());
-    step.lossSum().add(total.lossSum());
-    return sum.mergeInPlace(GradientSum.of(part.index(), gradient, total.lossSum(), total.tokens(), total.sums(),
-        step.bf16()));
+    step.counted().add(mineSummed.tokens());
+    return sum.mergeInPlace(mineSummed);
   }
 
   /** The test hook: the first attempt of the chosen part's task at the chosen step throws, after its work. */

@@ -8,16 +8,11 @@ import io.spindle.nn.EncoderDecoderConfig;
 import io.spindle.nn.EncoderDecoderFormat;
 import io.spindle.nn.Translator;
 import io.spindle.train.TranslationObjective;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Batched translation inside Spark tasks: the driver broadcasts the weights once ({@link #broadcast}); this small

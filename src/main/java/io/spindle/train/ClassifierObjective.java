@@ -58,6 +58,12 @@ public record ClassifierObjective(EncoderConfig config, long seed, int batchSize
     return "examples";
   }
 
+  /** The draws in the order of the examples they pick: a partition's draws are a contiguous range of leaves. */
+  @Override
+  public int[] leaves(long step) {
+    return GlobalBatch.ranks(GlobalBatch.examples(seed, step, batchSize, count));
+  }
+
   @Override
   public int[] owned(ExampleChunk part, long step) {
     long[] picks = GlobalBatch.examples(seed, step, batchSize, count);

@@ -98,6 +98,31 @@ public final class LocalReplicas<M extends Network<?>, D> implements AutoCloseab
   }
 
   /**
+   * Like {@link #accumulate}, but each draw's gradient computed on its own and the draws summed along the canonical
+   * tree ({@link CanonicalSum}, over a global batch of {@code batchSize} draws), shard subtrees merged: the result is
+   * the same bits for any thread count, and equals a Spark run's of any partitioning. The model's gradient buffer
+   * ends holding the sum.
+   */
+  public BatchGradient.Result accumulateCanonically(D part, long step, int[] owned, int batchSize) {
+    int n = owned.length;
+    int shards = Math.max(1, Math.min(replicas.size(), n));
+    syncWeights(shards);
+    CanonicalSum[] sums = new CanonicalSum[shards];
+    runShards(shards, s -> {
+      int from = (int) ((long) s * n / shards);
+      int to = (int) ((long) (s + 1) * n / shards);
+      sums[s] = objective.accumulateDraws(replicas.get(s), graphs[s], part, step, owned, from, to,
+          new CanonicalSum(batchSize));
+    });
+    for (int s = 1; s < shards; s++) {
+      sums[0].merge(sums[s]);
+    }
+    CanonicalSum.Node root = sums[0].root();
+    replicas.get(0).parameters().grads().copyFrom(root.gradient());
+    return new BatchGradient.Result(root.lossSum(), sums[0].count(), root.sums());
+  }
+
+  /**
    * The model scored on evaluation batches {@code 0 .. min(n, maxBatches) - 1} of {@code part} (all when
    * {@code maxBatches} is 0), the batches spread over the threads and summed in batch order, so the result equals
    * {@link Objective#evaluateAll} on one thread bit for bit.

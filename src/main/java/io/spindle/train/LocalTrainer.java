@@ -42,8 +42,12 @@ public final class LocalTrainer<M extends Network<?>, D> {
       throws IOException {
     int microBatches = loop.config().microBatches();
     try (LocalReplicas<M, D> replicas = new LocalReplicas<>(objective, model, threads)) {
+      boolean deterministic = loop.config().deterministic();
       TrainingLoop.GradientSource source = step -> {
-        BatchGradient.Result r = replicas.accumulate(data, step, objective.owned(data, step), microBatches);
+        int[] owned = objective.owned(data, step);
+        BatchGradient.Result r = deterministic
+            ? replicas.accumulateCanonically(data, step, owned, objective.batchSize())
+            : replicas.accumulate(data, step, owned, microBatches);
         objective.checkTotal(step, r);
         return r;
       };

@@ -107,6 +107,32 @@ public interface Objective<M extends Network<?>, D> extends Serializable {
   }
 
   /**
+   * The leaf of each draw j of step {@code step} in the canonical tree of {@link #accumulateDraws}. Any fixed
+   * permutation gives partition-independent sums; one in data order (a partition's draws a contiguous range of
+   * leaves) keeps a partition's partial sum to a few subtrees on the wire. The default, the draw index itself, is in
+   * data order when the draws are (stratified window starts, say).
+   */
+  default int[] leaves(long step) {
+    return GlobalBatch.all(batchSize());
+  }
+
+  /**
+   * Adds draws {@code owned[from .. to-1]} to {@code into} as leaves ({@link #leaves}), each draw's gradient from a forward and backward
+   * of its own (the model's gradient buffer is zeroed before each and left holding the last), for a sum whose bits do
+   * not depend on how the draws were split ({@link CanonicalSum}). Returns {@code into}.
+   */
+  default CanonicalSum accumulateDraws(M model, Graph graph, D part, long step, int[] owned, int from, int to,
+      CanonicalSum into) {
+    int[] leaves = leaves(step);
+    for (int i = from; i < to; i++) {
+      model.parameters().zeroGrad();
+      BatchGradient.Result r = accumulate(model, graph, part, step, owned, i, i + 1);
+      into.addLeaf(leaves[owned[i]], model.parameters().grads().toArray(), r.lossSum(), r.tokens(), r.sums());
+    }
+    return into;
+  }
+
+  /**
    * Evaluation batches {@code 0 .. min(n, maxBatches) - 1} of {@code part} (all of them when {@code maxBatches} is
    * 0), summed in batch order.
    */

@@ -41,11 +41,15 @@ import java.io.Serializable;
  *     rate reaches the minimum when the time limit or the last step comes, whichever is first. The rates then
  *     depend on the machine's speed, so such a run is not reproducible bit for bit (false)
  * @param nonFinite what a step with a non-finite loss or gradient does (SKIP)
+ * @param deterministic compute each draw's gradient on its own and sum them along one canonical tree
+ *     ({@link CanonicalSum}), so that the weights are the same bits whatever the thread count, Spark partitioning,
+ *     aggregation depth or micro-batches (which this mode ignores); costs throughput (one forward and backward per
+ *     draw; docs/benchmarks.md), and on Spark needs float32 gradients (false)
  */
 public record TrainingConfig(int steps, int batchSize, int microBatches, OptimizerChoice optimizer,
     double learningRate, double minLearningRate, ScheduleChoice schedule, int warmupSteps, double weightDecay,
     double beta1, double beta2, double momentum, double gradClip, long seed, double maxSeconds,
-    boolean decayOverTime, NonFinite nonFinite) implements Serializable {
+    boolean decayOverTime, NonFinite nonFinite, boolean deterministic) implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The optimizer a run uses. */
@@ -113,6 +117,7 @@ public record TrainingConfig(int steps, int batchSize, int microBatches, Optimiz
     b.maxSeconds = maxSeconds;
     b.decayOverTime = decayOverTime;
     b.nonFinite = nonFinite;
+    b.deterministic = deterministic;
     return b;
   }
 
@@ -166,6 +171,7 @@ public record TrainingConfig(int steps, int batchSize, int microBatches, Optimiz
     private double maxSeconds;
     private boolean decayOverTime;
     private NonFinite nonFinite = NonFinite.SKIP;
+    private boolean deterministic;
 
     private Builder() {}
 
@@ -251,11 +257,16 @@ public record TrainingConfig(int steps, int batchSize, int microBatches, Optimiz
       return this;
     }
 
+    public Builder deterministic(boolean value) {
+      deterministic = value;
+      return this;
+    }
+
     /** The config; throws {@link IllegalArgumentException} naming the first invalid setting. */
     public TrainingConfig build() {
       return new TrainingConfig(steps, batchSize, microBatches, optimizer, learningRate,
           minLearningRate == null ? learningRate / 10 : minLearningRate, schedule, warmupSteps, weightDecay, beta1,
-          beta2, momentum, gradClip, seed, maxSeconds, decayOverTime, nonFinite);
+          beta2, momentum, gradClip, seed, maxSeconds, decayOverTime, nonFinite, deterministic);
     }
   }
 }

@@ -85,6 +85,12 @@ public record TranslationObjective(EncoderDecoderConfig config, int sourcePad, i
     return "target tokens";
   }
 
+  /** The draws in the order of the examples they pick: a partition's draws are a contiguous range of leaves. */
+  @Override
+  public int[] leaves(long step) {
+    return GlobalBatch.ranks(GlobalBatch.examples(seed, step, batchSize, count));
+  }
+
   @Override
   public int[] owned(PairChunk part, long step) {
     long[] picks = GlobalBatch.examples(seed, step, batchSize, count);

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  *   <li><b>bf16 gradients</b>: the first config trained by Spark with float32 and with bfloat16 gradients in the
  *       aggregation, same seed: step time, bytes of task results and the loss after N steps.</li>
  * </ol>
- * Runs and their timing are in {@link BenchRuns} and {@link StepClock}; the README's "Benchmarks" section explains
+ * Runs and their timing are in {@link BenchRuns} and {@link StepClock}; docs/benchmarks.md explains
  * every column.
  */
 @Command(name = "bin/bench spark", mixinStandardHelpOptions = true, sortOptions = false,

@@ -57,6 +57,8 @@ class SparkCliTest {
     CliTest.Run again = CliTest.run(trainArgs(model, 4, "--master", "local[2]", "--checkpoint-every", "2"));
     assertEquals(1, again.status(), again.err());
     assertTrue(again.err().contains("already holds checkpoints"), again.err());
+    assertTrue(again.err().contains("with --resume") && !again.err().contains("spindle: Spark"),
+        "refused before Spark started and the text was read: " + again.err());
 
     CliTest.Run more = CliTest.run(trainArgs(model, 6, "--master", "local[2]", "--resume", "--checkpoint-every",
         "2", "--keep-checkpoints", "2"));

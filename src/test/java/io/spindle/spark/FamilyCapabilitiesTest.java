@@ -9,23 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.spindle.data.CharTokenizer;
 import io.spindle.data.Tokenizer;
 import io.spindle.data.TokenizerOptions;
-import io.spindle.nn.EncoderClassifier;
-import io.spindle.nn.EncoderDecoder;
-import io.spindle.nn.Gpt;
 import io.spindle.nn.Network;
 import io.spindle.train.DataPart;
-import io.spindle.train.ExampleChunk;
-import io.spindle.train.LmObjective;
 import io.spindle.train.LocalTrainer;
 import io.spindle.train.Objective;
-import io.spindle.train.PairChunk;
-import io.spindle.train.TokenChunk;
 import io.spindle.train.TrainingConfig;
 import io.spindle.train.TrainingProgress;
 import io.spindle.train.ValidationPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -59,28 +51,8 @@ class FamilyCapabilitiesTest {
     jsc.stop();
   }
 
-  /** A model family as this test drives it: its model, its data on Spark and in one part, and its objective. */
-  interface Family<M extends Network<?>, D extends DataPart> {
-    M model(long seed);
-
-    float[] weights(M model);
-
-    /** The training data in {@code partitions} parts. */
-    SparkParts<D> data(int partitions);
-
-    /** Held-out data, a few parts. */
-    SparkParts<D> validation();
-
-    /** All the training data as one part, for the trainer in this JVM. */
-    D whole();
-
-    Objective<M, D> objective(SparkParts<D> data, TrainingConfig config);
-
-    Tokenizer tokenizer();
-  }
-
-  static Stream<Family<?, ?>> families() {
-    return Stream.of(new Lm(), new Classifier(), new Translator());
+  static Stream<Families.Family<?, ?>> families() {
+    return Families.all();
   }
 
   static TrainingConfig config(int steps) {
@@ -95,14 +67,14 @@ class FamilyCapabilitiesTest {
    * Trains {@code family}'s model (initialised with {@code init}) on Spark with {@code config} and {@code options},
    * validating by {@code policy} (null: none); the listener throws after step {@code crashAfter}.
    */
-  static <M extends Network<?>, D extends DataPart> Run spark(Family<M, D> family, long init, TrainingConfig config,
+  static <M extends Network<?>, D extends DataPart> Run spark(Families.Family<M, D> family, long init, TrainingConfig config,
       SparkTrainingOptions options, ValidationPolicy policy, long crashAfter) throws Exception {
     M model = family.model(init);
-    SparkParts<D> data = family.data(PARTITIONS);
+    SparkParts<D> data = family.data(jsc, PARTITIONS);
     SparkTrainer<M, D> trainer = new SparkTrainer<>(family.objective(data, config), model, config, options,
         family.tokenizer(), family.tokenizer());
     List<Long> steps = new ArrayList<>();
-    TrainingProgress progress = trainer.train(data, policy == null ? null : family.validation(), policy, m -> {
+    TrainingProgress progress = trainer.train(data, policy == null ? null : family.validation(jsc), policy, m -> {
       steps.add(m.step());
       if (m.step() == crashAfter) {
         throw new IllegalStateException("simulated crash after step " + crashAfter);
@@ -112,10 +84,10 @@ class FamilyCapabilitiesTest {
   }
 
   /** The weights after step {@code step} of a run with {@code config} (the run stopped there by its listener). */
-  static <M extends Network<?>, D extends DataPart> float[] weightsAfter(Family<M, D> family, long step, TrainingConfig config)
+  static <M extends Network<?>, D extends DataPart> float[] weightsAfter(Families.Family<M, D> family, long step, TrainingConfig config)
       throws Exception {
     M model = family.model(11);
-    SparkParts<D> data = family.data(PARTITIONS);
+    SparkParts<D> data = family.data(jsc, PARTITIONS);
     try {
       new SparkTrainer<>(family.objective(data, config), model, config, SparkTrainingOptions.defaults(), null, null)
           .train(data, null, null, m -> {
@@ -131,7 +103,7 @@ class FamilyCapabilitiesTest {
 
   @ParameterizedTest
   @MethodSource("families")
-  void aRunStoppedAfterStepThreeResumesToTheUninterruptedWeightsAndMetrics(Family<?, ?> family) throws Exception {
+  void aRunStoppedAfterStepThreeResumesToTheUninterruptedWeightsAndMetrics(Families.Family<?, ?> family) throws Exception {
     ValidationPolicy policy = ValidationPolicy.every(2);
     Run uninterrupted = spark(family, 11, config(STEPS), SparkTrainingOptions.defaults(), policy, -1);
     SparkTrainingOptions options = SparkTrainingOptions.defaults().withCheckpoints(dir.toString(), 2)
@@ -149,7 +121,7 @@ class FamilyCapabilitiesTest {
 
   @ParameterizedTest
   @MethodSource("families")
-  void earlyStoppingStopsByItsRuleAndKeepsTheBestWeights(Family<?, ?> family) throws Exception {
+  void earlyStoppingStopsByItsRuleAndKeepsTheBestWeights(Families.Family<?, ?> family) throws Exception {
     // a tolerance no loss can beat after the first evaluation: patience 2 stops after the evaluations of 4 and 6
     ValidationPolicy stopping = ValidationPolicy.every(2).withEarlyStopping(2, 100.0);
     Run run = spark(family, 11, config(10), SparkTrainingOptions.defaults(), stopping, -1);
@@ -167,14 +139,14 @@ class FamilyCapabilitiesTest {
    */
   @ParameterizedTest
   @MethodSource("families")
-  void microBatchesOnSparkEqualTheTrainerInThisJvm(Family<?, ?> family) throws Exception {
+  void microBatchesOnSparkEqualTheTrainerInThisJvm(Families.Family<?, ?> family) throws Exception {
     microBatches(family);
   }
 
-  private static <M extends Network<?>, D extends DataPart> void microBatches(Family<M, D> family) throws Exception {
+  private static <M extends Network<?>, D extends DataPart> void microBatches(Families.Family<M, D> family) throws Exception {
     TrainingConfig three = config(4).toBuilder().microBatches(3).build();
     M local = family.model(11);
-    SparkParts<D> one = family.data(1);
+    SparkParts<D> one = family.data(jsc, 1);
     new LocalTrainer<>(family.objective(one, three), local, three, 1).train(family.whole(), null, null, m -> { });
     M onSpark = family.model(11);
     new SparkTrainer<>(family.objective(one, three), onSpark, three, SparkTrainingOptions.defaults(), null, null)
@@ -187,7 +159,7 @@ class FamilyCapabilitiesTest {
 
   @ParameterizedTest
   @MethodSource("families")
-  void bf16GradientsTrainCloseToFloat32(Family<?, ?> family) throws Exception {
+  void bf16GradientsTrainCloseToFloat32(Families.Family<?, ?> family) throws Exception {
     float[] f32 = spark(family, 11, config(4), SparkTrainingOptions.defaults(), null, -1).weights();
     float[] bf16 = spark(family, 11, config(4), SparkTrainingOptions.defaults().withCompressedGradients(true), null,
         -1).weights();
@@ -203,12 +175,12 @@ class FamilyCapabilitiesTest {
 
   @ParameterizedTest
   @MethodSource("families")
-  void resumingWithAnotherTokenizerOfTheSameSizeIsRefused(Family<?, ?> family) throws Exception {
+  void resumingWithAnotherTokenizerOfTheSameSizeIsRefused(Families.Family<?, ?> family) throws Exception {
     SparkTrainingOptions options = SparkTrainingOptions.defaults().withCheckpoints(dir.toString(), 2)
         .withResume(true);
     spark(family, 11, config(2), options, null, -1);
     // the same characters, 'h' made the most frequent: the same size, other ids
-    Tokenizer other = CharTokenizer.learn(List.of(CHARS + "hhhhh"), TokenizerOptions.defaults());
+    Tokenizer other = CharTokenizer.learn(List.of(Families.CHARS + "hhhhh"), TokenizerOptions.defaults());
     assertEquals(family.tokenizer().vocabSize(), other.vocabSize());
     assertFalse(other.equals(family.tokenizer()));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -217,9 +189,9 @@ class FamilyCapabilitiesTest {
         e.getMessage());
   }
 
-  private static <M extends Network<?>, D extends DataPart> void resumeWith(Family<M, D> family, Tokenizer tokenizer,
+  private static <M extends Network<?>, D extends DataPart> void resumeWith(Families.Family<M, D> family, Tokenizer tokenizer,
       SparkTrainingOptions options) throws Exception {
-    SparkParts<D> data = family.data(PARTITIONS);
+    SparkParts<D> data = family.data(jsc, PARTITIONS);
     new SparkTrainer<>(family.objective(data, config(4)), family.model(1), config(4), options.withResume(true, true),
         tokenizer, tokenizer).train(data, null, null, m -> { });
   }
@@ -233,158 +205,5 @@ class FamilyCapabilitiesTest {
     }
     assertTrue(Math.sqrt(diff2) <= relative * Math.sqrt(norm2), what + ": relative difference "
         + Math.sqrt(diff2 / norm2));
-  }
-
-  /** The characters the families' tokenizer is learned from: 8 tokens and the 4 specials, 12 ids. */
-  static final String CHARS = "abcdefgh";
-
-  /** The tokenizer every family's run writes into its checkpoints (the translator trains with it). */
-  static final Tokenizer TOKENIZER = SparkTranslationTrainerTest.TOKENIZER;
-
-  /** The language model of {@link SparkFixtures} on its synthetic stream. */
-  static final class Lm implements Family<Gpt, TokenChunk> {
-    @Override
-    public Gpt model(long seed) {
-      return Gpt.create(SparkFixtures.MODEL, seed);
-    }
-
-    @Override
-    public float[] weights(Gpt model) {
-      return model.parameters().values().toArray();
-    }
-
-    @Override
-    public SparkParts<TokenChunk> data(int partitions) {
-      return SparkTokenStream.fromTokens(jsc, SparkFixtures.tokens(), SparkFixtures.MODEL.blockSize(),
-          SparkFixtures.MODEL.vocabSize(), partitions);
-    }
-
-    @Override
-    public SparkParts<TokenChunk> validation() {
-      return SparkFixtures.validation(jsc, Arrays.copyOf(SparkFixtures.tokens(), 200));
-    }
-
-    @Override
-    public TokenChunk whole() {
-      return LmObjective.whole(SparkFixtures.tokens(), SparkFixtures.MODEL.blockSize());
-    }
-
-    @Override
-    public Objective<Gpt, TokenChunk> objective(SparkParts<TokenChunk> data, TrainingConfig config) {
-      return ((SparkTokenStream) data).objective(SparkFixtures.MODEL, config);
-    }
-
-    @Override
-    public Tokenizer tokenizer() {
-      return TOKENIZER;
-    }
-
-    @Override
-    public String toString() {
-      return "GPT";
-    }
-  }
-
-  /** The classifier of {@link SparkClassifierTrainerTest}. */
-  static final class Classifier implements Family<EncoderClassifier, ExampleChunk> {
-    @Override
-    public EncoderClassifier model(long seed) {
-      return EncoderClassifier.create(SparkClassifierTrainerTest.MODEL, seed);
-    }
-
-    @Override
-    public float[] weights(EncoderClassifier model) {
-      return model.parameters().values().toArray();
-    }
-
-    @Override
-    public SparkParts<ExampleChunk> data(int partitions) {
-      return SparkExamples.of(jsc.parallelize(SparkClassifierTrainerTest.examples(120, 1), partitions), 13, 3);
-    }
-
-    @Override
-    public SparkParts<ExampleChunk> validation() {
-      return SparkExamples.of(jsc.parallelize(SparkClassifierTrainerTest.examples(40, 9), 2), 13, 3);
-    }
-
-    @Override
-    public ExampleChunk whole() {
-      List<io.spindle.spark.LabeledSequence> all = SparkClassifierTrainerTest.examples(120, 1);
-      int[][] ids = new int[all.size()][];
-      int[] labels = new int[all.size()];
-      for (int i = 0; i < ids.length; i++) {
-        ids[i] = all.get(i).ids();
-        labels[i] = all.get(i).label();
-      }
-      return new ExampleChunk(0, ids, labels);
-    }
-
-    @Override
-    public Objective<EncoderClassifier, ExampleChunk> objective(SparkParts<ExampleChunk> data,
-        TrainingConfig config) {
-      return ((SparkExamples) data).objective(SparkClassifierTrainerTest.MODEL, config);
-    }
-
-    @Override
-    public Tokenizer tokenizer() {
-      return TOKENIZER;
-    }
-
-    @Override
-    public String toString() {
-      return "encoder classifier";
-    }
-  }
-
-  /** The translation model of {@link SparkTranslationTrainerTest}. */
-  static final class Translator implements Family<EncoderDecoder, PairChunk> {
-    @Override
-    public EncoderDecoder model(long seed) {
-      return EncoderDecoder.create(SparkTranslationTrainerTest.MODEL, seed);
-    }
-
-    @Override
-    public float[] weights(EncoderDecoder model) {
-      return model.parameters().values().toArray();
-    }
-
-    @Override
-    public SparkParts<PairChunk> data(int partitions) {
-      return SparkTranslationPairs.of(jsc.parallelize(SparkTranslationTrainerTest.pairs(120, 1), partitions), 12,
-          12);
-    }
-
-    @Override
-    public SparkParts<PairChunk> validation() {
-      return SparkTranslationPairs.of(jsc.parallelize(SparkTranslationTrainerTest.pairs(40, 9), 2), 12, 12);
-    }
-
-    @Override
-    public PairChunk whole() {
-      List<TranslationPair> all = SparkTranslationTrainerTest.pairs(120, 1);
-      int[][] sources = new int[all.size()][];
-      int[][] targets = new int[all.size()][];
-      for (int i = 0; i < sources.length; i++) {
-        sources[i] = all.get(i).source();
-        targets[i] = all.get(i).target();
-      }
-      return new PairChunk(0, sources, targets);
-    }
-
-    @Override
-    public Objective<EncoderDecoder, PairChunk> objective(SparkParts<PairChunk> data, TrainingConfig config) {
-      return ((SparkTranslationPairs) data).objective(SparkTranslationTrainerTest.MODEL,
-          SparkTranslationTrainerTest.TOKENIZER, SparkTranslationTrainerTest.TOKENIZER, config);
-    }
-
-    @Override
-    public Tokenizer tokenizer() {
-      return TOKENIZER;
-    }
-
-    @Override
-    public String toString() {
-      return "encoder-decoder";
-    }
   }
 }
