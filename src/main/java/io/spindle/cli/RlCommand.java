@@ -226,7 +226,7 @@ final class RlCommand implements Callable<Integer> {
     }
     try (StagedFolder staged = StagedFolder.create(target, SparkTraining.CHECKPOINTS);
         ProgressLine progressLine = new ProgressLine("rl", steps, "completions",
-            List.of("reward", "kl", "entropy"))) {
+            List.of("reward", "kl", "entropy", "max_length_share"))) {
       long[] taken = {0};
       TrainingProgress progress = training.run(m -> {
         taken[0]++;
