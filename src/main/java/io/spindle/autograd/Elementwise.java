@@ -5,7 +5,8 @@ import io.spindle.tensor.Shape;
 import io.spindle.tensor.Tensor;
 
 /**
- * Elementwise add, subtract, multiply (with broadcasting over leading dimensions) and scaling by a constant.
+ * Elementwise add, subtract, multiply (with broadcasting over leading dimensions), scaling by a constant and the
+ * exponential.
  *
  * <p>Broadcasting: the two shapes must be equal, or one must equal the trailing dimensions of the other, e.g. a bias
  * (C) added to (B, T, C), or position embeddings (T, C) added to (B, T, C). The output has the larger shape; the
@@ -68,6 +69,29 @@ public final class Elementwise {
     return g.record(out, dout -> {
       // d(s * a)/da = s
       accumulate(g.gradOf(a), false, dout, null, false, s, p);
+    }, a);
+  }
+
+  /**
+   * {@code exp(a)} elementwise, each element computed in double ({@link Math#exp}) and rounded once to float; its
+   * backward adds {@code dout * exp(a)}, reusing the output.
+   */
+  public static Variable exp(Graph g, Variable a) {
+    Tensor x = a.value();
+    Tensor out = g.empty(x.shape());
+    float[] xs = Scratch.floats(0, Scratch.BLOCK);
+    for (int start = 0; start < x.size(); start += Scratch.BLOCK) {
+      int len = Math.min(Scratch.BLOCK, x.size() - start);
+      x.buffer().get(x.offset() + start, xs, 0, len);
+      for (int i = 0; i < len; i++) {
+        xs[i] = (float) Math.exp(xs[i]);
+      }
+      out.buffer().put(out.offset() + start, xs, 0, len);
+    }
+    Broadcast p = new Broadcast(x.shape(), 1, x.size(), false, false);
+    return g.record(out, dout -> {
+      // forward: y = exp(a); dy/da = exp(a) = y
+      accumulate(g.gradOf(a), false, dout, out, false, 1f, p);
     }, a);
   }
 

@@ -4,13 +4,15 @@ import io.spindle.train.StepMetrics;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * The one-line progress display on stderr: step/total, ETA, loss, validation loss and tokens per second.
+ * The one-line progress display on stderr: step/total, ETA, loss, validation loss, the step's extra metrics a
+ * command asks for (a reinforcement-learning run's mean reward, say) and throughput in the objective's count unit.
  *
  * <p>The bar redraws itself in place ({@code \r}, no newline), so anything else written to stderr meanwhile (a log
  * line, a {@code spindle:} message) would be glued onto it. While the bar is shown, {@code System.err} is a stream
@@ -21,10 +23,22 @@ final class ProgressLine implements AutoCloseable {
   private final ProgressBar bar;
   private final PrintStream original;
   private final LineAware stderr;
+  private final String unit;
+  private final List<String> extras;
   private double lastValidation = Double.NaN;
   private boolean closed;
 
   ProgressLine(String task, long total) {
+    this(task, total, "tok", List.of());
+  }
+
+  /**
+   * A line for {@code total} steps of {@code task} that also shows the extra metrics named {@code extras} (when a
+   * step reports them) and throughput as {@code unit}/s.
+   */
+  ProgressLine(String task, long total, String unit, List<String> extras) {
+    this.unit = unit;
+    this.extras = List.copyOf(extras);
     this.original = System.err;
     this.stderr = new LineAware(original);
     PrintStream barStream = new PrintStream(new OutputStream() {
@@ -55,8 +69,17 @@ final class ProgressLine implements AutoCloseable {
       lastValidation = m.validationLoss();
     }
     bar.stepTo(m.step());
-    bar.setExtraMessage(String.format(" loss %.4f%s %,.0f tok/s", m.loss(),
-        Double.isNaN(lastValidation) ? "" : String.format(" val %.4f", lastValidation), m.tokensPerSecond()));
+    StringBuilder shown = new StringBuilder();
+    for (String name : extras) {
+      Double value = m.extra().get(name);
+      if (value != null) {
+        shown.append(String.format(" %s %.4f", name, value));
+      }
+    }
+    double rate = m.tokensPerSecond();
+    bar.setExtraMessage(String.format(" loss %.4f%s%s %s %s/s", m.loss(),
+        Double.isNaN(lastValidation) ? "" : String.format(" val %.4f", lastValidation), shown,
+        String.format(rate >= 100 ? "%,.0f" : "%.2f", rate), unit));
   }
 
   @Override

@@ -59,12 +59,12 @@ final class SparkTraining implements AutoCloseable {
   private final int partitions;
   private final SparkTrainingOptions options;
 
-  /** Starts the context. */
-  SparkTraining(String master, Integer partitions, SparkTrainingOptions options) {
+  /** Starts the context of {@code spindle command}. */
+  SparkTraining(String command, String master, Integer partitions, SparkTrainingOptions options) {
     if (partitions != null && partitions < 1) {
       throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
     }
-    SparkConf conf = new SparkConf().setAppName("spindle train-lm").setMaster(master)
+    SparkConf conf = new SparkConf().setAppName("spindle " + command).setMaster(master)
         .setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .setIfMissing("spark.kryo.registrator", SpindleKryoRegistrator.class.getName())
         .setIfMissing("spark.ui.showConsoleProgress", "false")
@@ -74,6 +74,20 @@ final class SparkTraining implements AutoCloseable {
     this.jsc = new JavaSparkContext(conf);
     this.partitions = partitions != null ? partitions : jsc.defaultParallelism();
     this.options = options;
+  }
+
+  JavaSparkContext context() {
+    return jsc;
+  }
+
+  /** Partitions of the training data: {@code --partitions}, else the context's default parallelism. */
+  int partitions() {
+    return partitions;
+  }
+
+  /** Says on stderr which Spark runs the job, and on how many partitions. */
+  void announce(int dataPartitions) {
+    System.err.printf("spindle: Spark %s, master %s, %d partitions%n", jsc.version(), jsc.master(), dataPartitions);
   }
 
   /**
@@ -107,8 +121,7 @@ final class SparkTraining implements AutoCloseable {
   /** Tokenizes {@code lines} on the executors into the cached training chunks and the validation tail. */
   SparkTokenStream tokenize(JavaRDD<String> lines, Tokenizer tokenizer, int blockSize, double validationFraction) {
     SparkTokenStream data = SparkTokenStream.fromText(lines, tokenizer, blockSize, partitions, validationFraction);
-    System.err.printf("spindle: Spark %s, master %s, %d partitions%n", jsc.version(), jsc.master(),
-        data.partitions());
+    announce(data.partitions());
     return data;
   }
 

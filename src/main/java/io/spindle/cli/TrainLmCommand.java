@@ -155,15 +155,6 @@ final class TrainLmCommand implements Callable<Integer> {
           + "0 = every core of this machine (default: ${DEFAULT-VALUE}). Spark executors use spark.task.cpus instead.")
   int threads;
 
-  @Option(names = "--master", paramLabel = "URL",
-      description = "Train on Spark at this master URL (local[2], spark://host:7077, yarn...); without it, and when "
-          + "not run by spark-submit, training runs in this process.")
-  String master;
-
-  @Option(names = "--partitions", description = "Spark: chunks of the training stream, i.e. tasks per step "
-      + "(default: the context's default parallelism).")
-  Integer partitions;
-
   @Option(names = "--micro-batches", defaultValue = "1", description = "Forward/backward passes per thread (or "
       + "Spark task) and step: gradient accumulation, bounding activation memory (default: ${DEFAULT-VALUE}).")
   int microBatches;
@@ -173,30 +164,11 @@ final class TrainLmCommand implements Callable<Integer> {
       + "it ignores); slower (one forward/backward per window), and not with --bf16-gradients.")
   boolean deterministic;
 
-  @Option(names = "--aggregation-depth", defaultValue = "0", description = "Spark: treeAggregate depth, "
-      + "0 = automatic (default: ${DEFAULT-VALUE}).")
-  int aggregationDepth;
-
-  @Option(names = "--bf16-gradients", description = "Spark: send gradients as bfloat16 in the aggregation.")
-  boolean bf16Gradients;
-
-  @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "K", description = "Spark: write a "
-      + "checkpoint every K steps, 0 = never (default: ${DEFAULT-VALUE}).")
-  int checkpointEvery;
-
-  @Option(names = "--checkpoint-dir", paramLabel = "PATH", description = "Spark: checkpoint directory, any Hadoop "
-      + "path (file:, hdfs:, s3a:) (default: MODEL-DIR/checkpoints).")
-  String checkpointDir;
-
-  @Option(names = "--resume", description = "Spark: continue from the newest valid checkpoint.")
-  boolean resume;
-
-  @Option(names = "--keep-checkpoints", defaultValue = "3", paramLabel = "N", description = "Spark: keep the newest "
-      + "N valid checkpoints, delete older ones (default: ${DEFAULT-VALUE}).")
-  int keepCheckpoints;
-
   @Option(names = "--sample-tokens", defaultValue = "300", description = "Tokens of sample text printed at the end, 0 = none (default: ${DEFAULT-VALUE}).")
   int sampleTokens;
+
+  @Mixin
+  SparkRunOptions spark;
 
   @Mixin
   VerboseOption verbose;
@@ -212,17 +184,10 @@ final class TrainLmCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--val-fraction must be in [0, 1), got " + valFraction);
     }
     TokenizerOptions tokenizerOptions = tokenizerOptions();
-    String sparkMaster = master != null ? master : System.getProperty("spark.master");
-    if (sparkMaster == null && (checkpointEvery > 0 || checkpointDir != null || resume || partitions != null
-        || aggregationDepth != 0 || bf16Gradients)) {
-      throw new IllegalArgumentException("--checkpoint-every, --checkpoint-dir, --resume, --partitions, "
-          + "--aggregation-depth and --bf16-gradients need --master (Spark training)");
-    }
+    String sparkMaster = spark.sparkMaster();
+    spark.check();
     if (patience > 0 && valFraction == 0) {
       throw new IllegalArgumentException("--early-stopping needs validation tokens: --val-fraction is 0");
-    }
-    if (keepCheckpoints < 1) {
-      throw new IllegalArgumentException("--keep-checkpoints must be >= 1, got " + keepCheckpoints);
     }
     if (threads < 0) {
       throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
@@ -230,15 +195,15 @@ final class TrainLmCommand implements Callable<Integer> {
     Path target = modelDir.toAbsolutePath().normalize();
     ModelFolderTarget.checkReplaceable(target); // before any work: a refused folder costs the user nothing
     if (sparkMaster != null) {
-      SparkTrainingOptions options = sparkOptions(target);
+      SparkTrainingOptions options = spark.options(target);
       SparkTraining.checkCheckpointDir(options);
-      try (SparkTraining spark = new SparkTraining(sparkMaster, partitions, options)) {
-        JavaRDD<String> lines = spark.lines(texts);
-        Tokenizer tok = spark.learnTokenizer(lines, tokenizer, tokenizerOptions);
-        try (SparkTokenStream data = spark.tokenize(lines, tok, blockSize, valFraction)) {
+      try (SparkTraining session = new SparkTraining("train-lm", sparkMaster, spark.partitions, options)) {
+        JavaRDD<String> lines = session.lines(texts);
+        Tokenizer tok = session.learnTokenizer(lines, tokenizer, tokenizerOptions);
+        try (SparkTokenStream data = session.tokenize(lines, tok, blockSize, valFraction)) {
           return trainAndSave(target, tok, data.length(), data.validationTokens().length,
               SparkTraining.firstToken(data),
-              (model, listener) -> spark.train(model, training, policy, tok, data, listener));
+              (model, listener) -> session.train(model, training, policy, tok, data, listener));
         }
       }
     }
@@ -328,7 +293,7 @@ final class TrainLmCommand implements Callable<Integer> {
     return b.build();
   }
 
-  private static <E extends Enum<E>> E choice(Class<E> type, String option, String value) {
+  static <E extends Enum<E>> E choice(Class<E> type, String option, String value) {
     for (E e : type.getEnumConstants()) {
       if (e.name().equalsIgnoreCase(value)) {
         return e;
@@ -338,13 +303,6 @@ final class TrainLmCommand implements Callable<Integer> {
         .map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).toList() + ", got '" + value + "'");
   }
 
-  private SparkTrainingOptions sparkOptions(Path target) throws IOException {
-    String dir = checkpointDir != null ? SparkTraining.checkpointDir(checkpointDir, target)
-        : checkpointEvery > 0 || resume ? SparkTraining.defaultCheckpointDir(target) : null;
-    return SparkTrainingOptions.defaults().withAggregationDepth(aggregationDepth)
-        .withCompressedGradients(bf16Gradients).withCheckpoints(dir, checkpointEvery).withResume(resume, true)
-        .withKeepCheckpoints(keepCheckpoints);
-  }
 
   private String readTexts() throws IOException {
     List<String> parts = new ArrayList<>();

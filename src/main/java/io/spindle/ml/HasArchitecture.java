@@ -34,6 +34,30 @@ public interface HasArchitecture extends SpindleParams {
         ParamValidators.inRange(0, 1, true, false));
   }
 
+  /**
+   * The setters, for the estimators that build a network.
+   *
+   * @param <S> the estimator, which the setters return
+   */
+  @SuppressWarnings("unchecked")
+  interface Setters<S> extends HasArchitecture {
+    default S setNumLayers(int value) {
+      return (S) set(numLayers(), value);
+    }
+
+    default S setNumHeads(int value) {
+      return (S) set(numHeads(), value);
+    }
+
+    default S setModelDim(int value) {
+      return (S) set(modelDim(), value);
+    }
+
+    default S setDropout(double value) {
+      return (S) set(dropout(), value);
+    }
+  }
+
   /** Throws naming both Params unless numHeads divides modelDim. */
   default void checkHeadsDivideWidth() {
     if (getInt(modelDim()) % getInt(numHeads()) != 0) {

@@ -58,22 +58,6 @@ public abstract class SpindleEstimator<M extends SpindleModel<?, ?, M>, E extend
     return params;
   }
 
-  public E setNumLayers(int value) {
-    return (E) set(numLayers(), value);
-  }
-
-  public E setNumHeads(int value) {
-    return (E) set(numHeads(), value);
-  }
-
-  public E setModelDim(int value) {
-    return (E) set(modelDim(), value);
-  }
-
-  public E setDropout(double value) {
-    return (E) set(dropout(), value);
-  }
-
   public E setMaxIter(int value) {
     return (E) set(maxIter(), value);
   }
@@ -198,7 +182,9 @@ public abstract class SpindleEstimator<M extends SpindleModel<?, ?, M>, E extend
    * the config refuses, early stopping without validation data or without evaluations before the last step.
    */
   protected void checkParams() {
-    checkHeadsDivideWidth();
+    if (this instanceof HasArchitecture architecture) { // a family that builds its network (not a fine-tuner)
+      architecture.checkHeadsDivideWidth();
+    }
     trainingConfig();
     int patience = getInt(earlyStoppingPatience());
     String missing = missingValidation();

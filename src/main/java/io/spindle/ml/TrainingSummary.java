@@ -21,6 +21,15 @@ public interface TrainingSummary {
     return progress().lossHistory();
   }
 
+  /**
+   * An extra metric of each step, in step order (a copy; NaN at a step without it): what the objective reports
+   * besides the loss, such as a reinforcement-learning run's {@code "reward"}, {@code "kl"}, {@code "entropy"} and
+   * {@code "max_length_share"} ({@code io.spindle.rl.PolicyGradientObjective}); none for the supervised families.
+   */
+  default double[] metricHistory(String name) {
+    return progress().stepMetrics().stream().mapToDouble(m -> m.extra().getOrDefault(name, Double.NaN)).toArray();
+  }
+
   /** Optimizer steps taken: maxIter, or the step at which early stopping ended training. */
   default int totalIterations() {
     return (int) progress().steps();

@@ -17,7 +17,7 @@ import org.apache.spark.sql.types.StructType;
  * @param <S> the stage, which the setters of the columns both stages have return
  */
 @SuppressWarnings("unchecked") // the setters return this stage as S, its own type
-public interface TransformerClassifierParams<S> extends TrainingParams, HasValidationIndicatorCol,
+public interface TransformerClassifierParams<S> extends TrainingParams, HasArchitecture, HasValidationIndicatorCol,
     HasLabelCol<S>, HasPredictionCol<S> {
   /** Features column: token ids, array&lt;int&gt;. Default {@code "ids"}. */
   default Param<String> featuresCol() {
@@ -109,7 +109,8 @@ public interface TransformerClassifierParams<S> extends TrainingParams, HasValid
    *
    * @param <S> the estimator, which the setters return
    */
-  interface Setters<S> extends TransformerClassifierParams<S>, HasValidationIndicatorCol.Setters<S> {
+  interface Setters<S> extends TransformerClassifierParams<S>, HasArchitecture.Setters<S>,
+      HasValidationIndicatorCol.Setters<S> {
     default S setMaxSeqLength(int value) {
       return (S) set(maxSeqLength(), value);
     }

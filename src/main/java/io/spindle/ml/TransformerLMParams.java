@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.StructType;
  * @param <S> the stage, which the setters of the Params both stages use return
  */
 @SuppressWarnings("unchecked") // the setters return this stage as S, its own type
-public interface TransformerLMParams<S> extends TrainingParams, HasInputCol<S>, HasTokenizerMode {
+public interface TransformerLMParams<S> extends TrainingParams, HasArchitecture, HasInputCol<S>, HasTokenizerMode {
   /** Output: the perplexity of each row's text (double); empty = no such column. Default {@code "perplexity"}. */
   default Param<String> perplexityCol() {
     return declaredParams().stringParam("perplexityCol", "output column of each row's perplexity (double; null "
@@ -150,7 +150,7 @@ public interface TransformerLMParams<S> extends TrainingParams, HasInputCol<S>, 
    *
    * @param <S> the estimator, which the setters return
    */
-  interface Setters<S> extends TransformerLMParams<S>, HasTokenizerMode.Setters<S> {
+  interface Setters<S> extends TransformerLMParams<S>, HasArchitecture.Setters<S>, HasTokenizerMode.Setters<S> {
     default S setBlockSize(int value) {
       return (S) set(blockSize(), value);
     }

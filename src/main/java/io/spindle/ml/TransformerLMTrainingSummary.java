@@ -6,7 +6,10 @@ import java.util.Optional;
 /**
  * What fitting a {@link TransformerLMModel} reported: the run ({@link TrainingSummary}; the loss is the mean
  * next-token cross-entropy in nats, the validation loss that of the held-out tail, per token) and how much of the
- * data was used.
+ * data was used. For a model fine-tuned by {@link PolicyGradientTuner} the loss is the policy-gradient loss per
+ * completion, the validation loss minus the mean reward of the validation prompts, the rows are prompts and the tokens
+ * prompt tokens; {@link #metricHistory} has each step's reward, KL, entropy and share of completions at the length
+ * limit.
  *
  * @param progress the run as the trainer recorded it
  * @param resumedFrom the checkpoint the fit resumed from, if it resumed

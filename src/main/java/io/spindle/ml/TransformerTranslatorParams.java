@@ -21,8 +21,8 @@ import org.apache.spark.sql.types.StructType;
  * @param <S> the stage, which the setters of the Params both stages use return
  */
 @SuppressWarnings("unchecked") // the setters return this stage as S, its own type
-public interface TransformerTranslatorParams<S> extends TrainingParams, HasInputCol<S>, HasPredictionCol<S>,
-    HasTokenizerMode, HasValidationIndicatorCol {
+public interface TransformerTranslatorParams<S> extends TrainingParams, HasArchitecture, HasInputCol<S>,
+    HasPredictionCol<S>, HasTokenizerMode, HasValidationIndicatorCol {
   /** Beam width of {@code transform}: 1 = greedy decoding. Default 1. */
   default IntParam beamSize() {
     return declaredParams().intParam("beamSize", "beam width when translating (1 = greedy decoding)",
@@ -149,8 +149,8 @@ public interface TransformerTranslatorParams<S> extends TrainingParams, HasInput
    *
    * @param <S> the estimator, which the setters return
    */
-  interface Setters<S> extends TransformerTranslatorParams<S>, HasTokenizerMode.Setters<S>,
-      HasValidationIndicatorCol.Setters<S> {
+  interface Setters<S> extends TransformerTranslatorParams<S>, HasArchitecture.Setters<S>,
+      HasTokenizerMode.Setters<S>, HasValidationIndicatorCol.Setters<S> {
     default S setTargetCol(String value) {
       return (S) set(targetCol(), value);
     }

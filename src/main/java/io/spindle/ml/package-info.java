@@ -13,9 +13,13 @@
  *   <li>{@link io.spindle.ml.TransformerTranslator} → {@link io.spindle.ml.TransformerTranslationModel}: a source
  *       text column to a translation column; {@link io.spindle.ml.TranslationEvaluator} scores translations by chrF
  *       or BLEU ({@code io.spindle.metrics}).
+ *   <li>{@link io.spindle.ml.PolicyGradientTuner}: a prompts column and a starting
+ *       {@link io.spindle.ml.TransformerLMModel} to a fine-tuned one, maximising a reward (a spec of
+ *       {@code io.spindle.rl.Rewards}, or a fitted {@link io.spindle.ml.TransformerClassificationModel} as the reward
+ *       model) with policy gradients ({@code io.spindle.rl}).
  * </ul>
  *
- * <p><b>One base for every family.</b> The three estimators that train a network extend
+ * <p><b>One base for every family.</b> The estimators that train a network extend
  * {@link io.spindle.ml.SpindleEstimator} and their models {@link io.spindle.ml.SpindleModel}: the shared Params and
  * their setters, the one place each of {@code TrainingConfig}, {@code ValidationPolicy} and
  * {@code SparkTrainingOptions} is built from Params, the checks before fitting, the training run
@@ -39,7 +43,7 @@
  * {@code read()} and {@code load(path)}, so {@code PipelineModel.load} works. Scala types stay inside this
  * package's implementation.
  *
- * <p>May import {@code io.spindle.spark}, {@code io.spindle.train}, {@code io.spindle.nn}, {@code io.spindle.data},
+ * <p>May import {@code io.spindle.rl}, {@code io.spindle.spark}, {@code io.spindle.train}, {@code io.spindle.nn}, {@code io.spindle.data},
  * {@code io.spindle.metrics} and below.
  */
 package io.spindle.ml;

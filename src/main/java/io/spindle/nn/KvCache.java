@@ -76,16 +76,13 @@ public final class KvCache {
         throw new IllegalStateException("KV cache full: " + length + " cached + " + t + " new > " + capacity);
       }
       Tensor all = Tensor.zeros(b, nh, s, hs); // (B, NH, S, HS)
+      float[] rows = new float[s * hs]; // one (batch, head)'s positions, copied in bulk
       for (int bh = 0; bh < b * nh; bh++) {
-        int base = bh * capacity * hs;
-        for (int i = 0; i < t; i++) {
-          for (int j = 0; j < hs; j++) {
-            store.set(base + (length + i) * hs + j, fresh.get((bh * t + i) * hs + j));
-          }
-        }
-        for (int i = 0; i < s * hs; i++) {
-          all.set(bh * s * hs + i, store.get(base + i));
-        }
+        int base = store.offset() + bh * capacity * hs;
+        fresh.buffer().get(fresh.offset() + bh * t * hs, rows, 0, t * hs);
+        store.buffer().put(base + length * hs, rows, 0, t * hs);
+        store.buffer().get(base, rows, 0, s * hs);
+        all.buffer().put(all.offset() + bh * s * hs, rows, 0, s * hs);
       }
       return all;
     }

@@ -58,6 +58,80 @@ public final class Sampler {
     return Arrays.copyOfRange(context, prompt.length, length);
   }
 
+  /**
+   * Continues {@code prompt} in {@code seeds.length} independent ways at once: one row of a KV cache per seed, so each
+   * new position of all rows costs one forward pass. Row k draws its tokens as {@link #generate} does, from a
+   * {@link SplittableRandom} seeded with {@code seeds[k]}; with one seed the result is {@code generate}'s, bit for
+   * bit. A row ends after drawing {@code stopToken} (kept as its last token; -1 for none) or after
+   * {@code maxNewTokens} tokens; rows that ended still ride along in the batch until all have, their draws unused.
+   * Unlike {@link #generate}, the prompt and the new tokens must fit in the block size together (no re-prefill), so
+   * every token is drawn from exactly the distribution one full forward pass over the sequence gives.
+   *
+   * @return each row's new tokens, of length 1 to {@code maxNewTokens}
+   */
+  public int[][] generateGroup(int[] prompt, long[] seeds, int maxNewTokens, double temperature, int topK,
+      int stopToken) {
+    int rows = seeds.length;
+    int blockSize = model.config().blockSize();
+    if (prompt.length == 0 || rows == 0) {
+      throw new IllegalArgumentException("generateGroup: empty prompt or no seeds");
+    }
+    if (maxNewTokens < 1 || temperature < 0 || topK < 0) {
+      throw new IllegalArgumentException("generateGroup: maxNewTokens must be >= 1, temperature and topK >= 0, got "
+          + maxNewTokens + ", " + temperature + ", " + topK);
+    }
+    if (prompt.length + maxNewTokens > blockSize) {
+      throw new IllegalArgumentException("generateGroup: a prompt of " + prompt.length + " tokens and "
+          + maxNewTokens + " new ones exceed the block size " + blockSize);
+    }
+    SplittableRandom[] rnd = new SplittableRandom[rows];
+    int[][] out = new int[rows][maxNewTokens];
+    int[] lengths = new int[rows];
+    boolean[] done = new boolean[rows];
+    int[] ids = new int[rows * prompt.length]; // (rows, P)
+    for (int k = 0; k < rows; k++) {
+      rnd[k] = new SplittableRandom(seeds[k]);
+      System.arraycopy(prompt, 0, ids, k * prompt.length, prompt.length);
+    }
+    KvCache cache = model.newCache(rows);
+    float[][] last = lastLogits(cache, ids, rows, prompt.length);
+    int open = rows;
+    for (int n = 0; n < maxNewTokens && open > 0; n++) {
+      int[] next = new int[rows]; // (rows, 1)
+      for (int k = 0; k < rows; k++) {
+        if (done[k]) {
+          next[k] = out[k][lengths[k] - 1];
+          continue;
+        }
+        int token = pick(last[k], temperature, topK, rnd[k]);
+        out[k][lengths[k]++] = token;
+        next[k] = token;
+        if (token == stopToken || lengths[k] == maxNewTokens) {
+          done[k] = true;
+          open--;
+        }
+      }
+      if (open > 0) {
+        last = lastLogits(cache, next, rows, 1);
+      }
+    }
+    for (int k = 0; k < rows; k++) {
+      out[k] = Arrays.copyOf(out[k], lengths[k]);
+    }
+    return out;
+  }
+
+  /** Runs {@code ids} (rows, time) through the cache; returns each row's last position's logits. */
+  private float[][] lastLogits(KvCache cache, int[] ids, int rows, int time) {
+    Tensor logits = model.logits(Graph.inference(), ids, rows, time, cache).value(); // (rows, T, V)
+    int v = logits.dim(-1);
+    float[][] out = new float[rows][v];
+    for (int k = 0; k < rows; k++) {
+      logits.buffer().get(logits.offset() + (k * time + time - 1) * v, out[k], 0, v);
+    }
+    return out;
+  }
+
   /** Runs the newest {@code min(length, keep)} tokens through an empty cache; returns the last position's logits. */
   private float[] prefill(KvCache cache, int[] context, int length, int keep) {
     int start = Math.max(0, length - keep);

@@ -34,6 +34,11 @@ public final class ClassifierInference implements Serializable {
     return new ClassifierInference(BroadcastModel.of(jsc, EncoderClassifierFormat.INSTANCE, model));
   }
 
+  /** The same inference without Spark: {@code model}'s current weights held in the object ({@link BroadcastModel#local}). */
+  public static ClassifierInference local(EncoderClassifier model) {
+    return new ClassifierInference(BroadcastModel.local(EncoderClassifierFormat.INSTANCE, model));
+  }
+
   /** K. */
   public int numClasses() {
     return model.config().numClasses();

@@ -9,6 +9,7 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,11 +33,14 @@ import java.util.TreeMap;
  * aggregation depth and thread count (float32 only: bfloat16 rounding where subtrees cross the wire would depend on
  * the partitioning).
  *
+ * <p><b>Named sums.</b> Besides the loss, an objective may report further named sums (a reinforcement-learning step's
+ * summed reward, say: {@code BatchGradient.Result#sums}); they are added exactly where and in the order the loss is.
+ *
  * <p><b>Wire format</b> (Java serialization and {@link SpindleKryoRegistrator}'s Kryo serializer alike): token count,
- * compression flag, part count (0 or 1), then the part's key, loss sum, length and elements, float32 or, when
- * compressed, bfloat16 ({@link Bf16}, rounded at every tree level). A canonical sum writes a negative part count,
- * {@code -(nodes + 1)}, then the tree's leaf count and each node's level, index, loss sum, length and float32
- * elements.
+ * compression flag, part count (0 or 1), then the part's key, loss sum, named sums, length and elements, float32 or,
+ * when compressed, bfloat16 ({@link Bf16}, rounded at every tree level). A canonical sum writes a negative part count,
+ * {@code -(nodes + 1)}, then the tree's leaf count and each node's level, index, loss sum, named sums, length and
+ * float32 elements. Named sums are their count, then each as a (modified UTF-8 name, double) pair in name order.
  */
 public final class GradientSum implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -48,7 +52,7 @@ public final class GradientSum implements Serializable {
   /** The canonical sum, in canonical mode (then {@link #parts} is unused); null otherwise. */
   private transient CanonicalSum canonical;
 
-  private record Part(float[] gradient, double lossSum) {}
+  private record Part(float[] gradient, double lossSum, Map<String, Double> sums) {}
 
   private GradientSum(TreeMap<Integer, Part> parts, long tokens, boolean bf16) {
     this.parts = parts;
@@ -76,10 +80,16 @@ public final class GradientSum implements Serializable {
     return s;
   }
 
-  /** The contribution of one partition (the array is taken, not copied). */
+  /** The contribution of one partition with no named sums (the array is taken, not copied). */
   public static GradientSum of(int partition, float[] gradient, double lossSum, long tokens, boolean bf16) {
+    return of(partition, gradient, lossSum, tokens, Map.of(), bf16);
+  }
+
+  /** The contribution of one partition (the array is taken, not copied; {@code sums} is copied). */
+  public static GradientSum of(int partition, float[] gradient, double lossSum, long tokens, Map<String, Double> sums,
+      boolean bf16) {
     GradientSum s = empty(bf16);
-    s.parts.put(partition, new Part(gradient, lossSum));
+    s.parts.put(partition, new Part(gradient, lossSum, new TreeMap<>(sums)));
     s.tokens = tokens;
     return s;
   }
@@ -118,6 +128,15 @@ public final class GradientSum implements Serializable {
     return parts.isEmpty() ? 0 : parts.firstEntry().getValue().lossSum();
   }
 
+  /** The named sums, added over the partitions (empty if none reported any); in name order, unmodifiable. */
+  public Map<String, Double> sums() {
+    if (canonical != null) {
+      return canonical.root().sums();
+    }
+    collapse();
+    return parts.isEmpty() ? Map.of() : Collections.unmodifiableMap(parts.firstEntry().getValue().sums());
+  }
+
   /** The summed gradient, or null if no partition contributed one. Owned by this sum. */
   public float[] gradient() {
     if (canonical != null) {
@@ -135,6 +154,7 @@ public final class GradientSum implements Serializable {
     Map.Entry<Integer, Part> first = parts.firstEntry();
     float[] sum = first.getValue().gradient();
     double loss = first.getValue().lossSum();
+    TreeMap<String, Double> sums = new TreeMap<>(first.getValue().sums());
     for (Part p : parts.tailMap(first.getKey(), false).values()) {
       float[] g = p.gradient();
       if (g.length != sum.length) {
@@ -144,9 +164,10 @@ public final class GradientSum implements Serializable {
         sum[i] += g[i];
       }
       loss += p.lossSum();
+      p.sums().forEach((name, value) -> sums.merge(name, value, Double::sum));
     }
     parts.clear();
-    parts.put(first.getKey(), new Part(sum, loss));
+    parts.put(first.getKey(), new Part(sum, loss, sums));
   }
 
   void writeTo(DataOutput out) throws IOException {
@@ -160,6 +181,7 @@ public final class GradientSum implements Serializable {
         out.writeInt(n.level());
         out.writeInt(n.index());
         out.writeDouble(n.lossSum());
+        writeSums(out, n.sums());
         writeFloats(out, n.gradient(), false);
       }
       return;
@@ -172,7 +194,31 @@ public final class GradientSum implements Serializable {
     Map.Entry<Integer, Part> e = parts.firstEntry();
     out.writeInt(e.getKey());
     out.writeDouble(e.getValue().lossSum());
+    writeSums(out, e.getValue().sums());
     writeFloats(out, e.getValue().gradient(), bf16);
+  }
+
+  /** The count of {@code sums}, then each (name, value) in name order. */
+  private static void writeSums(DataOutput out, Map<String, Double> sums) throws IOException {
+    out.writeInt(sums.size());
+    for (Map.Entry<String, Double> named : new TreeMap<>(sums).entrySet()) {
+      out.writeUTF(named.getKey());
+      out.writeDouble(named.getValue());
+    }
+  }
+
+  /** Named sums written by {@link #writeSums}. */
+  private static Map<String, Double> readSums(DataInput in) throws IOException {
+    int named = in.readInt();
+    if (named < 0) {
+      throw new IOException("GradientSum: negative count of named sums " + named);
+    }
+    TreeMap<String, Double> sums = new TreeMap<>();
+    for (int i = 0; i < named; i++) {
+      String name = in.readUTF();
+      sums.put(name, in.readDouble());
+    }
+    return sums;
   }
 
   /** The length and the elements of {@code g}, float32 or bfloat16, in blocks. */
@@ -205,7 +251,8 @@ public final class GradientSum implements Serializable {
         int level = in.readInt();
         int index = in.readInt();
         double loss = in.readDouble();
-        sum.addNode(new CanonicalSum.Node(level, index, readFloats(in, false), loss));
+        Map<String, Double> sums = readSums(in);
+        sum.addNode(new CanonicalSum.Node(level, index, readFloats(in, false), loss, sums));
       }
       sum.addCount(tokens);
       s.canonical = sum;
@@ -219,7 +266,8 @@ public final class GradientSum implements Serializable {
     }
     int key = in.readInt();
     double loss = in.readDouble();
-    s.parts.put(key, new Part(readFloats(in, bf16), loss));
+    Map<String, Double> sums = readSums(in);
+    s.parts.put(key, new Part(readFloats(in, bf16), loss, sums));
     return s;
   }
 

@@ -56,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * checkpoints when not resuming; a checkpoint of another model config, of other settings (steps, batch, rates,
  * optimizer, schedule, seed, data sizes, validation policy; the steps may grow with
  * {@link SparkTrainingOptions#moreSteps}), or of another tokenizer; and, when resuming, a directory whose checkpoints
- * are all damaged. A checkpoint of a finished run resumes to that run's result without a step.
+ * are all damaged. The objective adds settings of its own to the comparison ({@link Objective#checkpointSettings}).
+ * A checkpoint of a finished run resumes to that run's result without a step.
  *
  * <p>Closures capture only the weights' broadcast handle, the objective and small serialisable values, never a
  * SparkContext, this trainer or the driver's model.
@@ -87,7 +88,7 @@ public final class SparkTrainer<M extends Network<?>, D extends DataPart> {
       Tokenizer tokenizer, Tokenizer targetTokenizer) {
     this.objective = objective;
     this.model = model;
-    this.loop = new TrainingLoop(model.parameters(), config);
+    this.loop = new TrainingLoop(model.parameters(), config, objective::metrics);
     this.options = options;
     this.tokenizer = tokenizer;
     this.targetTokenizer = targetTokenizer;
@@ -155,7 +156,7 @@ public final class SparkTrainer<M extends Network<?>, D extends DataPart> {
       GradientSum zero = deterministic ? GradientSum.canonical(objective.batchSize()) : GradientSum.empty(bf16);
       GradientSum sum = DataParallelStep.run("training step " + (step + 1), data.parts(), loop.parameters(),
           depth, zero, weights -> new StepTask<>(weights, objective, s));
-      BatchGradient.Result r = new BatchGradient.Result(sum.lossSum(), sum.tokens());
+      BatchGradient.Result r = new BatchGradient.Result(sum.lossSum(), sum.tokens(), sum.sums());
       objective.checkTotal(step, r);
       counted += r.tokens();
       return r;
@@ -195,6 +196,7 @@ public final class SparkTrainer<M extends Network<?>, D extends DataPart> {
     o.put("patience", policy == null ? 0 : policy.patience());
     o.put("tolerance", policy == null ? 0 : policy.tolerance());
     o.put("validation_batches", policy == null ? 0 : policy.maxBatches());
+    objective.checkpointSettings().forEach(o::put);
     return o;
   }
 

@@ -7,6 +7,7 @@ import com.esotericsoftware.kryo.io.Output;
 import io.spindle.train.Evaluation;
 import io.spindle.train.ExampleChunk;
 import io.spindle.train.PairChunk;
+import io.spindle.train.PromptChunk;
 import io.spindle.train.TokenChunk;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -24,7 +25,7 @@ import org.apache.spark.serializer.KryoRegistrator;
  * what building them shuffles or collects (pieces keyed by {@link SparkTokenStream.ChunkKey}, {@code int[]},
  * {@code long[]} statistics), for classifiers the examples ({@link LabeledSequence}) and their cached
  * {@link ExampleChunk}s, for translation models the pairs ({@link TranslationPair}) and their cached
- * {@link PairChunk}s; validation scores ({@link Evaluation}); for text, the per-partition token counts of {@link SparkVocabulary} and the broadcast
+ * {@link PairChunk}s; for reinforcement learning the cached {@link PromptChunk}s; validation scores ({@link Evaluation}); for text, the per-partition token counts of {@link SparkVocabulary} and the broadcast
  * {@code tokenizer.json} ({@code byte[]}). Records get explicit serializers: Kryo's field serializer cannot build
  * them.
  */
@@ -45,6 +46,29 @@ public final class SpindleKryoRegistrator implements KryoRegistrator {
     kryo.register(TranslationPair.class, new TranslationPairSerializer());
     kryo.register(PairChunk.class, new PairChunkSerializer());
     kryo.register(Evaluation.class, new EvaluationSerializer());
+    kryo.register(PromptChunk.class, new PromptChunkSerializer());
+  }
+
+  static final class PromptChunkSerializer extends Serializer<PromptChunk> {
+    @Override
+    public void write(Kryo kryo, Output output, PromptChunk chunk) {
+      output.writeInt(chunk.index());
+      output.writeInt(chunk.size());
+      for (int[] prompt : chunk.prompts()) {
+        output.writeInt(prompt.length);
+        output.writeInts(prompt);
+      }
+    }
+
+    @Override
+    public PromptChunk read(Kryo kryo, Input input, Class<PromptChunk> type) {
+      int index = input.readInt();
+      int[][] prompts = new int[input.readInt()][];
+      for (int i = 0; i < prompts.length; i++) {
+        prompts[i] = input.readInts(input.readInt());
+      }
+      return new PromptChunk(index, prompts);
+    }
   }
 
   static final class EvaluationSerializer extends Serializer<Evaluation> {

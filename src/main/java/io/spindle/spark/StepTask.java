@@ -71,7 +71,7 @@ final class StepTask<M extends Network<?>, D extends DataPart> implements Functi
       BatchGradient.Result total = objective.accumulateInGroups(w.model(), w.graph(), part, step.step(), mine, 0,
           mine.length, step.microBatches());
       mineSummed = GradientSum.of(part.index(), w.parameters().grads().toArray(), total.lossSum(), total.tokens(),
-          step.bf16());
+          total.sums(), step.bf16());
       step.lossSum().add(total.lossSum());
     }
     failIfInjected(context, part);

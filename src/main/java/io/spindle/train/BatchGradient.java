@@ -5,6 +5,9 @@ import io.spindle.autograd.Reduction;
 import io.spindle.autograd.Variable;
 import io.spindle.data.Batch;
 import io.spindle.nn.Gpt;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The unit of work every trainer shares: the summed next-token loss of one batch and its gradient, added to the
@@ -16,10 +19,37 @@ import io.spindle.nn.Gpt;
 public final class BatchGradient {
   private BatchGradient() {}
 
-  /** Loss summed over the counted target tokens, and how many there were. */
-  public record Result(double lossSum, long tokens) {
+  /**
+   * Loss summed over the counted target tokens (or examples, completions: the objective's count unit), how many there
+   * were, and the further named sums an objective reports besides the loss ({@code sums}, empty for the supervised
+   * families): statistics such as a reinforcement-learning step's summed reward, added up exactly like the loss (over
+   * micro-batches, threads and Spark tasks, in a fixed order) so that {@link Objective#metrics} can turn the global
+   * batch's totals into a step's extra metrics.
+   */
+  public record Result(double lossSum, long tokens, Map<String, Double> sums) {
+    /** Keeps {@code sums} as an unmodifiable copy iterating in name order. */
+    public Result {
+      sums = sums.isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(sums));
+    }
+
+    /** A result with no further sums. */
+    public Result(double lossSum, long tokens) {
+      this(lossSum, tokens, Map.of());
+    }
+
+    /** Both results added: loss, count, and each named sum (a name only one side has counts as 0 on the other). */
     public Result plus(Result other) {
-      return new Result(lossSum + other.lossSum, tokens + other.tokens);
+      if (other.sums.isEmpty() && sums.isEmpty()) {
+        return new Result(lossSum + other.lossSum, tokens + other.tokens);
+      }
+      Map<String, Double> added = new TreeMap<>(sums);
+      other.sums.forEach((name, value) -> added.merge(name, value, Double::sum));
+      return new Result(lossSum + other.lossSum, tokens + other.tokens, added);
+    }
+
+    /** The named sum {@code name}, 0 if this result has none. */
+    public double sum(String name) {
+      return sums.getOrDefault(name, 0.0);
     }
 
     /** Mean loss per token (NaN when no tokens). */

@@ -1,7 +1,9 @@
 package io.spindle.train;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -12,7 +14,8 @@ import java.util.TreeMap;
  * <p><b>The tree.</b> Leaf j is draw j's gradient. Node (l, k) covers draws {@code [k 2^l, (k+1) 2^l)}; its value is
  * {@code left + right}, element by element in float (the loss in double), where left is node (l-1, 2k) and right is
  * node (l-1, 2k+1); a node whose right child covers no draw (B not a power of two) is its left child unchanged. The
- * root is the node of level {@code ceil(log2 B)}. Each node's value is thus one fixed expression of its leaves.
+ * root is the node of level {@code ceil(log2 B)}. Each node's value is thus one fixed expression of its leaves. The
+ * objective's named sums ({@link BatchGradient.Result#sums}) are added along the same tree, like the loss.
  *
  * <p><b>Why any partitioning gives the same bits.</b> A holder of any set of leaves adds each leaf and combines two
  * present siblings into their parent at once ({@link #addLeaf}, {@link #merge}); IEEE addition is commutative, so
@@ -29,8 +32,20 @@ public final class CanonicalSum {
   private final TreeMap<Long, Node> nodes = new TreeMap<>();
   private long count;
 
-  /** The value of a node of the tree: the summed gradient and loss of its draws. */
-  public record Node(int level, int index, float[] gradient, double lossSum) {}
+  /**
+   * The value of a node of the tree: the summed gradient, loss and named sums of its draws ({@code sums} kept as an
+   * unmodifiable copy in name order).
+   */
+  public record Node(int level, int index, float[] gradient, double lossSum, Map<String, Double> sums) {
+    public Node {
+      sums = sums.isEmpty() ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(sums));
+    }
+
+    /** A node with no named sums. */
+    public Node(int level, int index, float[] gradient, double lossSum) {
+      this(level, index, gradient, lossSum, Map.of());
+    }
+  }
 
   /** An empty sum over a global batch of {@code leaves} draws. */
   public CanonicalSum(int leaves) {
@@ -51,13 +66,18 @@ public final class CanonicalSum {
     return count;
   }
 
-  /** Adds draw {@code j}'s gradient (taken), loss and count. */
+  /** Adds draw {@code j}'s gradient (taken), loss and count, with no named sums. */
   public void addLeaf(int j, float[] gradient, double lossSum, long drawCount) {
+    addLeaf(j, gradient, lossSum, drawCount, Map.of());
+  }
+
+  /** Adds draw {@code j}'s gradient (taken), loss, count and named sums. */
+  public void addLeaf(int j, float[] gradient, double lossSum, long drawCount, Map<String, Double> sums) {
     if (j < 0 || j >= leaves) {
       throw new IllegalArgumentException("CanonicalSum: draw " + j + " outside [0, " + leaves + ")");
     }
     count += drawCount;
-    insert(new Node(0, j, gradient, lossSum));
+    insert(new Node(0, j, gradient, lossSum, sums));
   }
 
   /** Adds a node of another sum (taken), as read from the wire; its count comes with {@link #addCount}. */
@@ -117,7 +137,7 @@ public final class CanonicalSum {
       boolean left = (n.index() & 1) == 0;
       Node parent;
       if (left && (long) sibling << n.level() >= leaves) {
-        parent = new Node(n.level() + 1, n.index() >> 1, n.gradient(), n.lossSum()); // no right child: promoted
+        parent = new Node(n.level() + 1, n.index() >> 1, n.gradient(), n.lossSum(), n.sums()); // promoted
       } else {
         Node other = nodes.remove(key(n.level(), sibling));
         if (other == null) {
@@ -135,7 +155,7 @@ public final class CanonicalSum {
     }
   }
 
-  /** The parent of {@code left} and {@code right}: left + right, into left's array. */
+  /** The parent of {@code left} and {@code right}: left + right, into left's array; named sums likewise. */
   private static Node combine(Node left, Node right) {
     float[] l = left.gradient();
     float[] r = right.gradient();
@@ -145,6 +165,12 @@ public final class CanonicalSum {
     for (int i = 0; i < l.length; i++) {
       l[i] += r[i];
     }
-    return new Node(left.level() + 1, left.index() >> 1, l, left.lossSum() + right.lossSum());
+    Map<String, Double> sums = left.sums();
+    if (!right.sums().isEmpty()) {
+      TreeMap<String, Double> added = new TreeMap<>(left.sums());
+      right.sums().forEach((name, value) -> added.merge(name, value, Double::sum));
+      sums = added;
+    }
+    return new Node(left.level() + 1, left.index() >> 1, l, left.lossSum() + right.lossSum(), sums);
   }
 }

@@ -119,7 +119,7 @@ public final class LocalReplicas<M extends Network<?>, D> implements AutoCloseab
     }
     CanonicalSum.Node root = sums[0].root();
     replicas.get(0).parameters().grads().copyFrom(root.gradient());
-    return new BatchGradient.Result(root.lossSum(), sums[0].count());
+    return new BatchGradient.Result(root.lossSum(), sums[0].count(), root.sums());
   }
 
   /**

@@ -26,7 +26,7 @@ public final class LocalTrainer<M extends Network<?>, D> {
     }
     this.objective = objective;
     this.model = model;
-    this.loop = new TrainingLoop(model.parameters(), config);
+    this.loop = new TrainingLoop(model.parameters(), config, objective::metrics);
     this.threads = threads;
   }
 

@@ -9,10 +9,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Appends one JSON object per step to a {@code metrics.jsonl} stream: {@code step}, {@code loss}, {@code lr},
- * {@code tokens_per_sec}, {@code elapsed_s}, {@code grad_norm}, and {@code val_loss} on steps that evaluated.
+ * {@code tokens_per_sec}, {@code elapsed_s}, {@code grad_norm}, {@code val_loss} on steps that evaluated, then the
+ * objective's extra metrics ({@link StepMetrics#extra()}, e.g. {@code reward}) under their own names.
  * Each line is flushed as written so a crash loses at most the step in flight.
  */
 public final class MetricsLog implements Closeable {
@@ -43,14 +46,21 @@ public final class MetricsLog implements Closeable {
     if (m.evaluated()) {
       o.put("val_loss", m.validationLoss());
     }
+    m.extra().forEach(o::put);
     return o;
   }
 
-  /** The metrics of one line written by {@link #toJson}. */
+  /** The metrics of one line written by {@link #toJson}: every field not a fixed one is an extra metric. */
   static StepMetrics fromJson(JsonNode o) {
+    Map<String, Double> extra = new TreeMap<>();
+    o.fields().forEachRemaining(f -> {
+      if (!StepMetrics.NAMES.contains(f.getKey())) {
+        extra.put(f.getKey(), f.getValue().asDouble());
+      }
+    });
     return new StepMetrics(o.path("step").asLong(), o.path("loss").asDouble(), o.path("lr").asDouble(),
         o.path("tokens_per_sec").asDouble(), o.path("elapsed_s").asDouble(), o.path("grad_norm").asDouble(),
-        o.has("val_loss") ? o.get("val_loss").asDouble() : Double.NaN);
+        o.has("val_loss") ? o.get("val_loss").asDouble() : Double.NaN, extra);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.spindle.autograd.Graph;
 import io.spindle.nn.ModelFormat;
 import io.spindle.nn.Network;
 import java.io.Serializable;
+import java.util.Map;
 
 /**
  * A model family as every trainer sees it, written once per family: its model (a {@link ModelFormat} and a config,
@@ -60,6 +61,24 @@ public interface Objective<M extends Network<?>, D> extends Serializable {
    */
   void checkTotal(long step, BatchGradient.Result total);
 
+  /**
+   * The extra metrics of a step (reported in {@link StepMetrics#extra()} and {@code metrics.jsonl}) from the total of
+   * its global batch, {@code total}, whose named sums ({@link BatchGradient.Result#sums()}) the objective's
+   * {@link #accumulate} reported: a mean reward is a summed reward over a count, say. None by default.
+   */
+  default Map<String, Double> metrics(BatchGradient.Result total) {
+    return Map.of();
+  }
+
+  /**
+   * The objective's own settings that a checkpoint must share with a run to be resumed by it, beyond the model
+   * config, the {@link TrainingConfig} and the data sizes the trainer compares anyway (a reinforcement-learning
+   * objective's samples per prompt and reward, say). None by default.
+   */
+  default Map<String, String> checkpointSettings() {
+    return Map.of();
+  }
+
   /** How many evaluation batches {@code part} of validation data makes. */
   int evaluationBatches(D part);
 
@@ -108,7 +127,7 @@ public interface Objective<M extends Network<?>, D> extends Serializable {
     for (int i = from; i < to; i++) {
       model.parameters().zeroGrad();
       BatchGradient.Result r = accumulate(model, graph, part, step, owned, i, i + 1);
-      into.addLeaf(leaves[owned[i]], model.parameters().grads().toArray(), r.lossSum(), r.tokens());
+      into.addLeaf(leaves[owned[i]], model.parameters().grads().toArray(), r.lossSum(), r.tokens(), r.sums());
     }
     return into;
   }

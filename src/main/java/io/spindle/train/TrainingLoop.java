@@ -7,6 +7,8 @@ import io.spindle.optim.Optimizer;
 import io.spindle.optim.WarmupCosineSchedule;
 import io.spindle.tensor.Tensor;
 import java.io.IOException;
+import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,7 @@ public final class TrainingLoop {
   private final Optimizer optimizer;
   private final LearningRateSchedule schedule;
   private final WarmupCosineSchedule cosine;
+  private final Function<BatchGradient.Result, Map<String, Double>> extraMetrics;
   /** With {@link TrainingConfig#decayOverTime}: the fraction of the post-warm-up time budget used so far. */
   private double decayFraction;
   /** Steps skipped in a row, for the non-finite policy. */
@@ -62,8 +65,18 @@ public final class TrainingLoop {
   /** What the update of one step did. */
   public record Update(double gradNorm, double learningRate, boolean taken) {}
 
-  /** A loop over the flat {@code parameters} of a model. */
+  /** A loop over the flat {@code parameters} of a model whose steps report no extra metrics. */
   public TrainingLoop(Parameters parameters, TrainingConfig config) {
+    this(parameters, config, total -> Map.of());
+  }
+
+  /**
+   * A loop over the flat {@code parameters} of a model whose step metrics include {@code extraMetrics} of each step's
+   * total ({@link Objective#metrics}).
+   */
+  public TrainingLoop(Parameters parameters, TrainingConfig config,
+      Function<BatchGradient.Result, Map<String, Double>> extraMetrics) {
+    this.extraMetrics = extraMetrics;
     this.parameters = parameters;
     this.config = config;
     this.optimizer = config.newOptimizer(parameters);
@@ -130,7 +143,7 @@ public final class TrainingLoop {
       }
       double trainSeconds = (System.nanoTime() - start - evalNanos) / 1e9;
       StepMetrics m = new StepMetrics(step + 1, r.meanLoss(), u.learningRate(), counted / trainSeconds, elapsed,
-          u.gradNorm(), validationLoss);
+          u.gradNorm(), validationLoss, extraMetrics.apply(r));
       progress.recordStep(m);
       listener.onStep(m);
     }

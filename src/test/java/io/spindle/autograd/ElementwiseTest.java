@@ -19,6 +19,8 @@ class ElementwiseTest {
     GradCheck.check("sub", (g, v) -> Elementwise.sub(g, v[0], v[1]), a, b);
     GradCheck.check("mul", (g, v) -> Elementwise.mul(g, v[0], v[1]), a, b);
     GradCheck.check("scale", (g, v) -> Elementwise.scale(g, v[0], -2.5f), a);
+    GradCheck.check("exp", (g, v) -> Elementwise.exp(g, v[0]), a);
+    GradCheck.check("exp of a value used twice", (g, v) -> Elementwise.exp(g, Elementwise.add(g, v[0], v[0])), a);
   }
 
   @Test

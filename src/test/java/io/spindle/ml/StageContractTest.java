@@ -104,6 +104,8 @@ class StageContractTest {
     TransformerLMModel lmModel = lm.fit(texts).setPromptCol("prompt").setMaxNewTokens(4);
     Dataset<Row> prompted = texts.withColumn("prompt", functions.substring(functions.col("text"), 1, 2));
     TranslationEvaluator evaluator = new TranslationEvaluator().setPredictionCol("source");
+    PolicyGradientTuner tuner = new PolicyGradientTuner().setInitialModel(lmModel).setReward("vowels")
+        .setSamplesPerPrompt(2).setMaxNewTokens(4).setMaxIter(1).setBatchSize(2);
 
     StructType intText = new StructType().add("text", DataTypes.IntegerType);
     StructType intSource = new StructType().add("source", DataTypes.IntegerType).add("target", DataTypes.StringType);
@@ -124,7 +126,9 @@ class StageContractTest {
         new Stage("TransformerTranslationModel", translator.fit(pairs), pairs, "TransformerTranslator",
             Map.of("source", intSource)),
         new Stage("TranslationEvaluator", evaluator, pairs, "TranslationEvaluator", Map.of("target",
-            new StructType().add("source", DataTypes.StringType).add("target", DataTypes.IntegerType))));
+            new StructType().add("source", DataTypes.StringType).add("target", DataTypes.IntegerType))),
+        new Stage("PolicyGradientTuner", tuner, prompted, "PolicyGradientTuner", Map.of("prompt",
+            new StructType().add("prompt", DataTypes.LongType))));
   }
 
   @AfterAll

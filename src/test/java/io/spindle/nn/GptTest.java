@@ -157,4 +157,31 @@ class GptTest {
     }
     assertEquals(best, greedy[0]);
   }
+
+  /** One row of a group is exactly {@code generate}; every row ends at the stop token or the length limit. */
+  @Test
+  void groupSamplingMatchesGenerateAndStopsAtTheStopToken() {
+    Gpt model = Gpt.create(TINY, 4);
+    Sampler s = new Sampler(model);
+    int[] prompt = {1, 2, 3};
+    assertArrayEquals(s.generate(prompt, 5, 1.0, 0, 99), s.generateGroup(prompt, new long[] {99}, 5, 1.0, 0, -1)[0]);
+    long[] seeds = new long[40];
+    for (int k = 0; k < seeds.length; k++) {
+      seeds[k] = k;
+    }
+    int[][] rows = s.generateGroup(prompt, seeds, 5, 1.0, 0, 0);
+    int stopped = 0;
+    for (int[] row : rows) {
+      for (int t = 0; t < row.length - 1; t++) {
+        assertTrue(row[t] != 0, "the stop token ends a row");
+      }
+      assertTrue(row.length == 5 || row[row.length - 1] == 0, "a short row ends with the stop token");
+      stopped += row[row.length - 1] == 0 ? 1 : 0;
+    }
+    // an untrained model of 11 tokens draws token 0 about once in 11: some of 40 rows of 5 draws stop early
+    assertTrue(stopped > 0 && stopped < rows.length, stopped + " rows stopped");
+    assertArrayEquals(rows, s.generateGroup(prompt, seeds, 5, 1.0, 0, 0));
+    assertThrows(IllegalArgumentException.class, () -> s.generateGroup(prompt, seeds, 6, 1.0, 0, 0),
+        "3 + 6 positions exceed the block size 8");
+  }
 }

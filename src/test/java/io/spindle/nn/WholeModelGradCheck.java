@@ -18,14 +18,14 @@ import java.util.function.Function;
  * 2h = 2e-2 is 1e-5; truncation error h^2/6 f''' is about 2e-5. {@code 2e-3 + 1e-2 |numeric|} leaves room for
  * rounding accumulated through a few layers, while a wrong rule misses by O(1) relative.
  */
-final class WholeModelGradCheck {
+public final class WholeModelGradCheck {
   private WholeModelGradCheck() {}
 
   /**
    * Adds U(-0.25, 0.25) noise to every parameter (so no path starts with a near-zero gradient), then compares
    * {@code probes} entries per parameter. {@code loss} must be deterministic (dropout seeds fixed).
    */
-  static void check(Parameters p, Function<Graph, Variable> loss, Random rnd, int probes) {
+  public static void check(Parameters p, Function<Graph, Variable> loss, Random rnd, int probes) {
     for (int i = 0; i < p.count(); i++) {
       p.values().set(i, p.values().get(i) + (rnd.nextFloat() - 0.5f) * 0.5f);
     }

@@ -118,9 +118,27 @@ class GradientSumTest {
     assertEquals(Float.NEGATIVE_INFINITY, Bf16.toFloat(Bf16.fromFloat(Float.NEGATIVE_INFINITY)));
   }
 
+  /** The objective's named sums travel and add up like the loss: in partition order, whatever the merge order. */
+  @Test
+  void namedSumsAddUpInPartitionOrderAndSurviveTheWire() throws Exception {
+    GradientSum[] parts = new GradientSum[3];
+    for (int p = 0; p < 3; p++) {
+      parts[p] = GradientSum.of(p, random(10, p), p, 4, java.util.Map.of("reward", 0.1 * (p + 1), "kl",
+          new double[] {1e16, 1, -1e16}[p]), false);
+    }
+    GradientSum s = GradientSum.empty(false).mergeInPlace(parts[2]).mergeInPlace(parts[0]).mergeInPlace(parts[1]);
+    // in partition order (1e16 + 1) - 1e16 = 0, as 1e16 + 1 rounds to 1e16; in merge order it would be 1
+    assertEquals(java.util.Map.of("reward", 0.1 + 0.2 + 0.30000000000000004, "kl", 0.0), s.sums());
+    for (GradientSum copy : new GradientSum[] {javaRoundTrip(s), kryoRoundTrip(s)}) {
+      assertEquals(s.sums(), copy.sums());
+      assertEquals(s.lossSum(), copy.lossSum());
+    }
+    assertEquals(java.util.Map.of(), kryoRoundTrip(part(1, 10, false)).sums());
+  }
+
   /**
    * The canonical sum over 7 draws: any split of the draws, merged in any order, through either wire format, gives
-   * the bits of the tree ((0+1)+(2+3))+((4+5)+6) added by hand.
+   * the bits of the tree ((0+1)+(2+3))+((4+5)+6) added by hand, the gradient and the named sums alike.
    */
   @Test
   void theCanonicalSumIsTheSameForEverySplitAndOrder() throws Exception {
@@ -134,6 +152,10 @@ class GradientSumTest {
       byHand[i] = ((leaves[0][i] + leaves[1][i]) + (leaves[2][i] + leaves[3][i]))
           + ((leaves[4][i] + leaves[5][i]) + leaves[6][i]);
     }
+    double[] rewards = {1e16, 1, -1e16, 0.1, 0.2, 0.3, 3};
+    // in tree order ((1e16 + 1) + (-1e16 + 0.1)) + ((0.2 + 0.3) + 3); in draw order it would differ
+    double rewardByHand = ((rewards[0] + rewards[1]) + (rewards[2] + rewards[3])) + ((rewards[4] + rewards[5])
+        + rewards[6]);
     int[][][] splits = {{{0, 1, 2, 3, 4, 5, 6}}, {{6, 5}, {0, 3, 1}, {4, 2}}, {{2}, {5, 0, 6}, {1, 3, 4}},
         {{3}, {1}, {6}, {0}, {4}, {2}, {5}}};
     for (int[][] split : splits) {
@@ -141,13 +163,14 @@ class GradientSumTest {
       for (int[] part : split) {
         io.spindle.train.CanonicalSum mine = new io.spindle.train.CanonicalSum(7);
         for (int j : part) {
-          mine.addLeaf(j, leaves[j].clone(), j, 1);
+          mine.addLeaf(j, leaves[j].clone(), j, 1, java.util.Map.of("reward", rewards[j]));
         }
         total.mergeInPlace(kryoRoundTrip(javaRoundTrip(GradientSum.of(mine))));
       }
       assertArrayEquals(byHand, total.gradient(), java.util.Arrays.deepToString(split));
       assertEquals(((0.0 + 1) + (2 + 3)) + ((4 + 5) + 6), total.lossSum());
       assertEquals(7, total.tokens());
+      assertEquals(java.util.Map.of("reward", rewardByHand), total.sums());
     }
     GradientSum partial = GradientSum.canonical(7);
     partial.mergeInPlace(GradientSum.of(new io.spindle.train.CanonicalSum(7)));

@@ -1,0 +1,307 @@
+package io.spindle.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spindle.data.BadInputException;
+import io.spindle.data.Texts;
+import io.spindle.data.Tokenizer;
+import io.spindle.nn.Gpt;
+import io.spindle.nn.GptFormat;
+import io.spindle.nn.ModelFolder;
+import io.spindle.rl.PolicyGradientConfig;
+import io.spindle.rl.PolicyGradientObjective;
+import io.spindle.rl.Reward;
+import io.spindle.rl.Rewards;
+import io.spindle.rl.SampleReport;
+import io.spindle.spark.BroadcastModel;
+import io.spindle.spark.SparkPrompts;
+import io.spindle.spark.SparkTrainer;
+import io.spindle.spark.SparkTrainingOptions;
+import io.spindle.train.LocalTrainer;
+import io.spindle.train.MetricsLog;
+import io.spindle.train.PromptChunk;
+import io.spindle.train.StepMetrics;
+import io.spindle.train.TrainingConfig;
+import io.spindle.train.TrainingProgress;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code spindle rl}: fine-tune a GPT model folder with policy gradients ({@link PolicyGradientObjective}) so that its
+ * completions of the prompts maximise a reward ({@link Rewards} names the built-in ones), in this process or, with
+ * {@code --master}, on Spark; write the fine-tuned model folder (config, weights, tokenizer, metrics.jsonl with the
+ * reward, the KL to the starting model, the entropy and the share of completions that hit the length limit per
+ * step). Before training and after, it samples one completion for each of the first {@code --report-prompts}
+ * prompts with the starting and the fine-tuned model ({@link SampleReport}, the same seeds for both) and prints the
+ * mean reward and the starting model's loss on them, then a few of the pairs.
+ *
+ * <p>The output folder is staged and committed as {@code train-lm}'s is ({@link StagedFolder}); it may not be the
+ * input folder.
+ */
+@Command(name = "rl", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Fine-tune a GPT model folder with policy gradients to maximise a reward on its completions.")
+final class RlCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(names = "--model-dir", required = true, paramLabel = "IN",
+      description = "The GPT model folder to start from (train-lm's); it is also the reference of the KL penalty.")
+  Path modelDir;
+
+  @Option(names = "--prompts", required = true, paramLabel = "FILE", description = "UTF-8 text, one prompt per "
+      + "line (empty lines skipped; .gz accepted); each must use the model's vocabulary. With --master: any Hadoop "
+      + "path, read and tokenized on the executors.")
+  String prompts;
+
+  @Option(names = "--reward", required = true, paramLabel = "SPEC", description = "What to maximise: vowels "
+      + "(the share of vowels in a completion), match:REGEX (the share of its characters that REGEX matches), "
+      + "length:MIN-MAX (1 for MIN to MAX characters, less outside), classifier:DIR:CLASS (the probability of "
+      + "class index CLASS of prompt + completion under the encoder classifier in model folder DIR).")
+  String reward;
+
+  @Option(names = "--out-dir", required = true, paramLabel = "OUT", description = "Model folder to write. An "
+      + "existing one is replaced only if it is empty or a Spindle model folder (its checkpoints/ kept).")
+  Path outDir;
+
+  @Option(names = "--samples", defaultValue = "8", paramLabel = "K",
+      description = "Completions per prompt; each one's baseline is its group's mean reward (default: ${DEFAULT-VALUE}).")
+  int samples;
+
+  @Option(names = "--kl", defaultValue = "0.05", paramLabel = "BETA",
+      description = "Weight of the per-token KL penalty to the starting model (default: ${DEFAULT-VALUE}).")
+  double klWeight;
+
+  @Option(names = "--max-new-tokens", defaultValue = "48",
+      description = "Longest completion, in tokens (default: ${DEFAULT-VALUE}).")
+  int maxNewTokens;
+
+  @Option(names = "--stop", paramLabel = "TOKEN", description = "A token that ends a completion, e.g. '\\n' (the "
+      + "escapes \\n, \\t and \\\\ are understood) or <eos>; default: none, every completion is --max-new-tokens long.")
+  String stop;
+
+  @Option(names = "--normalize-advantages", description = "Divide each advantage by its group's reward standard "
+      + "deviation (GRPO's scaling).")
+  boolean normalizeAdvantages;
+
+  @Option(names = "--batch-size", defaultValue = "8", description = "Prompts per step (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--steps", defaultValue = "200", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Option(names = "--lr", defaultValue = "3e-4", description = "Learning rate (default: ${DEFAULT-VALUE}).")
+  double learningRate;
+
+  @Option(names = "--schedule", defaultValue = "constant", description = "constant, cosine (with --warmup, to lr/10) "
+      + "or noam (default: ${DEFAULT-VALUE}).")
+  String schedule;
+
+  @Option(names = "--warmup", defaultValue = "0", description = "Linear warm-up steps (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW weight decay; the KL penalty, not decay "
+      + "towards zero, is what keeps a fine-tuned model near its start (default: ${DEFAULT-VALUE}).")
+  double weightDecay;
+
+  @Option(names = "--beta2", defaultValue = "0.99", description = "AdamW beta2 (default: ${DEFAULT-VALUE}).")
+  double beta2;
+
+  @Option(names = "--grad-clip", defaultValue = "1.0", description = "Global gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE}).")
+  double gradClip;
+
+  @Option(names = "--seed", defaultValue = "1337", description = "Seed for the prompts drawn and the completions "
+      + "sampled (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--max-minutes", defaultValue = "0", description = "Stop after this many minutes, 0 = no limit (default: ${DEFAULT-VALUE}).")
+  double maxMinutes;
+
+  @Option(names = "--threads", defaultValue = "0", description = "Threads for in-process training, each sampling and "
+      + "training on its share of a step's prompts; 0 = every core (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(names = "--micro-batches", defaultValue = "1", description = "Passes per thread (or Spark task) and step, "
+      + "bounding activation memory (default: ${DEFAULT-VALUE}).")
+  int microBatches;
+
+  @Option(names = "--report-prompts", defaultValue = "32", paramLabel = "N", description = "Prompts (the file's "
+      + "first) sampled before and after training for the report; 0 = no report (default: ${DEFAULT-VALUE}).")
+  int reportPrompts;
+
+  @Option(names = "--report-shown", defaultValue = "4", paramLabel = "N",
+      description = "Before/after pairs of the report printed (default: ${DEFAULT-VALUE}).")
+  int reportShown;
+
+  @Mixin
+  SparkRunOptions spark;
+
+  @Mixin
+  VerboseOption verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    spark.check();
+    if (threads < 0 || reportPrompts < 0 || reportShown < 0) {
+      throw new IllegalArgumentException("--threads, --report-prompts and --report-shown must be >= 0");
+    }
+    Path source = modelDir.toAbsolutePath().normalize();
+    Path target = outDir.toAbsolutePath().normalize();
+    if (source.equals(target)) {
+      throw new IllegalArgumentException("--out-dir must differ from --model-dir: the starting model is the "
+          + "reference of the KL penalty, and a failed run must not have replaced it");
+    }
+    ModelFolderTarget.requireModel(source);
+    ModelFolderTarget.checkReplaceable(target);
+    ModelFolder.Contents<Gpt> start = ModelFolder.load(GptFormat.INSTANCE, source);
+    Gpt model = start.model();
+    Tokenizer tok = start.tokenizer();
+    PolicyGradientConfig settings = new PolicyGradientConfig(samples, klWeight, maxNewTokens, stopToken(tok),
+        normalizeAdvantages);
+    TrainingConfig training = trainingConfig();
+    Gpt reference = ModelFolder.load(GptFormat.INSTANCE, source).model();
+    String master = spark.sparkMaster();
+    if (master == null) {
+      PromptChunk data = SparkPrompts.encode(0, readPrompts().iterator(), tok);
+      if (data.size() == 0) {
+        throw new BadInputException("prompts: " + prompts + " holds no prompt (only empty lines)");
+      }
+      Reward r = Rewards.parse(reward, null);
+      PolicyGradientObjective objective = new PolicyGradientObjective(model.config(), settings, training,
+          new long[] {0}, data.size(), tok, r, BroadcastModel.local(GptFormat.INSTANCE, reference));
+      int trainerThreads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+      List<int[]> reported = Arrays.asList(data.prompts()).subList(0, Math.min(reportPrompts, data.size()));
+      return trainAndSave(target, model, reference, tok, reported, r, settings, data.size(),
+          listener -> new LocalTrainer<>(objective, model, training, trainerThreads).train(data, null, null,
+              listener));
+    }
+    SparkTrainingOptions options = spark.options(target);
+    SparkTraining.checkCheckpointDir(options);
+    try (SparkTraining session = new SparkTraining("rl", master, spark.partitions, options)) {
+      Reward r = Rewards.parse(reward, session.context());
+      try (SparkPrompts data = SparkPrompts.ofText(session.context().textFile(prompts, session.partitions()),
+          tok)) {
+        session.announce(data.partitions());
+        PolicyGradientObjective objective = new PolicyGradientObjective(model.config(), settings, training,
+            data.offsets(), data.count(), tok, r, BroadcastModel.of(session.context(), GptFormat.INSTANCE,
+            reference));
+        List<int[]> reported = new ArrayList<>();
+        for (String line : session.context().textFile(prompts).filter(l -> !l.isEmpty()).take(reportPrompts)) {
+          reported.add(tok.encodeStrict(line));
+        }
+        SparkTrainer<Gpt, PromptChunk> trainer = new SparkTrainer<>(objective, model, training, options, tok, tok);
+        trainer.onResume(from -> System.err.println("spindle: resumed from " + from));
+        return trainAndSave(target, model, reference, tok, reported, r, settings, data.count(),
+            listener -> trainer.train(data, null, null, listener));
+      }
+    }
+  }
+
+  /** Trains a model, in this process or on Spark, reporting each step to the listener. */
+  @FunctionalInterface
+  private interface Training {
+    TrainingProgress run(io.spindle.train.StepListener listener) throws IOException;
+  }
+
+  /**
+   * Reports the starting model's samples, trains, writes the staged folder with its metrics and commits it, then
+   * reports the fine-tuned model's samples beside the starting model's.
+   */
+  private int trainAndSave(Path target, Gpt model, Gpt reference, Tokenizer tok, List<int[]> reported,
+      Reward r, PolicyGradientConfig settings, long promptCount, Training training) throws IOException {
+    System.err.printf("spindle: %,d parameters, %,d prompts, %d completions of up to %d tokens per prompt, "
+        + "%d prompts per step, KL weight %s, reward %s%n", model.parameters().count(), promptCount, samples,
+        maxNewTokens, batchSize, klWeight, r);
+    SampleReport before = reportPrompts == 0 ? null
+        : SampleReport.of(model, reference, tok, reported, r, settings, seed);
+    if (before != null) {
+      System.out.println(summary("start", before));
+    }
+    try (StagedFolder staged = StagedFolder.create(target, SparkTraining.CHECKPOINTS);
+        ProgressLine progressLine = new ProgressLine("rl", steps, "completions",
+            List.of("reward", "kl", "entropy", "max_length_share"))) {
+      long[] taken = {0};
+      TrainingProgress progress = training.run(m -> {
+        taken[0]++;
+        progressLine.update(m);
+      });
+      progressLine.close();
+      if (taken[0] == 0) {
+        throw new IllegalArgumentException("the checkpoint resumed from is already at step " + progress.steps()
+            + " (" + progress.stopReason() + "); nothing to train (raise --steps to train further)");
+      }
+      try (OutputStream metricsFile = Files.newOutputStream(staged.path().resolve(MetricsLog.FILE_NAME));
+          MetricsLog metrics = new MetricsLog(metricsFile)) {
+        for (StepMetrics m : progress.stepMetrics()) {
+          metrics.append(m);
+        }
+      }
+      ModelFolder.save(GptFormat.INSTANCE, ModelFolder.Contents.of(model, tok), staged.path());
+      staged.commit();
+      StepMetrics last = progress.last();
+      System.err.printf("spindle: %d steps, last step: reward %.4f, KL %.4f, entropy %.4f; %s; model in %s%n",
+          last.step(), last.extra().get("reward"), last.extra().get("kl"), last.extra().get("entropy"),
+          progress.stopReason(), target);
+    }
+    if (before != null) {
+      SampleReport after = SampleReport.of(model, reference, tok, reported, r, settings, seed);
+      System.out.println(summary("tuned", after));
+      for (int i = 0; i < Math.min(reportShown, reported.size()); i++) {
+        System.out.printf("prompt: %s%n  start (%.3f): %s%n  tuned (%.3f): %s%n", oneLine(before.prompts().get(i)),
+            before.rewards()[i], oneLine(before.completions().get(i)), after.rewards()[i],
+            oneLine(after.completions().get(i)));
+      }
+    }
+    return 0;
+  }
+
+  /** One JSON line: which model, its mean reward and the reference's loss on its samples. */
+  private static String summary(String which, SampleReport report) throws IOException {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("model", which);
+    o.put("samples", report.completions().size());
+    o.put("mean_reward", report.meanReward());
+    o.put("reference_loss", report.referenceLoss());
+    return JSON.writeValueAsString(o);
+  }
+
+  /** Newlines and tabs shown as escapes, so a sample stays on its line. */
+  private static String oneLine(String s) {
+    return s.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t");
+  }
+
+  /** The id of {@code --stop}, or -1; refused unless it is one token of the vocabulary. */
+  private int stopToken(Tokenizer tok) {
+    if (stop == null) {
+      return -1;
+    }
+    String token = stop.replace("\\n", "\n").replace("\\t", "\t").replace("\\\\", "\\");
+    try {
+      return tok.id(token);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException("--stop '" + stop + "' is not a token of the model's vocabulary");
+    }
+  }
+
+  private TrainingConfig trainingConfig() {
+    return TrainingConfig.builder().steps(steps).batchSize(batchSize).microBatches(microBatches)
+        .schedule(TrainLmCommand.choice(TrainingConfig.ScheduleChoice.class, "--schedule", schedule))
+        .learningRate(learningRate).warmupSteps(warmup).weightDecay(weightDecay).betas(0.9, beta2)
+        .gradClip(gradClip).seed(seed).maxSeconds(maxMinutes * 60).build();
+  }
+
+  private List<String> readPrompts() throws IOException {
+    Path p = Path.of(prompts);
+    if (!Files.isRegularFile(p)) {
+      throw new BadInputException("prompts file " + p + " does not exist or is not a file");
+    }
+    return List.of(Texts.read(p).split("\r?\n"));
+  }
+}
