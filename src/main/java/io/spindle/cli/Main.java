@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "spindle", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Transformer training on Spark, in Java.",
-    subcommands = {TrainLmCommand.class, ScoreCommand.class, GenerateCommand.class,
+    subcommands = {TrainLmCommand.class, ScoreCommand.class, GenerateCommand.class, PlotCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
 
