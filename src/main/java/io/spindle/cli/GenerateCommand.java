@@ -1,6 +1,8 @@
 package io.spindle.cli;
 
-import io.spindle.nn.GptFolder;
+import io.spindle.nn.Gpt;
+import io.spindle.nn.GptFormat;
+import io.spindle.nn.ModelFolder;
 import io.spindle.nn.Sampler;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -35,7 +37,8 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    GptFolder.Loaded loaded = GptFolder.load(modelDir);
+    ModelFolderTarget.requireModel(modelDir);
+    ModelFolder.Contents<Gpt> loaded = ModelFolder.load(GptFormat.INSTANCE, modelDir);
     int[] ids = loaded.tokenizer().encodeStrict(prompt);
     if (ids.length == 0) {
       throw new IllegalArgumentException("the prompt is empty");

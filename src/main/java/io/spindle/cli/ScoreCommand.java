@@ -3,7 +3,9 @@ package io.spindle.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.data.Texts;
-import io.spindle.nn.GptFolder;
+import io.spindle.nn.Gpt;
+import io.spindle.nn.GptFormat;
+import io.spindle.nn.ModelFolder;
 import io.spindle.train.BatchGradient;
 import io.spindle.train.Perplexity;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +47,8 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    GptFolder.Loaded loaded = GptFolder.load(modelDir);
+    ModelFolderTarget.requireModel(modelDir);
+    ModelFolder.Contents<Gpt> loaded = ModelFolder.load(GptFormat.INSTANCE, modelDir);
     int[] tokens = input.text != null ? loaded.tokenizer().encode(Texts.read(input.text)) : readIds(input.tokenIds);
     int vocab = loaded.model().config().vocabSize();
     for (int i = 0; i < tokens.length; i++) {

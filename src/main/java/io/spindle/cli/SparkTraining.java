@@ -3,15 +3,19 @@ package io.spindle.cli;
 import io.spindle.data.Tokenizer;
 import io.spindle.data.TokenizerOptions;
 import io.spindle.nn.Gpt;
-import io.spindle.spark.SparkLmTrainer;
+import io.spindle.spark.CheckpointStore;
 import io.spindle.spark.SparkTokenStream;
+import io.spindle.spark.SparkTrainer;
 import io.spindle.spark.SparkTrainingOptions;
 import io.spindle.spark.SparkVocabulary;
 import io.spindle.spark.SpindleKryoRegistrator;
-import io.spindle.train.LmTrainer;
-import io.spindle.train.LmTrainingConfig;
-import io.spindle.train.StepMetrics;
+import io.spindle.train.StepListener;
+import io.spindle.train.TokenChunk;
+import io.spindle.train.TrainingConfig;
+import io.spindle.train.TrainingProgress;
+import io.spindle.train.ValidationPolicy;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,20 +24,23 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.deploy.SparkHadoopUtil;
 
 /**
  * {@code train-lm} on Spark: starts a SparkContext (Kryo with Spindle's registrator unless configured otherwise),
  * reads {@code --text} with {@code textFile} (any Hadoop path: {@code file:}, {@code hdfs:}, {@code s3a:}; files
  * compressed by a codec Hadoop knows by its extension, such as {@code .gz}, are decompressed), learns the tokenizer
  * and tokenizes the lines on the executors ({@link SparkVocabulary}, {@link SparkTokenStream#fromText}), trains with
- * {@link SparkLmTrainer}, and stops the context on {@link #close()}. Executors size their BLAS threads from
+ * {@link SparkTrainer}, and stops the context on {@link #close()}. Executors size their BLAS threads from
  * {@code spark.task.cpus}.
  *
  * <p>The text is the files' lines in order joined by newlines, so it differs from the in-process reading only in
  * line ends: {@code \r\n} and {@code \r} become {@code \n}, and a file's final newline is dropped.
  *
  * <p>The default checkpoint directory is {@code MODEL-DIR/checkpoints}, in the live model folder so that it survives
- * an interrupted run; {@link #keepCheckpointsIn} moves it into the staged folder before that replaces the live one.
+ * an interrupted run; the staged folder carries it over when it replaces the live one ({@link StagedFolder}).
+ * {@link #checkpointDir} maps every local spelling of that path to the default one and refuses other places inside
+ * the model folder, which the replacement would delete.
  */
 final class SparkTraining implements AutoCloseable {
   static final String CHECKPOINTS = "checkpoints";
@@ -41,10 +48,9 @@ final class SparkTraining implements AutoCloseable {
   private final JavaSparkContext jsc;
   private final int partitions;
   private final SparkTrainingOptions options;
-  private final Path modelDir;
 
   /** Starts the context. */
-  SparkTraining(String master, Integer partitions, SparkTrainingOptions options, Path modelDir) {
+  SparkTraining(String master, Integer partitions, SparkTrainingOptions options) {
     if (partitions != null && partitions < 1) {
       throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
     }
@@ -56,7 +62,6 @@ final class SparkTraining implements AutoCloseable {
     this.jsc = new JavaSparkContext(conf);
     this.partitions = partitions != null ? partitions : jsc.defaultParallelism();
     this.options = options;
-    this.modelDir = modelDir;
   }
 
   /**
@@ -100,13 +105,34 @@ final class SparkTraining implements AutoCloseable {
     return new int[] {data.chunks().first().tokens()[0]};
   }
 
-  /** Trains {@code model}; returns the last step's metrics (null if a resumed run had nothing left to do). */
-  StepMetrics train(Gpt model, LmTrainingConfig training, Tokenizer tokenizer, SparkTokenStream data,
-      LmTrainer.Listener listener) throws IOException {
-    SparkLmTrainer trainer = new SparkLmTrainer(model, training, options, tokenizer);
-    StepMetrics last = trainer.train(data, data.validationTokens(), listener);
-    trainer.resumedFrom().ifPresent(from -> System.err.println("spindle: resumed from " + from));
-    return last;
+  /**
+   * Trains {@code model} on {@code data}, validating on its held-out tail as {@code policy} says; says on stderr
+   * which checkpoint it resumed from, if any, before the first step. Returns the run's progress, the steps of the
+   * run resumed included.
+   */
+  TrainingProgress train(Gpt model, TrainingConfig training, ValidationPolicy policy, Tokenizer tokenizer,
+      SparkTokenStream data, StepListener listener) throws IOException {
+    SparkTrainer<Gpt, TokenChunk> trainer = new SparkTrainer<>(data.objective(model.config(), training), model,
+        training, options, tokenizer, tokenizer);
+    trainer.onResume(from -> System.err.println("spindle: resumed from " + from));
+    return trainer.train(data, data.validation(), policy, listener);
+  }
+
+  /**
+   * Refuses, before the context starts and any text is read, a checkpoint directory that already holds checkpoints
+   * of an earlier run when not resuming (the trainer checks again, and the rest, once it starts).
+   */
+  static void checkCheckpointDir(SparkTrainingOptions options) throws IOException {
+    if (options.checkpointDir() == null || options.resume()) {
+      return;
+    }
+    org.apache.hadoop.conf.Configuration conf = SparkHadoopUtil.get().newConfiguration(new SparkConf());
+    CheckpointStore store = CheckpointStore.open(options.checkpointDir(), conf);
+    List<String> existing = store.committed();
+    if (!existing.isEmpty()) {
+      throw new IllegalArgumentException("checkpoint directory " + store.location() + " already holds checkpoints"
+          + " (newest: " + existing.get(0) + "); resume from them with --resume, or use an empty directory");
+    }
   }
 
   @Override
@@ -120,11 +146,38 @@ final class SparkTraining implements AutoCloseable {
     return uri.endsWith("/") ? uri.substring(0, uri.length() - 1) : uri; // toUri() adds "/" once the directory exists
   }
 
-  /** Moves the default checkpoint directory, if used, from the live model folder into {@code staged}. */
-  void keepCheckpointsIn(Path staged) throws IOException {
-    Path live = modelDir.resolve(CHECKPOINTS);
-    if (defaultCheckpointDir(modelDir).equals(options.checkpointDir()) && Files.isDirectory(live)) {
-      Files.move(live, staged.resolve(CHECKPOINTS));
+  /**
+   * The checkpoint directory for {@code --checkpoint-dir given} and the model folder {@code modelDir} (absolute,
+   * normalized): {@link #defaultCheckpointDir} when {@code given} names {@code MODEL-DIR/checkpoints} on the local
+   * file system however it is spelled (plain or {@code file:}, relative or absolute, through symbolic links),
+   * {@code given} unchanged when it lies outside the model folder or on another file system. Throws
+   * {@link IllegalArgumentException} for any other place inside the model folder (or the folder itself): replacing
+   * the folder when training ends would delete it.
+   */
+  static String checkpointDir(String given, Path modelDir) throws IOException {
+    URI uri = new org.apache.hadoop.fs.Path(given).toUri();
+    if (uri.getScheme() != null && !"file".equals(uri.getScheme())) {
+      return given;
     }
+    Path local = real(Path.of(uri.getPath()).toAbsolutePath().normalize());
+    Path model = real(modelDir);
+    if (local.equals(model.resolve(CHECKPOINTS))) {
+      return defaultCheckpointDir(modelDir);
+    }
+    if (local.startsWith(model)) {
+      throw new IllegalArgumentException("--checkpoint-dir " + given + " lies inside the model folder " + modelDir
+          + ", which is replaced when training ends; use " + modelDir.resolve(CHECKPOINTS)
+          + " (the default) or a folder outside the model folder");
+    }
+    return given;
+  }
+
+  /** {@code path} with its longest existing prefix resolved to the real path (symbolic links followed). */
+  private static Path real(Path path) throws IOException {
+    Path existing = path;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    return existing == null ? path : existing.toRealPath().resolve(existing.relativize(path));
   }
 }

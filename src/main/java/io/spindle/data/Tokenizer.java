@@ -114,6 +114,29 @@ public interface Tokenizer {
     return TokenizerJson.read(in);
   }
 
+  /**
+   * This tokenizer's {@code tokenizer.json} as bytes: the form in which a tokenizer travels to Spark executors (in a
+   * closure or a broadcast) and is parsed back there by {@link #fromBytes}, once per task.
+   */
+  default byte[] toBytes() {
+    try {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      write(out);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("writing tokenizer.json to memory", e);
+    }
+  }
+
+  /** The tokenizer of bytes written by {@link #toBytes}. */
+  static Tokenizer fromBytes(byte[] json) {
+    try {
+      return read(new java.io.ByteArrayInputStream(json));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("reading tokenizer.json from memory", e);
+    }
+  }
+
   /** Reads a tokenizer saved by {@link #save}. */
   static Tokenizer load(Path file) throws IOException {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {

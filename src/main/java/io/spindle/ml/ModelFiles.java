@@ -1,5 +1,6 @@
 package io.spindle.ml;
 
+import io.spindle.nn.ModelFolder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,6 +14,19 @@ final class ModelFiles {
   static final String DATA = "data";
 
   private ModelFiles() {}
+
+  /** The folder of a saved stage's data files, a model folder for the transformer stages. */
+  static String dataDir(String path) {
+    return new Path(path, DATA).toString();
+  }
+
+  /** {@code contents}, which must have a tokenizer (the stage saved at {@code path} needs one). */
+  static <M> ModelFolder.Contents<M> requireTokenizer(String path, ModelFolder.Contents<M> contents) {
+    if (contents.tokenizer() == null) {
+      throw new IllegalArgumentException("saved model at " + path + " has no " + DATA + "/" + ModelFolder.TOKENIZER);
+    }
+    return contents;
+  }
 
   /** Creates (replacing) {@code path/data/name}. */
   static OutputStream create(String path, String name, Configuration conf) throws IOException {

@@ -1,17 +1,16 @@
 package io.spindle.ml;
 
-import io.spindle.data.CharTokenizer;
 import io.spindle.data.Tokenizer;
-import io.spindle.data.WordTokenizer;
-import java.util.Iterator;
+import io.spindle.spark.SparkVocabulary;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.Estimator;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -19,9 +18,8 @@ import org.apache.spark.sql.types.StructType;
  * {@link io.spindle.data.WordTokenizer}, specials {@code <pad> <unk> <bos> <eos>} at ids 0..3) and returns a
  * {@link SpindleTokenizerModel} that adds an {@code array<int>} column of token ids.
  *
- * <p>The vocabulary is learned on the driver from the texts streamed partition by partition
- * ({@code toLocalIterator}), so driver memory holds one partition and the counts, not the column. Null texts are
- * skipped when learning.
+ * <p>The vocabulary is learned with {@code SparkVocabulary}: token counts per partition on the executors, merged on
+ * the driver, so no row reaches the driver. Null texts are skipped when learning.
  */
 public class SpindleTokenizer extends Estimator<SpindleTokenizerModel>
     implements SpindleTokenizerParams, DefaultParamsWritable {
@@ -83,9 +81,9 @@ public class SpindleTokenizer extends Estimator<SpindleTokenizerModel>
   @Override
   public SpindleTokenizerModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
-    Iterable<String> texts = () -> new Texts(dataset.select(getInputCol()).toLocalIterator());
-    Tokenizer tokenizer = getMode().equals("word") ? WordTokenizer.learn(texts, tokenizerOptions())
-        : CharTokenizer.learn(texts, tokenizerOptions());
+    Column text = dataset.col(getInputCol());
+    JavaRDD<String> texts = dataset.select(text).where(text.isNotNull()).javaRDD().map(r -> r.getString(0));
+    Tokenizer tokenizer = SparkVocabulary.learnFromDocuments(texts, getMode(), tokenizerOptions());
     SpindleTokenizerModel model = new SpindleTokenizerModel(uid, tokenizer);
     return copyValues(model, extractParamMap()).setParent(this);
   }
@@ -106,35 +104,5 @@ public class SpindleTokenizer extends Estimator<SpindleTokenizerModel>
 
   public static SpindleTokenizer load(String path) {
     return read().load(path);
-  }
-
-  /** The non-null strings of a one-column row iterator. */
-  private static final class Texts implements Iterator<String> {
-    private final Iterator<Row> rows;
-    private String next;
-
-    Texts(Iterator<Row> rows) {
-      this.rows = rows;
-      advance();
-    }
-
-    private void advance() {
-      next = null;
-      while (next == null && rows.hasNext()) {
-        next = rows.next().getString(0);
-      }
-    }
-
-    @Override
-    public boolean hasNext() {
-      return next != null;
-    }
-
-    @Override
-    public String next() {
-      String s = next;
-      advance();
-      return s;
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.spindle.ml;
 
+import io.spindle.data.BadInputException;
 import io.spindle.spark.LabeledSequence;
 import java.io.Serializable;
 import java.util.List;
@@ -50,7 +51,7 @@ final class TrainingRows implements Serializable {
   /** Whether a usable row is for validation only. */
   boolean validation(Row r) {
     if (r.isNullAt(2)) {
-      throw new IllegalArgumentException(stage + ": null in the validation indicator column '" + indicatorColumn
+      throw new BadInputException(stage + ": null in the validation indicator column '" + indicatorColumn
           + "' (expected true for a validation row, false for a training row)");
     }
     return r.getBoolean(2);
@@ -59,12 +60,12 @@ final class TrainingRows implements Serializable {
   /** The example of a usable row. */
   LabeledSequence example(Row r) {
     if (r.isNullAt(1)) {
-      throw new IllegalArgumentException(stage + ": null label in column '" + labelColumn + "' (expected a class "
+      throw new BadInputException(stage + ": null label in column '" + labelColumn + "' (expected a class "
           + "index 0..K-1)");
     }
     double value = r.getDouble(1);
     if (!(value >= 0 && value == Math.rint(value) && value < Integer.MAX_VALUE)) {
-      throw new IllegalArgumentException(stage + ": label " + value + " in column '" + labelColumn
+      throw new BadInputException(stage + ": label " + value + " in column '" + labelColumn
           + "' is not a class index (a whole number 0..K-1)");
     }
     List<Integer> list = r.getList(0);
@@ -72,7 +73,7 @@ final class TrainingRows implements Serializable {
     for (int i = 0; i < ids.length; i++) {
       Integer id = list.get(i);
       if (id == null) {
-        throw new IllegalArgumentException(stage + ": null token id at position " + i + " in column '"
+        throw new BadInputException(stage + ": null token id at position " + i + " in column '"
             + idsColumn + "'");
       }
       ids[i] = id;

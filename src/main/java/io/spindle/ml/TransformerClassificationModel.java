@@ -1,7 +1,11 @@
 package io.spindle.ml;
 
+import io.spindle.data.BadInputException;
 import io.spindle.nn.EncoderClassifier;
+import io.spindle.nn.EncoderClassifierFormat;
+import io.spindle.nn.ModelFolder;
 import io.spindle.spark.ClassifierInference;
+import io.spindle.spark.HadoopFolder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -13,8 +17,8 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
+import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -139,7 +143,7 @@ public class TransformerClassificationModel extends Model<TransformerClassificat
     List<Row> bad = dataset.select(label).where(label.isNull().or(label.lt(0)).or(label.geq(k))
         .or(label.notEqual(functions.floor(label)))).limit(1).collectAsList();
     if (!bad.isEmpty()) {
-      throw new IllegalArgumentException(stage + ": label " + (bad.get(0).isNullAt(0) ? "null" : bad.get(0).get(0))
+      throw new BadInputException(stage + ": label " + (bad.get(0).isNullAt(0) ? "null" : bad.get(0).get(0))
           + " in column '" + getLabelCol() + "' is not one of the " + k + " classes the model was trained on, 0.."
           + (k - 1));
     }
@@ -199,7 +203,7 @@ public class TransformerClassificationModel extends Model<TransformerClassificat
       int vocab = inference.vocabSize();
       for (Row r : batch) {
         if (r.isNullAt(column) || r.getList(column).isEmpty()) {
-          throw new IllegalArgumentException("TransformerClassificationModel: a row has no token ids in column '"
+          throw new BadInputException("TransformerClassificationModel: a row has no token ids in column '"
               + columnName + "' (null or empty); filter such rows out before transform");
         }
         List<Integer> list = r.getList(column);
@@ -207,7 +211,7 @@ public class TransformerClassificationModel extends Model<TransformerClassificat
         for (int i = 0; i < ids.length; i++) {
           Integer id = list.get(i);
           if (id == null || id < 0 || id >= vocab) {
-            throw new IllegalArgumentException("TransformerClassificationModel: "
+            throw new BadInputException("TransformerClassificationModel: "
                 + (id == null ? "a null token id" : "token id " + id + ", outside the model's vocabulary (ids 0.."
                 + (vocab - 1) + "),") + " at position " + i + " in column '" + columnName + "'");
           }
@@ -250,7 +254,8 @@ public class TransformerClassificationModel extends Model<TransformerClassificat
     public void saveImpl(String path) {
       DefaultParamsWriter$.MODULE$.saveMetadata(instance, path, sparkSession());
       try {
-        ClassifierFiles.save(instance.model, path, sparkSession().sparkContext().hadoopConfiguration());
+        HadoopFolder.save(EncoderClassifierFormat.INSTANCE, ModelFolder.Contents.of(instance.model, null),
+            ModelFiles.dataDir(path), sparkSession().sparkContext().hadoopConfiguration());
       } catch (IOException e) {
         throw new UncheckedIOException("writing the weights of " + instance.uid + " to " + path, e);
       }
@@ -264,7 +269,8 @@ public class TransformerClassificationModel extends Model<TransformerClassificat
           TransformerClassificationModel.class.getName());
       EncoderClassifier network;
       try {
-        network = ClassifierFiles.load(path, sparkSession().sparkContext().hadoopConfiguration());
+        network = HadoopFolder.load(EncoderClassifierFormat.INSTANCE, ModelFiles.dataDir(path),
+            sparkSession().sparkContext().hadoopConfiguration()).model();
       } catch (IOException e) {
         throw new UncheckedIOException("reading the weights saved at " + path, e);
       }

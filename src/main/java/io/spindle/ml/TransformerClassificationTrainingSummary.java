@@ -1,6 +1,6 @@
 package io.spindle.ml;
 
-import io.spindle.spark.ClassifierProgress;
+import io.spindle.train.TrainingProgress;
 import java.util.Optional;
 
 /**
@@ -23,7 +23,7 @@ public final class TransformerClassificationTrainingSummary {
   private final long numSkipped;
   private final String resumedFrom;
 
-  TransformerClassificationTrainingSummary(ClassifierProgress progress, long numExamples, long numValidationExamples,
+  TransformerClassificationTrainingSummary(TrainingProgress progress, long numExamples, long numValidationExamples,
       long numSkipped, String resumedFrom) {
     this.lossHistory = progress.lossHistory();
     this.validationSteps = progress.validationSteps();

@@ -1,14 +1,15 @@
 package io.spindle.ml;
 
 import io.spindle.nn.EncoderClassifier;
-import io.spindle.spark.ClassifierProgress;
 import io.spindle.spark.LabeledSequence;
-import io.spindle.spark.SparkClassifierTrainer;
 import io.spindle.spark.SparkExamples;
 import io.spindle.spark.SparkJobs;
+import io.spindle.spark.SparkTrainer;
 import io.spindle.spark.SparkTrainingOptions;
-import io.spindle.spark.ValidationPolicy;
+import io.spindle.train.ExampleChunk;
 import io.spindle.train.StepMetrics;
+import io.spindle.train.TrainingProgress;
+import io.spindle.train.ValidationPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.spark.api.java.JavaRDD;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * A transformer-encoder sequence classifier as an MLlib estimator, the Java equivalent of a
  * {@code ProbabilisticClassifier}: features are token ids ({@code array<int>}, e.g. from {@link SpindleTokenizerModel}),
  * labels class indices 0..K-1 (numeric); the {@link TransformerClassificationModel} adds {@code rawPrediction},
- * {@code probability} and {@code prediction}. Training is {@link SparkClassifierTrainer}, data-parallel over the
+ * {@code probability} and {@code prediction}. Training is {@link SparkTrainer}, data-parallel over the
  * dataset's partitions (each step one Spark job); the math lives in {@code io.spindle.nn} and {@code io.spindle.spark}.
  *
  * <p><b>Input.</b> Checked in one pass before the first step; every error is an {@link IllegalArgumentException}
@@ -250,14 +251,19 @@ public class TransformerClassifier extends Estimator<TransformerClassificationMo
     JavaRDD<LabeledSequence> validating = usable.filter(reader::validation).map(reader::example);
     EncoderClassifier model = EncoderClassifier.create(encoderConfig(vocab, classes), getSeed());
     ValidationPolicy policy = new ValidationPolicy(getInt(validationInterval()), getInt(earlyStoppingPatience()),
-        getDouble(validationTol()));
+        getDouble(validationTol()), 0);
     SparkTrainingOptions options = hasCheckpoints() ? SparkTrainingOptions.defaults()
         .withCheckpoints(getOrDefault(checkpointDir()), getInt(checkpointInterval())).withResume(true)
         : SparkTrainingOptions.defaults();
-    SparkClassifierTrainer trainer = new SparkClassifierTrainer(model, trainingConfig(), options);
-    ClassifierProgress progress;
+    TrainingProgress progress;
+    SparkTrainer<EncoderClassifier, ExampleChunk> trainer;
     try (SparkExamples data = SparkExamples.of(training, vocab, classes);
         SparkExamples validation = indicatorColumn == null ? null : SparkExamples.of(validating, vocab, classes)) {
+      if (validation != null) {
+        validation.checkFits(model.config());
+      }
+      trainer = new SparkTrainer<>(data.objective(model.config(), trainingConfig()), model, trainingConfig(), options,
+          null, null);
       progress = trainer.train(data, validation, policy, (StepMetrics m) -> {
         if (m.step() % 50 == 0 || m.step() == getInt(maxIter())) {
           LOG.info("{}: step {}/{}, loss {}, {} examples/s", uid, m.step(), getInt(maxIter()),

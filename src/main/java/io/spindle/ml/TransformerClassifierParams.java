@@ -1,7 +1,7 @@
 package io.spindle.ml;
 
 import io.spindle.nn.EncoderConfig;
-import io.spindle.train.LmTrainingConfig;
+import io.spindle.train.TrainingConfig;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -213,11 +213,10 @@ public interface TransformerClassifierParams extends Params {
   }
 
   /** The optimisation: AdamW (0.9, 0.99), clip 1.0, warm-up then cosine decay to stepSize / 10. */
-  default LmTrainingConfig trainingConfig() {
-    int steps = getInt(maxIter());
-    double rate = getDouble(stepSize());
-    return new LmTrainingConfig(steps, getInt(batchSize()), rate, rate / 10, Math.min(getInt(warmupSteps()), steps),
-        getDouble(weightDecay()), 0.9, 0.99, 1.0, getSeed(), 0, 0, 0);
+  default TrainingConfig trainingConfig() {
+    return TrainingConfig.builder().steps(getInt(maxIter())).batchSize(getInt(batchSize()))
+        .learningRate(getDouble(stepSize())).warmupSteps(getInt(warmupSteps())).weightDecay(getDouble(weightDecay()))
+        .betas(0.9, 0.99).gradClip(1.0).seed(getSeed()).build();
   }
 
   /**

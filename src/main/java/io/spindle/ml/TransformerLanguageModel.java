@@ -3,11 +3,12 @@ package io.spindle.ml;
 import io.spindle.data.Tokenizer;
 import io.spindle.nn.Gpt;
 import io.spindle.spark.SparkJobs;
-import io.spindle.spark.SparkLmTrainer;
 import io.spindle.spark.SparkTokenStream;
+import io.spindle.spark.SparkTrainer;
 import io.spindle.spark.SparkTrainingOptions;
 import io.spindle.spark.SparkVocabulary;
 import io.spindle.train.StepMetrics;
+import io.spindle.train.ValidationPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A GPT decoder language model as an MLlib estimator: learns a character or word tokenizer from a string column and
- * trains a {@link Gpt} on the column's text with {@link SparkLmTrainer}, data-parallel over the dataset's
+ * trains a {@link Gpt} on the column's text with {@link SparkTrainer}, data-parallel over the dataset's
  * SparkContext (the default parallelism is the number of tasks per step); the math lives in {@code io.spindle.nn}
  * and {@code io.spindle.spark}. The fitted {@link TransformerLanguageModelModel} scores and continues text.
  *
@@ -231,8 +232,9 @@ public class TransformerLanguageModel extends Estimator<TransformerLanguageModel
         tokens[1] = data.validationTokens().length;
         LOG.info("{}: {} rows, vocabulary of {}, {} training / {} validation tokens in {} partitions", uid, usable,
             tokenizer.vocabSize(), tokens[0], tokens[1], data.partitions());
-        SparkTrainingOptions options = SparkTrainingOptions.defaults().withMicroBatches(getInt(microBatches()));
-        new SparkLmTrainer(model, trainingConfig(), options, tokenizer).train(data, data.validationTokens(),
+        new SparkTrainer<>(data.objective(model.config(), trainingConfig()), model, trainingConfig(),
+            SparkTrainingOptions.defaults(), tokenizer, tokenizer)
+            .train(data, data.validation(), ValidationPolicy.every(getInt(evalInterval())).withMaxBatches(20),
             (StepMetrics m) -> {
               losses.add(m.loss());
               if (m.evaluated()) {

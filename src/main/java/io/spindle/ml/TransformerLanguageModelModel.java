@@ -1,8 +1,11 @@
 package io.spindle.ml;
 
+import io.spindle.data.BadInputException;
 import io.spindle.data.Tokenizer;
 import io.spindle.nn.Gpt;
-import io.spindle.nn.GptFolder;
+import io.spindle.nn.GptFormat;
+import io.spindle.nn.ModelFolder;
+import io.spindle.spark.HadoopFolder;
 import io.spindle.spark.LmInference;
 import io.spindle.train.BatchGradient;
 import java.io.IOException;
@@ -16,8 +19,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
+import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -251,8 +254,8 @@ public class TransformerLanguageModelModel extends Model<TransformerLanguageMode
       try {
         return inference.generate(prompt, generation.maxNewTokens(), generation.temperature(), generation.topK(),
             generation.seed());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("TransformerLanguageModelModel: prompt in column '"
+      } catch (BadInputException e) {
+        throw new BadInputException("TransformerLanguageModelModel: prompt in column '"
             + generation.columnName() + "': " + e.getMessage(), e);
       }
     }
@@ -269,8 +272,8 @@ public class TransformerLanguageModelModel extends Model<TransformerLanguageMode
     public void saveImpl(String path) {
       DefaultParamsWriter$.MODULE$.saveMetadata(instance, path, sparkSession());
       try {
-        LanguageModelFiles.save(instance.model, instance.tokenizer, path,
-            sparkSession().sparkContext().hadoopConfiguration());
+        HadoopFolder.save(GptFormat.INSTANCE, ModelFolder.Contents.of(instance.model, instance.tokenizer),
+            ModelFiles.dataDir(path), sparkSession().sparkContext().hadoopConfiguration());
       } catch (IOException e) {
         throw new UncheckedIOException("writing the model of " + instance.uid + " to " + path, e);
       }
@@ -282,9 +285,10 @@ public class TransformerLanguageModelModel extends Model<TransformerLanguageMode
     public TransformerLanguageModelModel load(String path) {
       DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(),
           TransformerLanguageModelModel.class.getName());
-      GptFolder.Loaded loaded;
+      ModelFolder.Contents<Gpt> loaded;
       try {
-        loaded = LanguageModelFiles.load(path, sparkSession().sparkContext().hadoopConfiguration());
+        loaded = ModelFiles.requireTokenizer(path, HadoopFolder.load(GptFormat.INSTANCE, ModelFiles.dataDir(path),
+            sparkSession().sparkContext().hadoopConfiguration()));
       } catch (IOException e) {
         throw new UncheckedIOException("reading the model saved at " + path, e);
       }

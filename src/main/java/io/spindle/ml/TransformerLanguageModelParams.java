@@ -3,7 +3,7 @@ package io.spindle.ml;
 import io.spindle.data.Special;
 import io.spindle.data.TokenizerOptions;
 import io.spindle.nn.GptConfig;
-import io.spindle.train.LmTrainingConfig;
+import io.spindle.train.TrainingConfig;
 import java.util.EnumSet;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
@@ -202,11 +202,10 @@ public interface TransformerLanguageModelParams extends Params {
   }
 
   /** The optimisation: AdamW (0.9, 0.99), clip 1.0, warm-up then cosine decay to stepSize / 10. */
-  default LmTrainingConfig trainingConfig() {
-    int steps = getInt(maxIter());
-    double rate = getDouble(stepSize());
-    return new LmTrainingConfig(steps, getInt(batchSize()), rate, rate / 10, Math.min(getInt(warmupSteps()), steps),
-        getDouble(weightDecay()), 0.9, 0.99, 1.0, getLong(seed()), getInt(evalInterval()), 20, 0);
+  default TrainingConfig trainingConfig() {
+    return TrainingConfig.builder().steps(getInt(maxIter())).batchSize(getInt(batchSize()))
+        .microBatches(getInt(microBatches())).learningRate(getDouble(stepSize())).warmupSteps(getInt(warmupSteps()))
+        .weightDecay(getDouble(weightDecay())).betas(0.9, 0.99).gradClip(1.0).seed(getLong(seed())).build();
   }
 
   /**

@@ -2,7 +2,9 @@ package io.spindle.ml;
 
 import io.spindle.data.Tokenizer;
 import io.spindle.nn.EncoderDecoder;
-import io.spindle.nn.EncoderDecoderFolder;
+import io.spindle.nn.EncoderDecoderFormat;
+import io.spindle.nn.ModelFolder;
+import io.spindle.spark.HadoopFolder;
 import io.spindle.spark.TranslationInference;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,8 +16,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsReader$;
+import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
@@ -35,7 +37,7 @@ import org.apache.spark.sql.types.StructType;
  * tokens an empty one; a source longer than {@code maxSourceLength} tokens is truncated; characters or words outside
  * the vocabulary read as {@code <unk>}. The target column is not needed.
  *
- * <p>Saved as MLlib's parameter metadata plus {@code data/}, an {@code EncoderDecoderFolder} ({@code config.json},
+ * <p>Saved as MLlib's parameter metadata plus {@code data/}, a model folder ({@code config.json},
  * {@code model.safetensors}, {@code tokenizer.json}, and {@code target_tokenizer.json} for separate vocabularies).
  */
 public class TransformerTranslationModel extends Model<TransformerTranslationModel>
@@ -224,8 +226,9 @@ public class TransformerTranslationModel extends Model<TransformerTranslationMod
     public void saveImpl(String path) {
       DefaultParamsWriter$.MODULE$.saveMetadata(instance, path, sparkSession());
       try {
-        TranslatorFiles.save(new EncoderDecoderFolder.Loaded(instance.network, instance.sourceTokenizer,
-            instance.targetTokenizer), path, sparkSession().sparkContext().hadoopConfiguration());
+        HadoopFolder.save(EncoderDecoderFormat.INSTANCE, new ModelFolder.Contents<>(instance.network,
+            instance.sourceTokenizer, instance.targetTokenizer), ModelFiles.dataDir(path),
+            sparkSession().sparkContext().hadoopConfiguration());
       } catch (IOException e) {
         throw new UncheckedIOException("writing the weights of " + instance.uid + " to " + path, e);
       }
@@ -237,14 +240,15 @@ public class TransformerTranslationModel extends Model<TransformerTranslationMod
     public TransformerTranslationModel load(String path) {
       DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(),
           TransformerTranslationModel.class.getName());
-      EncoderDecoderFolder.Loaded files;
+      ModelFolder.Contents<EncoderDecoder> files;
       try {
-        files = TranslatorFiles.load(path, sparkSession().sparkContext().hadoopConfiguration());
+        files = ModelFiles.requireTokenizer(path, HadoopFolder.load(EncoderDecoderFormat.INSTANCE,
+            ModelFiles.dataDir(path), sparkSession().sparkContext().hadoopConfiguration()));
       } catch (IOException e) {
         throw new UncheckedIOException("reading the weights saved at " + path, e);
       }
       TransformerTranslationModel model = new TransformerTranslationModel(metadata.uid(), files.model(),
-          files.sourceTokenizer(), files.targetTokenizer());
+          files.tokenizer(), files.targetTokenizer());
       metadata.getAndSetParams(model, scala.Option.empty());
       return model;
     }

@@ -4,9 +4,9 @@ import io.spindle.data.Tokenizer;
 import io.spindle.nn.EncoderDecoder;
 import io.spindle.nn.EncoderDecoderConfig;
 import io.spindle.spark.SparkJobs;
+import io.spindle.spark.SparkTrainer;
 import io.spindle.spark.SparkTrainingOptions;
 import io.spindle.spark.SparkTranslationPairs;
-import io.spindle.spark.SparkTranslationTrainer;
 import io.spindle.spark.TranslationPair;
 import io.spindle.train.StepMetrics;
 import java.io.IOException;
@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * A transformer encoder-decoder translator as an MLlib estimator: from a source text column and a target text
  * column it learns the tokenizer(s) ({@link #tokenizerMode}, one shared vocabulary by default,
  * {@link #sharedVocabulary}) and trains an {@link EncoderDecoder} data-parallel over the dataset's partitions with
- * {@link SparkTranslationTrainer} (each step one Spark job; loss: label-smoothed cross-entropy per target token). The
+ * {@link SparkTrainer} (each step one Spark job; loss: label-smoothed cross-entropy per target token). The
  * {@link TransformerTranslationModel} adds a translation column.
  *
  * <p>Rows skipped, counted in the {@link TransformerTranslationTrainingSummary} and logged: a null or empty source or
@@ -231,8 +231,9 @@ public class TransformerTranslator extends Estimator<TransformerTranslationModel
     List<Double> losses = new ArrayList<>();
     try (SparkTranslationPairs data = SparkTranslationPairs.of(usable, config.sourceVocabSize(),
         config.targetVocabSize())) {
-      new SparkTranslationTrainer(network, tokenizers[0], tokenizers[1], trainingConfig(),
-          SparkTrainingOptions.defaults()).train(data, null, (StepMetrics m) -> {
+      new SparkTrainer<>(data.objective(config, tokenizers[0], tokenizers[1], trainingConfig()), network,
+          trainingConfig(), SparkTrainingOptions.defaults(), tokenizers[0],
+          tokenizers[1]).train(data, null, null, (StepMetrics m) -> {
             losses.add(m.loss());
             if (m.step() % 50 == 0 || m.step() == getInt(maxIter())) {
               LOG.info("{}: step {}/{}, loss {}, {} target tokens/s", uid, m.step(), getInt(maxIter()),

@@ -4,7 +4,7 @@ import io.spindle.data.Special;
 import io.spindle.data.TokenizerOptions;
 import io.spindle.nn.EncoderDecoderConfig;
 import io.spindle.nn.NormPlacement;
-import io.spindle.train.LmTrainingConfig;
+import io.spindle.train.TrainingConfig;
 import java.util.EnumSet;
 import java.util.Locale;
 import org.apache.spark.ml.param.BooleanParam;
@@ -220,11 +220,10 @@ public interface TransformerTranslatorParams extends Params {
   }
 
   /** The optimisation: AdamW (0.9, 0.98) as the paper, clip 1.0, warm-up then cosine decay to stepSize / 10. */
-  default LmTrainingConfig trainingConfig() {
-    int steps = getInt(maxIter());
-    double rate = getDouble(stepSize());
-    return new LmTrainingConfig(steps, getInt(batchSize()), rate, rate / 10, Math.min(getInt(warmupSteps()), steps),
-        getDouble(weightDecay()), 0.9, 0.98, 1.0, getSeed(), 0, 0, 0);
+  default TrainingConfig trainingConfig() {
+    return TrainingConfig.builder().steps(getInt(maxIter())).batchSize(getInt(batchSize()))
+        .learningRate(getDouble(stepSize())).warmupSteps(getInt(warmupSteps())).weightDecay(getDouble(weightDecay()))
+        .betas(0.9, 0.98).gradClip(1.0).seed(getSeed()).build();
   }
 
   /**

@@ -1,19 +1,17 @@
 package io.spindle.ml;
 
-import io.spindle.data.CharTokenizer;
 import io.spindle.data.Tokenizer;
 import io.spindle.data.TokenizerOptions;
-import io.spindle.data.WordTokenizer;
+import io.spindle.spark.SparkVocabulary;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Learns the tokenizers of a {@link TransformerTranslator} on the driver from a two-column (source, target) dataset
- * of usable rows, streamed partition by partition ({@code toLocalIterator}), so driver memory holds one partition
- * and the counts, not the columns: one vocabulary over both columns when shared, else one per column (one pass
- * each). The texts travel as plain strings, which Spark's Kryo registrations already cover.
+ * Learns the tokenizers of a {@link TransformerTranslator} from a two-column (source, target) dataset of usable
+ * rows with {@link SparkVocabulary}: token counts per partition on the executors, merged on the driver, so no row
+ * reaches the driver. One vocabulary over both columns when shared, else one per column (one job each).
  */
 final class TranslationTokenizers {
   private TranslationTokenizers() {}
@@ -32,7 +30,6 @@ final class TranslationTokenizers {
   }
 
   private static Tokenizer learn(JavaRDD<String> texts, String mode, TokenizerOptions options) {
-    Iterable<String> stream = texts::toLocalIterator;
-    return mode.equals("word") ? WordTokenizer.learn(stream, options) : CharTokenizer.learn(stream, options);
+    return SparkVocabulary.learnFromDocuments(texts, mode, options);
   }
 }

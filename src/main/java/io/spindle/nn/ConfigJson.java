@@ -8,19 +8,14 @@ import io.spindle.tensor.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reading and writing the {@code config.json} and {@code model.safetensors} of the encoder model folders; every
- * error names the file and the field. Enum fields are written in lower case ({@code "post"}, {@code "relu"}).
+ * The JSON of the model formats' {@code config.json} files; every error names the file and the field. Enum fields are written in lower case ({@code "post"}, {@code "relu"}).
  */
 final class ConfigJson {
-  static final String CONFIG = "config.json";
-  static final String WEIGHTS = "model.safetensors";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ConfigJson() {}
@@ -32,33 +27,15 @@ final class ConfigJson {
     return o;
   }
 
-  static void write(ObjectNode o, Path file) throws IOException {
-    try (OutputStream out = Files.newOutputStream(file)) {
-      write(o, out);
-    }
-  }
-
   /** Writes {@code o} pretty-printed to {@code out}, leaving the stream open. */
   static void write(ObjectNode o, OutputStream out) throws IOException {
     out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
   }
 
-  /** The JSON object in {@code file}, whose {@code model_type} must be {@code modelType}. */
-  static JsonNode read(Path file, String modelType) throws IOException {
-    return read(file, modelType, false);
-  }
-
   /**
-   * The JSON object in {@code file}; its {@code model_type} must be {@code modelType}, or may be absent when
-   * {@code typeOptional} (nanoGPT's own configs carry none).
+   * The JSON object in {@code in} (left open); its {@code model_type} must be {@code modelType}, or may be absent when
+   * {@code typeOptional} (nanoGPT's own configs carry none). {@code source} names it in messages.
    */
-  static JsonNode read(Path file, String modelType, boolean typeOptional) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      return read(in, file, modelType, typeOptional);
-    }
-  }
-
-  /** Like {@link #read(Path, String, boolean)} from a stream; {@code source} names it in messages. */
   static JsonNode read(InputStream in, Object source, String modelType, boolean typeOptional) throws IOException {
     JsonNode o;
     try {
@@ -74,6 +51,22 @@ final class ConfigJson {
       throw new IllegalArgumentException(source + ": model_type is '" + type + "', expected '" + modelType + "'");
     }
     return o;
+  }
+
+  /**
+   * The config {@code make} builds from fields already read, its own checks' {@link IllegalArgumentException}
+   * prefixed with {@code source}, so that a bad value names the file it came from.
+   */
+  static <C> C build(Object source, java.util.function.Supplier<C> make) {
+    try {
+      return make.get();
+    } catch (IllegalArgumentException e) {
+      String message = e.getMessage();
+      if (message != null && message.startsWith(source + ": ")) {
+        throw e;
+      }
+      throw new IllegalArgumentException(source + ": " + message, e);
+    }
   }
 
   static String name(Enum<?> value) {
@@ -128,16 +121,6 @@ final class ConfigJson {
     throw new IllegalArgumentException(file + ": field " + name + " is " + n + ", expected one of " + allowed);
   }
 
-  /** Writes every parameter under its own name. */
-  static void writeWeights(Parameters p, Path file) throws IOException {
-    SafeTensors.write(views(p), Map.of("format", "pt"), file);
-  }
-
-  /** Reads a file holding exactly the parameters' names and shapes into them. */
-  static void readWeights(Path file, Parameters p) throws IOException {
-    SafeTensors.readInto(file, views(p));
-  }
-
   /** Every parameter's value by name, in declaration order (views, no copies). */
   static Map<String, Tensor> views(Parameters p) {
     Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -145,17 +128,5 @@ final class ConfigJson {
       tensors.put(name, p.get(name).value());
     }
     return tensors;
-  }
-
-  /** Throws unless {@code dir} is a directory holding every one of {@code files}. */
-  static void requireFiles(Path dir, String... files) {
-    if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("model folder " + dir + " does not exist or is not a directory");
-    }
-    for (String f : files) {
-      if (!Files.isRegularFile(dir.resolve(f))) {
-        throw new IllegalArgumentException("model folder " + dir + " has no " + f);
-      }
-    }
   }
 }

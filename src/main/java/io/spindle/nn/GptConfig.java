@@ -1,5 +1,7 @@
 package io.spindle.nn;
 
+import java.io.Serializable;
+
 /**
  * Architecture of a GPT decoder language model, with nanoGPT's {@code GPTConfig} field meanings.
  *
@@ -12,7 +14,9 @@ package io.spindle.nn;
  * @param bias whether Linear and LayerNorm layers have biases ({@code bias})
  */
 public record GptConfig(int vocabSize, int blockSize, int numLayers, int numHeads, int embedDim, double dropout,
-    boolean bias) {
+    boolean bias) implements Serializable {
+  private static final long serialVersionUID = 1L;
+
 
   /** LayerNorm epsilon, as PyTorch's default and nanoGPT. */
   public static final float LAYER_NORM_EPS = 1e-5f;

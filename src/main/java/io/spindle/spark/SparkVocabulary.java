@@ -1,5 +1,6 @@
 package io.spindle.spark;
 
+import io.spindle.data.BadInputException;
 import io.spindle.data.CharTokenizer;
 import io.spindle.data.Tokenizer;
 import io.spindle.data.TokenizerOptions;
@@ -36,25 +37,46 @@ public final class SparkVocabulary {
    * type, an RDD without lines, or a null line.
    */
   public static Tokenizer learn(JavaRDD<String> lines, String type, TokenizerOptions options) {
+    return learn(lines, type, options, true);
+  }
+
+  /**
+   * Learns a tokenizer as {@link #learn} does from texts that are separate documents (a column's rows, say), not
+   * the lines of one text: no line separator is counted between them, and no texts at all give a tokenizer of the
+   * specials alone. A null text is an error, as a null line is.
+   */
+  public static Tokenizer learnFromDocuments(JavaRDD<String> texts, String type, TokenizerOptions options) {
+    return learn(texts, type, options, false);
+  }
+
+  private static Tokenizer learn(JavaRDD<String> lines, String type, TokenizerOptions options, boolean joined) {
     if (!"char".equals(type) && !"word".equals(type)) {
-      throw new IllegalArgumentException("tokenizer type must be 'char' or 'word', got '" + type + "'");
+      throw new BadInputException("tokenizer type must be 'char' or 'word', got '" + type + "'");
     }
     if (lines.getNumPartitions() == 0) {
-      throw new IllegalArgumentException("learning a vocabulary: the text has no lines (no partitions)");
+      if (joined) {
+        throw new BadInputException("learning a vocabulary: the text has no lines (no partitions)");
+      }
+      return fromCounts(type, new HashMap<>(), options);
     }
     Counts total = SparkJobs.run("counting the tokens of the text",
         () -> lines.mapPartitionsWithIndex((index, it) -> Collections.singletonList(
             Counts.of(type, index, it, options)).iterator(), false).treeReduce(Counts::mergeInto, 2));
-    if (total.lines == 0) {
-      throw new IllegalArgumentException("learning a vocabulary: the text has no lines ("
+    if (total.lines == 0 && joined) {
+      throw new BadInputException("learning a vocabulary: the text has no lines ("
           + lines.getNumPartitions() + " empty partition(s))");
     }
-    Map<String, Long> separators = count(type, List.of(LINE_SEPARATOR), options);
-    for (Map.Entry<String, Long> e : separators.entrySet()) {
-      total.counts.merge(e.getKey(), e.getValue() * (total.lines - 1), Long::sum);
+    if (joined) {
+      Map<String, Long> separators = count(type, List.of(LINE_SEPARATOR), options);
+      for (Map.Entry<String, Long> e : separators.entrySet()) {
+        total.counts.merge(e.getKey(), e.getValue() * (total.lines - 1), Long::sum);
+      }
     }
-    return "char".equals(type) ? CharTokenizer.fromCounts(total.counts, options)
-        : WordTokenizer.fromCounts(total.counts, options);
+    return fromCounts(type, total.counts, options);
+  }
+
+  private static Tokenizer fromCounts(String type, Map<String, Long> counts, TokenizerOptions options) {
+    return "char".equals(type) ? CharTokenizer.fromCounts(counts, options) : WordTokenizer.fromCounts(counts, options);
   }
 
   private static Map<String, Long> count(String type, Iterable<String> texts, TokenizerOptions options) {
@@ -85,7 +107,7 @@ public final class SparkVocabulary {
         public String next() {
           String line = lines.next();
           if (line == null) {
-            throw new IllegalArgumentException("learning a vocabulary: line " + seen[0] + " of partition "
+            throw new BadInputException("learning a vocabulary: line " + seen[0] + " of partition "
                 + partition + " is null");
           }
           seen[0]++;

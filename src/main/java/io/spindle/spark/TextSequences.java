@@ -1,10 +1,7 @@
 package io.spindle.spark;
 
+import io.spindle.data.BadInputException;
 import io.spindle.data.Tokenizer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -36,29 +33,10 @@ final class TextSequences {
         .mapPartitionsWithIndex((Integer index, Iterator<String> it) -> it.hasNext()
             ? Collections.singletonList(index).iterator() : Collections.<Integer>emptyIterator(), false)
         .take(1));
-    Broadcast<byte[]> json = jsc.broadcast(toJson(tokenizer));
+    Broadcast<byte[]> json = jsc.broadcast(tokenizer.toBytes());
     return lines.mapPartitionsWithIndex(new Encoder(json, first.isEmpty() ? -1 : first.get(0)), true);
   }
 
-  static byte[] toJson(Tokenizer tokenizer) {
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      tokenizer.write(out);
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing tokenizer.json", e);
-    }
-  }
-
-  static Tokenizer fromJson(byte[] json) {
-    try {
-      return Tokenizer.read(new ByteArrayInputStream(json));
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading the broadcast tokenizer.json", e);
-    }
-  }
-
-  /** Tokenizes one partition, line by line, as the lines are consumed. */
   private static final class Encoder implements Function2<Integer, Iterator<String>, Iterator<int[]>> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<byte[]> json;
@@ -71,7 +49,7 @@ final class TextSequences {
 
     @Override
     public Iterator<int[]> call(Integer partition, Iterator<String> lines) {
-      Tokenizer tokenizer = fromJson(json.value());
+      Tokenizer tokenizer = Tokenizer.fromBytes(json.value());
       return new Iterator<>() {
         private long line;
         private int[] separator;
@@ -85,7 +63,7 @@ final class TextSequences {
         public int[] next() {
           String text = lines.next();
           if (text == null) {
-            throw new IllegalArgumentException("training text: line " + line + " of partition " + partition
+            throw new BadInputException("training text: line " + line + " of partition " + partition
                 + " is null");
           }
           boolean first = line++ == 0 && partition == firstPartition;

@@ -125,6 +125,26 @@ class CliTest {
   }
 
   @Test
+  void aLearningRateThatBreaksTheModelStopsTrainingAndSavesNothing() {
+    Path broken = dir.resolve("lr-too-high");
+    Run r = run("train-lm", "--text", text.toString(), "--model-dir", broken.toString(), "--steps", "20",
+        "--n-layer", "1", "--n-head", "2", "--n-embd", "16", "--block-size", "16", "--batch-size", "4",
+        "--eval-every", "0", "--sample-tokens", "0", "--threads", "1", "--lr", "1e30");
+    assertOneLineError(r, 1, "training stopped");
+    assertFalse(Files.exists(broken), "no model folder of non-finite or broken weights");
+  }
+
+  @Test
+  void aFolderHoldingOnlyCheckpointsSaysHowToResume() throws Exception {
+    Path interrupted = dir.resolve("interrupted");
+    Files.createDirectories(interrupted.resolve("checkpoints/step-00000004"));
+    assertOneLineError(run("score", "--model-dir", interrupted.toString(), "--text", text.toString()), 1,
+        "holds only the checkpoints of an interrupted Spark run");
+    assertOneLineError(run("generate", "--model-dir", interrupted.toString(), "--prompt", "the"), 1,
+        "train-lm --resume");
+  }
+
+  @Test
   void verboseAddsTheStackTrace() {
     Run r = run("generate", "--model-dir", dir.resolve("nope").toString(), "--prompt", "x", "--verbose");
     assertEquals(1, r.status());

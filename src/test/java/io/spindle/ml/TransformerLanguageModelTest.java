@@ -3,7 +3,6 @@ package io.spindle.ml;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -11,7 +10,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.spindle.data.CharTokenizer;
 import io.spindle.data.Texts;
 import io.spindle.data.TokenSplit;
-import io.spindle.nn.GptFolder;
+import io.spindle.nn.Gpt;
+import io.spindle.nn.GptFormat;
+import io.spindle.nn.ModelFolder;
 import io.spindle.train.Perplexity;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -219,7 +220,7 @@ class TransformerLanguageModelTest {
     assertEquals("prompt", loaded.getPromptCol());
     assertFalse(loaded.hasSummary());
     assertEquals(rows(generating.transform(heldOut)), rows(loaded.transform(heldOut)));
-    GptFolder.Loaded folder = GptFolder.load(dir.resolve("lm").resolve("data"));
+    ModelFolder.Contents<Gpt> folder = ModelFolder.load(GptFormat.INSTANCE, dir.resolve("lm").resolve("data"));
     assertEquals(model.network().config(), folder.model().config());
     assertEquals(model.tokenizer(), folder.tokenizer());
 

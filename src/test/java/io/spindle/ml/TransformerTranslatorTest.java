@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spindle.nn.EncoderDecoder;
-import io.spindle.nn.EncoderDecoderFolder;
+import io.spindle.nn.EncoderDecoderFormat;
+import io.spindle.nn.ModelFolder;
 import io.spindle.nn.Translator;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -212,10 +213,11 @@ class TransformerTranslatorTest {
     assertFalse(loaded.hasSummary());
     assertArrayEquals(counting.network().parameters().values().toArray(),
         loaded.network().parameters().values().toArray());
-    // data/ is an EncoderDecoderFolder: the model-folder loader reads it, with the target's own tokenizer
-    EncoderDecoderFolder.Loaded folder = EncoderDecoderFolder.load(dir.resolve("model").resolve("data"));
+    // data/ is a model folder: the model-folder loader reads it, with the target's own tokenizer
+    ModelFolder.Contents<EncoderDecoder> folder = ModelFolder.load(EncoderDecoderFormat.INSTANCE,
+        dir.resolve("model").resolve("data"));
     assertEquals(counting.targetTokenizer(), folder.targetTokenizer());
-    int[] source = folder.sourceTokenizer().encode("three one");
+    int[] source = folder.tokenizer().encode("three one");
     assertEquals(loaded.targetTokenizer().decode(Translator.of(folder.model(), folder.targetTokenizer())
         .greedy(source, 7)), loaded.setBeamSize(1).transform(spark.createDataFrame(
             List.of(RowFactory.create("three one", "")), SCHEMA)).first().getString(2));

@@ -45,7 +45,7 @@ class NanoGptCompatibilityTest {
     double torchLoss = Double.parseDouble(out);
 
     CharTokenizer.learn(List.of("abcdefgh"), TokenizerOptions.defaults()).save(dir.resolve("tokenizer.json"));
-    Gpt model = GptFolder.load(dir).model();
+    Gpt model = ModelFolder.load(GptFormat.INSTANCE, dir).model();
     int n = (ids.length - 1) / 16;
     int[] x = Arrays.copyOfRange(ids, 0, n * 16);
     int[] y = Arrays.copyOfRange(ids, 1, n * 16 + 1);

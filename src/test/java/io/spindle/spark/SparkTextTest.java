@@ -15,9 +15,12 @@ import io.spindle.data.TokenizerOptions;
 import io.spindle.data.WordTokenizer;
 import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
-import io.spindle.train.LmTrainer;
-import io.spindle.train.LmTrainingConfig;
+import io.spindle.train.LmObjective;
+import io.spindle.train.LocalTrainer;
 import io.spindle.train.StepMetrics;
+import io.spindle.train.TokenChunk;
+import io.spindle.train.TrainingConfig;
+import io.spindle.train.ValidationPolicy;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,15 +108,19 @@ class SparkTextTest {
   void onePartitionTrainsTheInProcessTrainersWeightsBitForBit() throws Exception {
     Tokenizer tok = CharTokenizer.learn(List.of(text), TokenizerOptions.defaults());
     GptConfig config = new GptConfig(tok.vocabSize(), 16, 1, 2, 16, 0.0, true);
-    LmTrainingConfig training = new LmTrainingConfig(3, 8, 3e-3, 3e-4, 1, 0.1, 0.9, 0.99, 1.0, 5, 0, 0, 0);
+    TrainingConfig training = TrainingConfig.builder().steps(3).batchSize(8).learningRate(3e-3)
+        .minLearningRate(3e-4).warmupSteps(1).seed(5).build();
     TokenSplit split = TokenSplit.of(tok.encode(text), 0.05);
     Gpt inProcess = Gpt.create(config, 5);
-    StepMetrics expected = new LmTrainer(inProcess, training).train(split.train(), split.validation(), m -> { });
+    StepMetrics expected = new LocalTrainer<>(new LmObjective(config, 5, 8, split.train().length), inProcess,
+        training, 1).train(LmObjective.whole(split.train(), 16), LmObjective.whole(split.validation(), 16),
+        ValidationPolicy.every(0), m -> { }).last();
     Gpt onSpark = Gpt.create(config, 5);
     StepMetrics actual;
     try (SparkTokenStream data = SparkTokenStream.fromText(distributed(), tok, 16, 1, 0.05)) {
-      actual = new SparkLmTrainer(onSpark, training, SparkTrainingOptions.defaults(), tok)
-          .train(data, data.validationTokens(), m -> { });
+      actual = new SparkTrainer<>(data.objective(config, training), onSpark, training,
+          SparkTrainingOptions.defaults(), tok, tok).train(data, data.validation(), ValidationPolicy.every(0),
+          m -> { }).last();
     }
     assertArrayEquals(inProcess.parameters().values().toArray(), onSpark.parameters().values().toArray());
     assertEquals(expected.validationLoss(), actual.validationLoss());
