@@ -1,5 +1,6 @@
 package io.spindle.cli;
 
+import io.spindle.data.BadInputException;
 import io.spindle.plot.LossChart;
 import io.spindle.plot.LossHistory;
 import io.spindle.plot.Png;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "plot", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Draw the training and validation loss of a model folder's metrics.jsonl to a PNG.")
 final class PlotCommand implements Callable<Integer> {
-  /** The metrics file train-lm writes into the model folder. */
+  /** The metrics file train-lm writes into the model folder ({@code io.spindle.train.MetricsLog}). */
   static final String METRICS = "metrics.jsonl";
 
   @Option(names = "--model-dir", required = true, description = "Model folder written by train-lm.")
@@ -46,14 +47,17 @@ final class PlotCommand implements Callable<Integer> {
     LossChart.Axis x = switch (axis) {
       case "step" -> LossChart.Axis.STEP;
       case "time" -> LossChart.Axis.TIME;
-      default -> throw new IllegalArgumentException("--x must be step or time, got '" + axis + "'");
+      default -> throw new BadInputException("--x must be step or time, got '" + axis + "'");
     };
     if (width <= 0 || height <= 0) {
-      throw new IllegalArgumentException("--width and --height must be positive, got " + width + " x " + height);
+      throw new BadInputException("--width and --height must be positive, got " + width + " x " + height);
     }
     LossHistory history = LossHistory.read(modelDir.resolve(METRICS));
     if (history.train().isEmpty()) {
-      throw new IllegalArgumentException(modelDir.resolve(METRICS) + " holds no step");
+      throw new BadInputException(modelDir.resolve(METRICS) + " holds no step");
+    }
+    if (x == LossChart.Axis.TIME && !history.hasTimes()) {
+      throw new BadInputException(modelDir.resolve(METRICS) + " has steps without elapsed_s: use --x step");
     }
     Path target = output != null ? output : modelDir.resolve("loss.png");
     Png.write(LossChart.of(history).withTitle("Loss of " + modelDir.toAbsolutePath().normalize().getFileName())

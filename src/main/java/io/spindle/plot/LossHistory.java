@@ -3,6 +3,7 @@ package io.spindle.plot;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spindle.data.BadInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,11 +39,11 @@ public record LossHistory(List<Point> train, List<Point> validation) {
    * {@code elapsed_s} (seconds since the start) and {@code val_loss} (on steps that evaluated). Other fields are
    * ignored, and so are blank lines.
    *
-   * @throws IllegalArgumentException when the file is missing or a line is not such an object (naming the line)
+   * @throws BadInputException when the file is missing or a line is not such an object (naming the line)
    */
   public static LossHistory read(Path metricsJsonl) throws IOException {
     if (!Files.isRegularFile(metricsJsonl)) {
-      throw new IllegalArgumentException("no metrics file " + metricsJsonl);
+      throw new BadInputException("no metrics file " + metricsJsonl);
     }
     List<Point> train = new ArrayList<>();
     List<Point> validation = new ArrayList<>();
@@ -53,7 +54,7 @@ public record LossHistory(List<Point> train, List<Point> validation) {
       }
       JsonNode o = parse(lines.get(i), metricsJsonl, i + 1);
       if (!o.path("step").isNumber() || !o.path("loss").isNumber()) {
-        throw new IllegalArgumentException(metricsJsonl + " line " + (i + 1) + ": needs numeric \"step\" and "
+        throw new BadInputException(metricsJsonl + " line " + (i + 1) + ": needs numeric \"step\" and "
             + "\"loss\", got " + lines.get(i));
       }
       long step = o.get("step").asLong();
@@ -88,8 +89,8 @@ public record LossHistory(List<Point> train, List<Point> validation) {
         return o;
       }
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(file + " line " + number + " is not JSON: " + e.getOriginalMessage(), e);
+      throw new BadInputException(file + " line " + number + " is not JSON: " + e.getOriginalMessage(), e);
     }
-    throw new IllegalArgumentException(file + " line " + number + " is not a JSON object: " + line);
+    throw new BadInputException(file + " line " + number + " is not a JSON object: " + line);
   }
 }

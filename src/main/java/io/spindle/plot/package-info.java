@@ -15,7 +15,7 @@
  * <p>Everything renders off screen (headless AWT is enough). Inputs are plain arrays, lists and files, so that the
  * package stays independent of how the numbers were made.
  *
- * <p>May import JFreeChart, {@code java.awt}, {@code javax.imageio} and Jackson (to read {@code metrics.jsonl});
- * nothing from Spindle.
+ * <p>May import JFreeChart, {@code java.awt}, {@code javax.imageio}, Jackson (to read {@code metrics.jsonl}) and
+ * {@link io.spindle.data.BadInputException} (a malformed metrics file is bad input); nothing else from Spindle.
  */
 package io.spindle.plot;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spindle.data.BadInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -43,12 +44,12 @@ class LossHistoryTest {
   void aBadLineIsNamed() throws Exception {
     Path file = dir.resolve("metrics.jsonl");
     Files.writeString(file, "{\"step\":1,\"loss\":4.5}\n{\"step\":2}\n");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LossHistory.read(file));
+    BadInputException e = assertThrows(BadInputException.class, () -> LossHistory.read(file));
     assertTrue(e.getMessage().contains("line 2"), e.getMessage());
     Files.writeString(file, "{\"step\":1,\"loss\":4.5}\nnot json\n");
-    e = assertThrows(IllegalArgumentException.class, () -> LossHistory.read(file));
+    e = assertThrows(BadInputException.class, () -> LossHistory.read(file));
     assertTrue(e.getMessage().contains("line 2"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> LossHistory.read(dir.resolve("missing.jsonl")));
+    e = assertThrows(BadInputException.class, () -> LossHistory.read(dir.resolve("missing.jsonl")));
     assertTrue(e.getMessage().contains("missing.jsonl"), e.getMessage());
   }
 }
