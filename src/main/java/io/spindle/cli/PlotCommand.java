@@ -4,6 +4,7 @@ import io.spindle.data.BadInputException;
 import io.spindle.plot.LossChart;
 import io.spindle.plot.LossHistory;
 import io.spindle.plot.Png;
+import io.spindle.train.MetricsLog;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,8 +18,8 @@ import picocli.CommandLine.Option;
 @Command(name = "plot", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Draw the training and validation loss of a model folder's metrics.jsonl to a PNG.")
 final class PlotCommand implements Callable<Integer> {
-  /** The metrics file train-lm writes into the model folder ({@code io.spindle.train.MetricsLog}). */
-  static final String METRICS = "metrics.jsonl";
+  /** The picture this command writes into the model folder by default (train-lm may replace such a folder). */
+  static final String LOSS_PNG = "loss.png";
 
   @Option(names = "--model-dir", required = true, description = "Model folder written by train-lm.")
   Path modelDir;
@@ -52,14 +53,14 @@ final class PlotCommand implements Callable<Integer> {
     if (width <= 0 || height <= 0) {
       throw new BadInputException("--width and --height must be positive, got " + width + " x " + height);
     }
-    LossHistory history = LossHistory.read(modelDir.resolve(METRICS));
+    LossHistory history = LossHistory.read(modelDir.resolve(MetricsLog.FILE_NAME));
     if (history.train().isEmpty()) {
-      throw new BadInputException(modelDir.resolve(METRICS) + " holds no step");
+      throw new BadInputException(modelDir.resolve(MetricsLog.FILE_NAME) + " holds no step");
     }
     if (x == LossChart.Axis.TIME && !history.hasTimes()) {
-      throw new BadInputException(modelDir.resolve(METRICS) + " has steps without elapsed_s: use --x step");
+      throw new BadInputException(modelDir.resolve(MetricsLog.FILE_NAME) + " has steps without elapsed_s: use --x step");
     }
-    Path target = output != null ? output : modelDir.resolve("loss.png");
+    Path target = output != null ? output : modelDir.resolve(LOSS_PNG);
     Png.write(LossChart.of(history).withTitle("Loss of " + modelDir.toAbsolutePath().normalize().getFileName())
         .withAxis(x).withLogScale(logScale).draw(width, height), target);
     System.err.println("spindle: wrote " + target);

@@ -63,6 +63,21 @@ class PlotCommandTest {
   }
 
   @Test
+  void trainLmMayReplaceAFolderHoldingItsPicture() throws Exception {
+    Path text = dir.resolve("text.txt");
+    Files.writeString(text, "the cat sat on the mat. ".repeat(100));
+    Path model = dir.resolve("model");
+    String[] train = {"train-lm", "--text", text.toString(), "--model-dir", model.toString(), "--steps", "3",
+        "--n-layer", "1", "--n-head", "2", "--n-embd", "16", "--block-size", "16", "--batch-size", "4",
+        "--eval-every", "2", "--sample-tokens", "0", "--threads", "1"};
+    assertEquals(0, CliTest.run(train).status());
+    assertEquals(0, CliTest.run("plot", "--model-dir", model.toString()).status());
+    assertTrue(Files.isRegularFile(model.resolve("loss.png")));
+    CliTest.Run again = CliTest.run(train);
+    assertEquals(0, again.status(), again.err());
+  }
+
+  @Test
   void badInputsPrintOneLineAndFail() throws Exception {
     CliTest.Run missing = CliTest.run("plot", "--model-dir", dir.resolve("nothing").toString());
     assertEquals(1, missing.status());
