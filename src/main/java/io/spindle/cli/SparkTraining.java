@@ -4,6 +4,7 @@ import io.spindle.data.Tokenizer;
 import io.spindle.data.TokenizerOptions;
 import io.spindle.nn.Gpt;
 import io.spindle.spark.CheckpointStore;
+import io.spindle.spark.QuietSparkLogs;
 import io.spindle.spark.SparkTokenStream;
 import io.spindle.spark.SparkTrainer;
 import io.spindle.spark.SparkTrainingOptions;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -27,7 +29,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.deploy.SparkHadoopUtil;
 
 /**
- * {@code train-lm} on Spark: starts a SparkContext (Kryo with Spindle's registrator unless configured otherwise),
+ * {@code train-lm} on Spark: starts a SparkContext (unless configured otherwise: Kryo with Spindle's registrator, the
+ * root log level WARN, no delay scheduling ({@link #LOCALITY_WAIT}); and always the {@link QuietSparkLogs} plugin),
  * reads {@code --text} with {@code textFile} (any Hadoop path: {@code file:}, {@code hdfs:}, {@code s3a:}; files
  * compressed by a codec Hadoop knows by its extension, such as {@code .gz}, are decompressed), learns the tokenizer
  * and tokenizes the lines on the executors ({@link SparkVocabulary}, {@link SparkTokenStream#fromText}), trains with
@@ -44,6 +47,13 @@ import org.apache.spark.deploy.SparkHadoopUtil;
  */
 final class SparkTraining implements AutoCloseable {
   static final String CHECKPOINTS = "checkpoints";
+  /**
+   * No delay scheduling: a step's task runs on the first free executor even when its cached chunk lives on a busy
+   * one. Spark's default (3s) outlasts a whole step, so once an executor is lost and its chunks are recomputed on a
+   * survivor, every later step would wait for that survivor and the replacement executor would idle to the end. The
+   * price is a remote read of the chunk (4 bytes per token) by the executor that does not hold it.
+   */
+  static final String LOCALITY_WAIT = "0s";
 
   private final JavaSparkContext jsc;
   private final int partitions;
@@ -58,7 +68,9 @@ final class SparkTraining implements AutoCloseable {
         .setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .setIfMissing("spark.kryo.registrator", SpindleKryoRegistrator.class.getName())
         .setIfMissing("spark.ui.showConsoleProgress", "false")
-        .setIfMissing("spark.log.level", "WARN");
+        .setIfMissing("spark.log.level", "WARN")
+        .setIfMissing("spark.locality.wait", LOCALITY_WAIT);
+    addPlugin(conf, QuietSparkLogs.class.getName());
     this.jsc = new JavaSparkContext(conf);
     this.partitions = partitions != null ? partitions : jsc.defaultParallelism();
     this.options = options;
@@ -132,6 +144,14 @@ final class SparkTraining implements AutoCloseable {
     if (!existing.isEmpty()) {
       throw new IllegalArgumentException("checkpoint directory " + store.location() + " already holds checkpoints"
           + " (newest: " + existing.get(0) + "); resume from them with --resume, or use an empty directory");
+    }
+  }
+
+  /** Adds {@code plugin} to {@code spark.plugins}, after those already set. */
+  static void addPlugin(SparkConf conf, String plugin) {
+    String plugins = conf.get("spark.plugins", "").strip();
+    if (!Arrays.asList(plugins.split("\\s*,\\s*")).contains(plugin)) {
+      conf.set("spark.plugins", plugins.isEmpty() ? plugin : plugins + "," + plugin);
     }
   }
 

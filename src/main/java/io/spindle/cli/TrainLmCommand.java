@@ -1,6 +1,8 @@
 package io.spindle.cli;
 
+import io.spindle.data.BpeTokenizer;
 import io.spindle.data.CharTokenizer;
+import io.spindle.data.Special;
 import io.spindle.data.Texts;
 import io.spindle.data.TokenSplit;
 import io.spindle.data.Tokenizer;
@@ -55,8 +57,16 @@ final class TrainLmCommand implements Callable<Integer> {
           + "folder (its checkpoints/ kept); any other folder is refused (default: ${DEFAULT-VALUE}).")
   Path modelDir;
 
-  @Option(names = "--tokenizer", defaultValue = "char", description = "char or word (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--tokenizer", defaultValue = "char", description = "char (one token per character), word (words "
+      + "and punctuation; words seen once are dropped) or bpe (byte-level byte-pair encoding: subwords learned from "
+      + "the text, never an unknown token; pairs seen once are not merged) (default: ${DEFAULT-VALUE}).")
   String tokenizer;
+
+  @Option(names = "--vocab-size", defaultValue = "" + TokenizerOptions.DEFAULT_MAX_VOCAB_SIZE, paramLabel = "N",
+      description = "Largest vocabulary, the 4 special tokens included: the most frequent characters or words are "
+          + "kept; for bpe, merges are learned until the vocabulary has N tokens (at least 260: 256 bytes and the "
+          + "specials) (default: ${DEFAULT-VALUE}).")
+  int vocabSize;
 
   @Option(names = "--n-layer", defaultValue = "4", description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
   int numLayers;
@@ -233,8 +243,11 @@ final class TrainLmCommand implements Callable<Integer> {
       }
     }
     String text = readTexts();
-    Tokenizer tok = "char".equals(tokenizer) ? CharTokenizer.learn(List.of(text), tokenizerOptions)
-        : WordTokenizer.learn(List.of(text), tokenizerOptions);
+    Tokenizer tok = switch (tokenizer) {
+      case "char" -> CharTokenizer.learn(List.of(text), tokenizerOptions);
+      case "word" -> WordTokenizer.learn(List.of(text), tokenizerOptions);
+      default -> BpeTokenizer.learn(List.of(text), tokenizerOptions);
+    };
     TokenSplit split = TokenSplit.of(tok.encode(text), valFraction);
     if (split.train().length <= blockSize) {
       throw new IllegalArgumentException("the training text has " + split.train().length
@@ -349,16 +362,21 @@ final class TrainLmCommand implements Callable<Integer> {
     return String.join("\n", parts);
   }
 
-  /** Every special token; word vocabularies keep words seen at least twice. */
+  /**
+   * Every special token and at most {@code --vocab-size} tokens; word vocabularies keep words seen at least twice,
+   * and BPE merges pairs seen at least twice.
+   */
   private TokenizerOptions tokenizerOptions() {
-    TokenizerOptions options = TokenizerOptions.defaults();
-    switch (tokenizer) {
-      case "char":
-        return options;
-      case "word":
-        return options.withMinCount(2);
-      default:
-        throw new IllegalArgumentException("--tokenizer must be char or word, got '" + tokenizer + "'");
+    int least = "bpe".equals(tokenizer) ? 256 + Special.values().length : Special.values().length + 1;
+    if (vocabSize < least) {
+      throw new IllegalArgumentException("--vocab-size must be at least " + least + " for --tokenizer " + tokenizer
+          + ", got " + vocabSize);
     }
+    TokenizerOptions options = TokenizerOptions.defaults().withMaxVocabSize(vocabSize);
+    return switch (tokenizer) {
+      case "char" -> options;
+      case "word", "bpe" -> options.withMinCount(2);
+      default -> throw new IllegalArgumentException("--tokenizer must be char, word or bpe, got '" + tokenizer + "'");
+    };
   }
 }

@@ -11,10 +11,12 @@ import java.util.OptionalInt;
 
 /**
  * Text to token ids and back, over a fixed {@link Vocabulary} learned from text ({@link CharTokenizer#learn},
- * {@link WordTokenizer#learn}) or read from {@code tokenizer.json} ({@link #load}, format in {@link TokenizerJson}).
+ * {@link WordTokenizer#learn}, {@link BpeTokenizer#learn}) or read from {@code tokenizer.json} ({@link #load}, format
+ * in {@link TokenizerJson}; Hugging Face's byte-level BPE files are read too).
  *
  * <p>Unknown characters or words: {@link #encode} maps them to {@code <unk>} when the tokenizer has it and otherwise
- * throws; {@link #encodeStrict} always throws. The {@link IllegalArgumentException} names the character or word and
+ * throws; {@link #encodeStrict} always throws. (A {@link BpeTokenizer} has a token for every byte, so nothing is
+ * unknown to it.) The {@link IllegalArgumentException} names the character or word and
  * its position, so a prompt with characters outside the vocabulary can be reported to the user as is.
  *
  * <p>Implementations are immutable and thread-safe.
@@ -23,7 +25,7 @@ public interface Tokenizer {
   /** The conventional file name of a saved tokenizer inside a model directory. */
   String FILE_NAME = "tokenizer.json";
 
-  /** {@code "char"} or {@code "word"}: the {@code type} field of {@code tokenizer.json}. */
+  /** {@code "char"}, {@code "word"} or {@code "bpe"}: the {@code type} field of {@code tokenizer.json}. */
   String type();
 
   /** The options the tokenizer was learned with; {@link TokenizerOptions#lowercase()} also applies when encoding. */

@@ -2,11 +2,13 @@ package io.spindle.data;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * What every learned tokenizer shares: its options and {@link Vocabulary}, the two encodings (lenient, unknown
  * tokens as {@code <unk>}; strict, unknown tokens an error), the range check of decoding and the specials it drops,
- * and equality by type, options and tokens. Subclasses say how text splits into tokens and how tokens join.
+ * and equality by type, options, tokens and {@link #rules()}. Subclasses say how text splits into tokens and how
+ * tokens join.
  */
 abstract class VocabularyTokenizer implements Tokenizer {
   private final TokenizerOptions options;
@@ -75,6 +77,14 @@ abstract class VocabularyTokenizer implements Tokenizer {
     return dropped ? null : vocabulary.token(id);
   }
 
+  /**
+   * What besides the options and tokens decides how this tokenizer encodes (BPE's merges and pre-tokenizer), for
+   * equality; null when nothing does.
+   */
+  Object rules() {
+    return null;
+  }
+
   @Override
   public String toString() {
     return getClass().getSimpleName() + "(vocabSize=" + vocabSize() + ", specials=" + options.specials()
@@ -85,11 +95,11 @@ abstract class VocabularyTokenizer implements Tokenizer {
   @Override
   public final boolean equals(Object o) {
     return o instanceof VocabularyTokenizer other && getClass() == other.getClass() && options.equals(other.options)
-        && vocabulary.tokens().equals(other.vocabulary.tokens());
+        && vocabulary.tokens().equals(other.vocabulary.tokens()) && Objects.equals(rules(), other.rules());
   }
 
   @Override
   public final int hashCode() {
-    return Arrays.hashCode(new Object[] {getClass(), options, vocabulary.tokens()});
+    return Arrays.hashCode(new Object[] {getClass(), options, vocabulary.tokens(), rules()});
   }
 }

@@ -14,8 +14,11 @@ import org.apache.spark.broadcast.Broadcast;
  * Text lines to token id sequences, tokenized on the executors: the ids of the text
  * {@code String.join("\n", lines)}, one sequence per line (the line's ids, preceded by the newline's ids for every
  * line but the first), so the sequences concatenated in RDD order are exactly
- * {@code tokenizer.encode(String.join("\n", lines))}. That holds because both tokenizers split at whitespace: a
- * character tokenizer maps each code point on its own, and a word tokenizer's tokens never span a newline.
+ * {@code tokenizer.encode(String.join("\n", lines))}. That holds because no token spans a newline: a character
+ * tokenizer maps each code point on its own, a word tokenizer's tokens never hold whitespace, and a BPE tokenizer
+ * learned by Spindle cuts every line break out as a pre-token of its own ({@link io.spindle.data.PreTokenizer#LINES}).
+ * (A BPE tokenizer read with GPT-2's pre-tokenizer may join a line's trailing whitespace with the newline, so there
+ * the ids can differ around such line ends.)
  *
  * <p>The tokenizer travels once per executor as a broadcast of its {@code tokenizer.json} (a tokenizer is not
  * serialisable, and a word vocabulary can be large); each task parses it once. Finding the first line takes one

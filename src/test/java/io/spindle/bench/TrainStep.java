@@ -12,7 +12,7 @@ import io.spindle.train.RowsObjective;
 import java.util.SplittableRandom;
 
 /**
- * One GPT training step as {@code /work/shared/bench/gpt_ref.py} times PyTorch's: zero the gradients, forward, summed
+ * One GPT training step as {@code src/test/python/gpt_ref.py} times PyTorch's: zero the gradients, forward, summed
  * cross-entropy, backward, division by the token count (so the gradient is the mean loss's), clip the global gradient
  * norm to 1 (gpt_ref.py does not clip; the clip is one pass over the gradients), one AdamW step (lr 3e-4, weight decay
  * 0.1). Forward and backward run through {@link LocalReplicas}, the in-process trainer's path: with one replica on

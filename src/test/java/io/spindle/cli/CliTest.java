@@ -100,6 +100,21 @@ class CliTest {
     assertTrue(r.out().startsWith("the c"), r.out());
   }
 
+  @Test
+  void bpeModelsLearnSubwordsAndGenerateFromAnyPrompt() throws Exception {
+    Path bpe = dir.resolve("bpe-model");
+    Run r = run("train-lm", "--text", text.toString(), "--model-dir", bpe.toString(), "--tokenizer", "bpe",
+        "--vocab-size", "270", "--steps", "2", "--n-layer", "1", "--n-head", "2", "--n-embd", "16", "--block-size", "8",
+        "--batch-size", "2", "--sample-tokens", "0");
+    assertEquals(0, r.status(), r.err());
+    io.spindle.data.Tokenizer tok = io.spindle.data.Tokenizer.load(bpe.resolve("tokenizer.json"));
+    assertEquals("bpe", tok.type());
+    assertEquals(270, tok.vocabSize(), "4 specials, 256 bytes and 10 merges");
+    Run generated = run("generate", "--model-dir", bpe.toString(), "--prompt", "zebra! ✓", "--max-new-tokens", "3");
+    assertEquals(0, generated.status(), generated.err());
+    assertTrue(generated.out().startsWith("zebra! ✓"), generated.out());
+  }
+
   private static void assertOneLineError(Run r, int status, String fragment) {
     assertEquals(status, r.status(), r.err());
     assertTrue(r.err().contains(fragment), r.err());
@@ -116,6 +131,10 @@ class CliTest {
         "divisible");
     assertOneLineError(run("train-lm", "--bogus", "--text", text.toString()), 2, "Unknown option: '--bogus'");
     assertOneLineError(run("train-lm"), 2, "Missing required option: '--text=PATH'");
+    assertOneLineError(run("train-lm", "--text", text.toString(), "--tokenizer", "bpe", "--vocab-size", "100"), 1,
+        "--vocab-size must be at least 260");
+    assertOneLineError(run("train-lm", "--text", text.toString(), "--tokenizer", "bytes"), 1,
+        "--tokenizer must be char, word or bpe");
     assertOneLineError(run("train-lm", "--text", text.toString(), "--decay-over-time"), 1,
         "--decay-over-time needs --max-minutes > 0");
     assertOneLineError(run("generate", "--model-dir", model.toString(), "--prompt", "zebra!"), 1,

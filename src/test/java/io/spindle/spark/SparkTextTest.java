@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.spindle.data.BpeTokenizer;
 import io.spindle.data.CharTokenizer;
 import io.spindle.data.Special;
 import io.spindle.data.Texts;
@@ -86,6 +87,24 @@ class SparkTextTest {
     assertTrue(learned.vocabulary().contains("\n"), "the newlines between lines are counted");
     TokenizerOptions words = TokenizerOptions.defaults().withMinCount(2).withMaxVocabSize(500).withLowercase(true);
     assertEquals(WordTokenizer.learn(List.of(text), words), SparkVocabulary.learn(distributed(), "word", words));
+  }
+
+  @Test
+  void bpeMergesLearnedFromExecutorCountsEqualTheDriversOnTheJoinedText() {
+    TokenizerOptions options = TokenizerOptions.defaults().withMaxVocabSize(4 + 256 + 400).withMinCount(2);
+    BpeTokenizer inProcess = BpeTokenizer.learn(List.of(text), options);
+    Tokenizer onSpark = SparkVocabulary.learn(distributed(), "bpe", options);
+    assertEquals(400, inProcess.merges().size());
+    assertEquals(inProcess.merges(), ((BpeTokenizer) onSpark).merges());
+    assertEquals(inProcess, onSpark);
+    List<String> documents = lines.subList(0, 300);
+    assertEquals(BpeTokenizer.learn(documents, options.withLowercase(true)), SparkVocabulary.learnFromDocuments(
+        jsc.parallelize(documents, 3), "bpe", options.withLowercase(true)));
+    TokenSplit split = TokenSplit.of(inProcess.encode(text), 0.1);
+    try (SparkTokenStream data = SparkTokenStream.fromText(distributed(), onSpark, 16, 2, 0.1)) {
+      assertEquals(split.train().length, data.length(), "the executors' ids are those of the joined text");
+      assertArrayEquals(split.validation(), data.validationTokens());
+    }
   }
 
   @Test

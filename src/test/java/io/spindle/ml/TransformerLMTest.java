@@ -40,12 +40,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link TransformerLanguageModel} on a slice of the Jargon File in a shared {@code local[2]} session, fitted once
+ * {@link TransformerLM} on a slice of the Jargon File in a shared {@code local[2]} session, fitted once
  * inside a {@code Pipeline}: it learns beyond unigram statistics, scores real text above shuffled text, generates
  * deterministically, round-trips through save/load and {@code PipelineModel}, skips null rows, and its Params behave
  * as MLlib's do.
  */
-class TransformerLanguageModelTest {
+class TransformerLMTest {
   static final Path JARGON = Path.of("/usr/share/doc/jargon-text/jargon.txt.gz");
   static final StructType TEXT = new StructType().add("text", DataTypes.StringType);
   static final StructType SCORED = new StructType().add("text", DataTypes.StringType)
@@ -56,7 +56,7 @@ class TransformerLanguageModelTest {
   static String corpus;
   static String trainingText;
   static PipelineModel fitted;
-  static TransformerLanguageModelModel model;
+  static TransformerLMModel model;
   static Dataset<Row> heldOut;
 
   @BeforeAll
@@ -82,11 +82,11 @@ class TransformerLanguageModelTest {
       rows.add(RowFactory.create(lines.get(i)));
     }
     Dataset<Row> train = spark.createDataFrame(rows, TEXT).coalesce(2);
-    TransformerLanguageModel lm = new TransformerLanguageModel().setNumHeads(2).setModelDim(48).setBlockSize(48)
-        .setBatchSize(24).setMaxIter(STEPS).setStepSize(8e-3).setWarmupSteps(10).setEvalInterval(STEPS / 2)
+    TransformerLM lm = new TransformerLM().setNumHeads(2).setModelDim(48).setBlockSize(48)
+        .setBatchSize(24).setMaxIter(STEPS).setStepSize(8e-3).setWarmupSteps(10).setValidationInterval(STEPS / 2)
         .setSeed(3);
     fitted = new Pipeline().setStages(new PipelineStage[] {lm}).fit(train);
-    model = (TransformerLanguageModelModel) fitted.stages()[0];
+    model = (TransformerLMModel) fitted.stages()[0];
     heldOut = spark.createDataFrame(scoredRows(), SCORED).coalesce(2);
   }
 
@@ -125,7 +125,7 @@ class TransformerLanguageModelTest {
 
   @Test
   void trainingGoesWellBelowTheUnigramEntropyAndCountsTheNullRows() {
-    TransformerLanguageModelTrainingSummary s = model.summary();
+    TransformerLMTrainingSummary s = model.summary();
     int[] ids = model.tokenizer().encode(trainingText);
     assertEquals(CharTokenizer.learn(List.of(trainingText), model.tokenizerOptions()), model.tokenizer());
     assertEquals(ids.length, s.numTrainingTokens() + s.numValidationTokens(), "the null rows add no tokens");
@@ -143,7 +143,7 @@ class TransformerLanguageModelTest {
     // is still a third off the perplexity: the model uses its context.
     assertTrue(s.finalValidationLoss() < unigram - 0.35,
         "validation loss " + s.finalValidationLoss() + " vs unigram entropy " + unigram);
-    assertTrue(s.validationHistory()[1] < s.validationHistory()[0], Arrays.toString(s.validationHistory()));
+    assertTrue(s.validationLossHistory()[1] < s.validationLossHistory()[0], Arrays.toString(s.validationLossHistory()));
   }
 
   @Test
@@ -179,7 +179,7 @@ class TransformerLanguageModelTest {
 
   @Test
   void generationIsDeterministicPerPromptAndSeed() {
-    TransformerLanguageModelModel generating = model.copy(ParamMap.empty()).setPromptCol("prompt")
+    TransformerLMModel generating = model.copy(ParamMap.empty()).setPromptCol("prompt")
         .setMaxNewTokens(40).setPerplexityCol("");
     List<Row> once = generating.transform(heldOut).select("prompt", "generated").collectAsList();
     List<Row> again = generating.transform(heldOut.repartition(3)).select("prompt", "generated").collectAsList();
@@ -211,11 +211,11 @@ class TransformerLanguageModelTest {
 
   @Test
   void savedAndLoadedModelsTransformExactlyTheSame(@TempDir Path dir) throws Exception {
-    TransformerLanguageModelModel generating = model.copy(ParamMap.empty()).setPromptCol("prompt")
+    TransformerLMModel generating = model.copy(ParamMap.empty()).setPromptCol("prompt")
         .setMaxNewTokens(20);
     String path = dir.resolve("lm").toUri().toString();
     generating.write().overwrite().save(path);
-    TransformerLanguageModelModel loaded = TransformerLanguageModelModel.load(path);
+    TransformerLMModel loaded = TransformerLMModel.load(path);
     assertEquals(generating.uid(), loaded.uid());
     assertEquals("prompt", loaded.getPromptCol());
     assertFalse(loaded.hasSummary());
@@ -236,14 +236,16 @@ class TransformerLanguageModelTest {
 
   @Test
   void explainParamsListsEveryParamAndCopyKeepsValues() {
-    TransformerLanguageModel lm = new TransformerLanguageModel().setMaxIter(7).setTokenizerMode("word")
+    TransformerLM lm = new TransformerLM().setMaxIter(7).setTokenizerMode("word")
         .setPromptCol("p").setTemperature(0.5);
     String explained = lm.explainParams();
-    assertEquals(25, lm.params().length);
+    // issue 10: 34, the 25 before (evalInterval now the shared validationInterval) and earlyStoppingPatience,
+    // validationTol, checkpointDir, checkpointInterval, optimizer, schedule, momentum, gradClip, bf16Gradients
+    assertEquals(34, lm.params().length);
     for (Param<?> p : lm.params()) {
       assertTrue(explained.contains(p.name() + ": " + p.doc()), p.name() + " missing from\n" + explained);
     }
-    TransformerLanguageModel copy = lm.copy(ParamMap.empty());
+    TransformerLM copy = lm.copy(ParamMap.empty());
     assertEquals(lm.uid(), copy.uid());
     for (Param<?> p : lm.params()) {
       assertEquals(lm.isDefined(p), copy.isDefined(p), p.name());
@@ -251,20 +253,20 @@ class TransformerLanguageModelTest {
         assertEquals(lm.getOrDefault(p), copy.getOrDefault(p), p.name());
       }
     }
-    TransformerLanguageModel extra = lm.copy(new ParamMap().put(lm.maxIter(), 9));
+    TransformerLM extra = lm.copy(new ParamMap().put(lm.maxIter(), 9));
     assertEquals(9, extra.getInt(extra.maxIter()));
     assertEquals(7, lm.getInt(lm.maxIter()));
-    assertEquals(25, model.params().length);
+    assertEquals(34, model.params().length);
     assertEquals(STEPS, model.getInt(model.maxIter()), "the model carries the estimator's values");
   }
 
   @Test
   void unfittedEstimatorRoundTripsWithItsParams(@TempDir Path dir) throws Exception {
     String path = dir.resolve("estimator").toUri().toString();
-    TransformerLanguageModel lm = new TransformerLanguageModel().setTokenizerMode("word").setMinCount(3)
+    TransformerLM lm = new TransformerLM().setTokenizerMode("word").setMinCount(3)
         .setValidationFraction(0.2).setPromptCol("p");
     lm.write().overwrite().save(path);
-    TransformerLanguageModel loaded = TransformerLanguageModel.load(path);
+    TransformerLM loaded = TransformerLM.load(path);
     assertEquals("word", loaded.getTokenizerMode());
     assertEquals(3, loaded.getInt(loaded.minCount()));
     assertEquals(0.2, loaded.getDouble(loaded.validationFraction()));
@@ -276,7 +278,7 @@ class TransformerLanguageModelTest {
   void transformSchemaNamesTheColumnAndTheExpectedType() {
     StructType wrongText = new StructType().add("text", DataTypes.IntegerType);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new TransformerLanguageModel().transformSchema(wrongText));
+        () -> new TransformerLM().transformSchema(wrongText));
     assertTrue(e.getMessage().contains("'text'") && e.getMessage().contains("string")
         && e.getMessage().contains("int"), e.getMessage());
     StructType wrongPrompt = new StructType().add("text", DataTypes.StringType).add("p", DataTypes.DoubleType);
@@ -284,12 +286,12 @@ class TransformerLanguageModelTest {
         () -> model.copy(ParamMap.empty()).setPromptCol("p").transformSchema(wrongPrompt));
     assertTrue(e.getMessage().contains("'p'") && e.getMessage().contains("string"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> new TransformerLanguageModel().transformSchema(new StructType().add("words", DataTypes.StringType)));
+        () -> new TransformerLM().transformSchema(new StructType().add("words", DataTypes.StringType)));
     assertTrue(e.getMessage().contains("'text'") && e.getMessage().contains("does not exist"), e.getMessage());
     StructType out = model.copy(ParamMap.empty()).setPromptCol("prompt").transformSchema(SCORED);
     assertEquals(List.of("text", "prompt", "perplexity", "generated"), Arrays.asList(out.fieldNames()));
     assertEquals(DataTypes.DoubleType, out.apply("perplexity").dataType());
-    e = assertThrows(IllegalArgumentException.class, () -> new TransformerLanguageModel().setModelDim(30)
+    e = assertThrows(IllegalArgumentException.class, () -> new TransformerLM().setModelDim(30)
         .setNumHeads(4).gptConfig(10));
     assertTrue(e.getMessage().contains("modelDim 30") && e.getMessage().contains("numHeads 4"), e.getMessage());
   }
@@ -298,7 +300,7 @@ class TransformerLanguageModelTest {
   void aColumnOfOnlyNullsIsRefused() {
     Dataset<Row> nulls = spark.createDataFrame(List.of(RowFactory.create((Object) null)), TEXT);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new TransformerLanguageModel().fit(nulls));
+        () -> new TransformerLM().fit(nulls));
     assertTrue(e.getMessage().contains("'text'") && e.getMessage().contains("all null"), e.getMessage());
   }
 
