@@ -6,16 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spindle.data.CharTokenizer;
 import io.spindle.data.Tokenizer;
 import io.spindle.data.TokenizerOptions;
 import io.spindle.nn.Network;
 import io.spindle.train.DataPart;
 import io.spindle.train.LocalTrainer;
+import io.spindle.train.MetricsLog;
 import io.spindle.train.Objective;
 import io.spindle.train.TrainingConfig;
 import io.spindle.train.TrainingProgress;
 import io.spindle.train.ValidationPolicy;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +37,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every capability of the trainers, for every model family, through the same code ({@link SparkTrainer},
  * {@link LocalTrainer} and the family's {@link Objective}): checkpoints and resume, validation and early stopping,
- * micro-batches, bf16 gradients, and the tokenizer check on resume. {@code local[2]}, Kryo with registration
+ * micro-batches, bf16 gradients, the tokenizer check on resume, non-finite handling, the named accumulators, and the
+ * per-step metrics that {@code metrics.jsonl} and the progress line show. {@code local[2]}, Kryo with registration
  * required.
  */
 class FamilyCapabilitiesTest {
@@ -194,6 +202,68 @@ class FamilyCapabilitiesTest {
     SparkParts<D> data = family.data(jsc, PARTITIONS);
     new SparkTrainer<>(family.objective(data, config(4)), family.model(1), config(4), options.withResume(true, true),
         tokenizer, tokenizer).train(data, null, null, m -> { });
+  }
+
+  @ParameterizedTest
+  @MethodSource("families")
+  void anUpdateThatMakesWeightsNonFiniteStopsTrainingNamingTheStepAndTheRate(Families.Family<?, ?> family) {
+    // AdamW's first step moves each weight by about the learning rate: 1e39 is past float's range
+    TrainingConfig huge = config(3).toBuilder().learningRate(1e39).minLearningRate(1e38).build();
+    ArithmeticException e = assertThrows(ArithmeticException.class,
+        () -> spark(family, 11, huge, SparkTrainingOptions.defaults(), null, -1));
+    assertTrue(e.getMessage().startsWith("step 1: the update at learning rate") && e.getMessage().contains(
+        "non-finite") && e.getMessage().contains("lower the learning rate"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @MethodSource("families")
+  void theNamedAccumulatorsAndTheStepMetricsCountEveryStep(Families.Family<?, ?> family) throws Exception {
+    accumulatorsAndMetrics(family);
+  }
+
+  /**
+   * The two named accumulators the Spark UI shows, and the per-step metrics every listener gets ({@code train-lm}
+   * writes them to {@code metrics.jsonl} and the progress line): one line per step, read back as written.
+   */
+  private static <M extends Network<?>, D extends DataPart> void accumulatorsAndMetrics(Families.Family<M, D> family)
+      throws Exception {
+    TrainingConfig config = config(4);
+    SparkParts<D> data = family.data(jsc, PARTITIONS);
+    Objective<M, D> objective = family.objective(data, config);
+    SparkTrainer<M, D> trainer = new SparkTrainer<>(objective, family.model(11), config,
+        SparkTrainingOptions.defaults(), null, null);
+    ByteArrayOutputStream jsonl = new ByteArrayOutputStream();
+    try (MetricsLog log = new MetricsLog(jsonl)) {
+      trainer.train(data, family.validation(jsc), ValidationPolicy.every(2), m -> {
+        try {
+          log.append(m);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+    assertEquals("spindle " + objective.countUnit(), trainer.countAccumulator().name().get());
+    assertEquals("spindle loss sum", trainer.lossAccumulator().name().get());
+    List<String> lines = jsonl.toString(StandardCharsets.UTF_8).lines().toList();
+    assertEquals(4, lines.size(), "one metrics line per step");
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < lines.size(); i++) {
+      JsonNode line = new ObjectMapper().readTree(lines.get(i));
+      assertEquals(i + 1, line.get("step").asLong());
+      for (String field : List.of("loss", "lr", "grad_norm", "tokens_per_sec", "elapsed_s")) {
+        assertTrue(Double.isFinite(line.get(field).asDouble()) && line.get(field).asDouble() >= 0, lines.get(i));
+      }
+      assertEquals(i % 2 == 1, line.has("val_loss"), "validation after steps 2 and 4: " + lines.get(i));
+      min = Math.min(min, line.get("loss").asDouble());
+      max = Math.max(max, line.get("loss").asDouble());
+    }
+    // the accumulators sum what the tasks added: their loss per unit is a weighted mean of the steps' mean losses
+    long count = trainer.countAccumulator().value();
+    double perUnit = trainer.lossAccumulator().value() / count;
+    assertTrue(count > 0 && perUnit >= min * (1 - 1e-9) && perUnit <= max * (1 + 1e-9),
+        count + " " + objective.countUnit() + ", loss " + perUnit + " per unit, steps' losses in [" + min + ", "
+            + max + "]");
   }
 
   static void assertClose(float[] expected, float[] actual, double relative, String what) {
