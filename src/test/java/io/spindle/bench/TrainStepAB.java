@@ -9,6 +9,7 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -17,8 +18,10 @@ import java.util.Locale;
  * to check that a change does not slow the training path (first use: the attention recorder of
  * {@code io.spindle.autograd.AttentionRecorder}). Each build's {@code io.spindle} classes get their own class loader
  * over one shared loader of the dependencies (so OpenBLAS loads once); this build's {@code TrainStep} runs on both.
- * The two alternate in rounds of {@code steps} steps, A B then B A, so that drift in the machine's load falls on both;
- * per build it prints the median wall-clock and process-CPU time of a step and their ratio.
+ * A third entry, this build again in a third class loader, gives the noise floor: its ratio to this build can differ
+ * from 1 only by chance. The three run in rounds of {@code steps} steps each, the order rotating every round, so that
+ * drift in the machine's load falls on all; it prints each one's median wall-clock and process-CPU time of a step,
+ * and the ratios of the medians (with the range of the per-round ratios).
  *
  * <pre>  java -cp TEST_CLASSPATH io.spindle.bench.TrainStepAB BASELINE_CLASSES [cfg A] [rounds 10] [steps 5]</pre>
  * {@code TEST_CLASSPATH} is this build's {@code target/test-classes:target/classes:} dependencies (as
@@ -55,27 +58,51 @@ public final class TrainStepAB {
     ClassLoader shared = new URLClassLoader(dependencies.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
     Build current = new Build("this build", loader(shared, testClasses, classes), cfg);
     Build baseline = new Build("baseline", loader(shared, testClasses, baselineClasses), cfg);
+    Build again = new Build("this again", loader(shared, testClasses, classes), cfg);
+    Build[] builds = {baseline, current, again};
 
-    for (int warm = 0; warm < 3; warm++) { // JIT and arenas of both before anything counts
-      current.run();
-      baseline.run();
+    for (int warm = 0; warm < 3; warm++) { // JIT and arenas of all three before anything counts
+      for (Build b : builds) {
+        b.run();
+      }
     }
     for (int r = 0; r < rounds; r++) {
-      Build first = r % 2 == 0 ? current : baseline;
-      Build second = first == current ? baseline : current;
-      for (Build b : new Build[] {first, second}) {
+      for (int k = 0; k < builds.length; k++) {
+        Build b = builds[(r + k) % builds.length];
+        b.round();
         for (int s = 0; s < steps; s++) {
           b.timed();
         }
       }
     }
-    double wallRatio = current.medianWall() / baseline.medianWall();
-    double cpuRatio = current.medianCpu() / baseline.medianCpu();
-    for (Build b : new Build[] {baseline, current}) {
+    for (Build b : builds) {
       System.out.printf(Locale.ROOT, "%-10s cfg=%s steps=%d median_step=%.1fms median_cpu=%.1fms loss=%.4f%n",
           b.name, cfg, b.wall.size(), b.medianWall() * 1e3, b.medianCpu() * 1e3, b.loss);
     }
-    System.out.printf(Locale.ROOT, "this build / baseline: wall %.3f, cpu %.3f%n", wallRatio, cpuRatio);
+    ratio("this build / baseline", current, baseline, rounds, steps);
+    ratio("this again / this build (noise floor)", again, current, rounds, steps);
+  }
+
+  /** Prints the ratio of the medians of a and b, and the range of their per-round ratios. */
+  private static void ratio(String label, Build a, Build b, int rounds, int steps) {
+    double[] wall = new double[rounds];
+    double[] cpu = new double[rounds];
+    for (int r = 0; r < rounds; r++) {
+      wall[r] = StepClock.median(a.wall.subList(r * steps, (r + 1) * steps))
+          / StepClock.median(b.wall.subList(r * steps, (r + 1) * steps));
+      cpu[r] = StepClock.median(a.cpu.subList(r * steps, (r + 1) * steps))
+          / StepClock.median(b.cpu.subList(r * steps, (r + 1) * steps));
+    }
+    System.out.printf(Locale.ROOT, "%s: wall %.3f (rounds %.3f..%.3f), cpu %.3f (rounds %.3f..%.3f)%n", label,
+        a.medianWall() / b.medianWall(), min(wall), max(wall), a.medianCpu() / b.medianCpu(), min(cpu), max(cpu));
+  }
+
+  private static double min(double[] v) {
+    return Arrays.stream(v).min().orElse(Double.NaN);
+  }
+
+  private static double max(double[] v) {
+    return Arrays.stream(v).max().orElse(Double.NaN);
   }
 
   private static ClassLoader loader(ClassLoader shared, Path testClasses, Path classes) throws MalformedURLException {
@@ -106,8 +133,12 @@ public final class TrainStepAB {
       loss = (float) run.invoke(step);
     }
 
-    void timed() throws Exception {
+    /** Starts a round of timed steps. */
+    void round() {
       clock.start();
+    }
+
+    void timed() throws Exception {
       run();
       StepClock.Lap lap = clock.lap();
       wall.add(lap.seconds());
