@@ -14,7 +14,7 @@ import java.util.Arrays;
  *
  * <p>Fusing saves the (B, NH, T, S) score, masked-score and softmax intermediates that the unfused chain (matmul,
  * scale, masked fill, softmax, matmul) would keep: only the probabilities P are saved for backward, and only when
- * the graph records.
+ * the graph records. An inference graph with an {@link AttentionRecorder} is handed each call's P, to look at.
  */
 public final class Attention {
   /**
@@ -139,18 +139,26 @@ public final class Attention {
     int t = l.t();
     int s = l.s();
     int hs = l.hs();
+    AttentionRecorder recorder = g.attentionRecorder(); // null on every training graph
     if (t == 0 || s == 0 || hs == 0) { // nothing to multiply: every output row is zero, no gradient flows
       out.fillInPlace(0f);
+      if (recorder != null) {
+        recorder.record(g.zeros(bn, nh, t, s));
+      }
       return g.record(out, dout -> { }, q, k, v);
     }
     boolean save = g.needsGrad(q, k, v);
+    boolean whole = save || recorder != null;
     int chunks = Parallel.chunks(bn * nh, 1);
-    // P: (B, NH, T, S) kept for backward, else one (T, S) work matrix per thread
-    Tensor probs = save ? g.empty(bn, nh, t, s) : g.empty(chunks, t, s);
+    // P: (B, NH, T, S) kept for backward or the recorder, else one (T, S) work matrix per thread
+    Tensor probs = whole ? g.empty(bn, nh, t, s) : g.empty(chunks, t, s);
     Tensor dropped = dropout > 0 ? g.empty(chunks, t, s) : null; // dropout(P) of one (b, h), per thread
     Heads heads = new Heads(q.value(), k.value(), v.value(), out, l, causal, keyPadding, dropout, seed);
-    onHeads(bn * nh, (chunk, bh) -> heads.forward(bh, probs, save ? bh * t * s : chunk * t * s, dropped,
+    onHeads(bn * nh, (chunk, bh) -> heads.forward(bh, probs, whole ? bh * t * s : chunk * t * s, dropped,
         chunk * t * s));
+    if (recorder != null) {
+      recorder.record(probs);
+    }
     return g.record(out, dout -> {
       Tensor dq = g.gradOf(q);
       Tensor dk = g.gradOf(k);

@@ -23,20 +23,33 @@ public final class Graph {
   private final boolean recording;
   private final Arena arena;
   private final List<Variable> tape = new ArrayList<>();
+  private final AttentionRecorder attentionRecorder; // inference only; null when not asked for
 
-  private Graph(boolean recording) {
+  private Graph(boolean recording, AttentionRecorder attentionRecorder) {
     this.recording = recording;
     this.arena = recording ? new Arena() : null;
+    this.attentionRecorder = attentionRecorder;
   }
 
   /** A recording graph whose buffers are reused after each {@link #reset()}. */
   public static Graph training() {
-    return new Graph(true);
+    return new Graph(true, null);
   }
 
   /** The no-grad mode: nothing recorded, nothing kept. */
   public static Graph inference() {
-    return new Graph(false);
+    return new Graph(false, null);
+  }
+
+  /**
+   * The no-grad mode, keeping the attention probabilities of every attention op run on this graph in
+   * {@code recorder} (to look at them; see {@link AttentionRecorder}).
+   */
+  public static Graph inference(AttentionRecorder recorder) {
+    if (recorder == null) {
+      throw new IllegalArgumentException("inference: the attention recorder is null (use inference() for none)");
+    }
+    return new Graph(false, recorder);
   }
 
   public boolean isRecording() {
@@ -51,6 +64,11 @@ public final class Graph {
   /** Like {@link #zeros} without the fill, for outputs the op overwrites entirely. */
   public Tensor empty(int... shape) {
     return recording ? arena.uninitialized(shape) : Tensor.zeros(shape);
+  }
+
+  /** Where attention ops hand their probabilities, or {@code null} (always for a training graph). */
+  AttentionRecorder attentionRecorder() {
+    return attentionRecorder;
   }
 
   /** Whether an op with these inputs must record a backward rule. */

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "spindle", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "Transformer training on Spark, in Java.",
     subcommands = {TrainLmCommand.class, RlCommand.class, ScoreCommand.class, GenerateCommand.class,
-        CommandLine.HelpCommand.class})
+        PlotCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   public static void main(String[] args) {

@@ -29,7 +29,8 @@ import java.util.stream.Stream;
 final class ModelFolderTarget {
   /** The entries a model folder written by Spindle may hold. */
   static final Set<String> MODEL_FILES = Stream.concat(ModelFolder.FILES.stream(),
-      Stream.of(MetricsLog.FILE_NAME, SparkTraining.CHECKPOINTS)).collect(Collectors.toUnmodifiableSet());
+      Stream.of(MetricsLog.FILE_NAME, SparkTraining.CHECKPOINTS, PlotCommand.LOSS_PNG))
+      .collect(Collectors.toUnmodifiableSet());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int NAMES_SHOWN = 5;
 

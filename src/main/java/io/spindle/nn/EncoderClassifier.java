@@ -1,5 +1,6 @@
 package io.spindle.nn;
 
+import io.spindle.autograd.AttentionRecorder;
 import io.spindle.autograd.CrossEntropy;
 import io.spindle.autograd.Dropout;
 import io.spindle.autograd.Elementwise;
@@ -135,6 +136,17 @@ public final class EncoderClassifier implements Network<EncoderConfig> {
     }
     x = Dropout.dropout(g, Elementwise.add(g, x, pos), dropout, Seeds.site(seed, -1)); // (B, T, C)
     return encoder.apply(g, x, b, t, batch.padding(), dropout, seed, 0); // (B, T, C)
+  }
+
+  /**
+   * The attention probabilities of every encoder layer for a padded batch, from a pass without dropout on an
+   * inference graph that records them ({@link AttentionRecorder}): layer l's (B, NH, T, T), where padded keys get 0
+   * (padded query rows attend to the real tokens like any other). Training passes are not affected.
+   */
+  public AttentionMaps attention(PaddedBatch batch) {
+    AttentionRecorder recorder = new AttentionRecorder();
+    encode(Graph.inference(recorder), batch, false, 0L);
+    return AttentionMaps.recorded("encoder classifier", recorder.probabilities(), 0, 1, config.numLayers());
   }
 
   /** Class logits (B, K) of a padded batch; see {@link #encode} for dropout. */

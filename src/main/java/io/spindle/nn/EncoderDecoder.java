@@ -1,5 +1,6 @@
 package io.spindle.nn;
 
+import io.spindle.autograd.AttentionRecorder;
 import io.spindle.autograd.CrossEntropy;
 import io.spindle.autograd.Dropout;
 import io.spindle.autograd.Elementwise;
@@ -187,6 +188,26 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
     Variable logits = logits(g, batch, training, seed); // (B, T, V)
     return CrossEntropy.crossEntropy(g, logits, batch.decoderTargets(), null, Batch.IGNORE, labelSmoothing,
         reduction);
+  }
+
+  /**
+   * The attention probabilities of a teacher-forced pass over sources and decoder inputs ({@code targetIds}, B*T,
+   * row-major, starting with {@code <bos>}), without dropout, on inference graphs that record them
+   * ({@link AttentionRecorder}). To see what a translation attended to, pass {@code <bos>} followed by the translated
+   * tokens: decoding with a cache computes the same probabilities one position at a time. Training passes are not
+   * affected.
+   */
+  public EncoderDecoderAttention attention(PaddedBatch source, int[] targetIds, int time) {
+    AttentionRecorder encoderRecorder = new AttentionRecorder();
+    Memory memory = encode(Graph.inference(encoderRecorder), source, false, 0L);
+    AttentionRecorder decoderRecorder = new AttentionRecorder();
+    decode(Graph.inference(decoderRecorder), memory, targetIds, time, false, 0L);
+    int layers = config.numDecoderLayers();
+    // each decoder layer attends to itself, then to the memory (DecoderBlock.apply)
+    return new EncoderDecoderAttention(
+        AttentionMaps.recorded("encoder", encoderRecorder.probabilities(), 0, 1, config.numEncoderLayers()),
+        AttentionMaps.recorded("decoder", decoderRecorder.probabilities(), 0, 2, layers),
+        AttentionMaps.recorded("decoder", decoderRecorder.probabilities(), 1, 2, layers));
   }
 
   /**

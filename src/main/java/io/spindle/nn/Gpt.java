@@ -1,5 +1,6 @@
 package io.spindle.nn;
 
+import io.spindle.autograd.AttentionRecorder;
 import io.spindle.autograd.CrossEntropy;
 import io.spindle.autograd.Dropout;
 import io.spindle.autograd.Elementwise;
@@ -123,6 +124,17 @@ public final class Gpt implements Network<GptConfig> {
     Variable out = forward(g, ids, batch, time, 0f, 0L, cache, cache.length());
     cache.advance(time);
     return out;
+  }
+
+  /**
+   * The attention probabilities of every layer for token ids (B*T, row-major): a forward pass without dropout or
+   * cache on an inference graph that records them ({@link AttentionRecorder}); layer l's (B, NH, T, T) holds 0 above
+   * the diagonal (the causal mask). Nothing is recorded for backward, and training passes are not affected.
+   */
+  public AttentionMaps attention(int[] ids, int batch, int time) {
+    AttentionRecorder recorder = new AttentionRecorder();
+    forward(Graph.inference(recorder), ids, batch, time, 0f, 0L, null, 0);
+    return AttentionMaps.recorded("GPT", recorder.probabilities(), 0, 1, config.numLayers());
   }
 
   /** An empty KV cache for {@code batch} sequences, holding up to block size positions. */
