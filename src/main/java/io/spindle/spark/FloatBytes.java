@@ -39,6 +39,17 @@ final class FloatBytes {
     }
   }
 
+  /** Writes {@code src[offset, offset + n)} in bulk, float32 little-endian, without changing {@code src}'s position. */
+  static void write(DataOutput out, FloatBuffer src, int offset, int n) throws IOException {
+    byte[] bytes = new byte[4 * Math.min(CHUNK, Math.max(1, n))];
+    FloatBuffer floats = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    for (int start = 0; start < n; start += CHUNK) {
+      int len = Math.min(CHUNK, n - start);
+      floats.put(0, src, offset + start, len);
+      out.write(bytes, 0, 4 * len);
+    }
+  }
+
   /** Reads {@code n} floats written by {@link #write} into {@code a[0, n)}. */
   static void read(DataInput in, float[] a, int n, boolean bulk) throws IOException {
     byte[] bytes = new byte[4 * Math.min(CHUNK, Math.max(1, n))];

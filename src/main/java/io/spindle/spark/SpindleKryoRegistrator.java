@@ -19,7 +19,8 @@ import org.apache.spark.serializer.KryoRegistrator;
  * Registers with Kryo everything Spindle sends between driver and executors, so training runs with
  * {@code spark.serializer=org.apache.spark.serializer.KryoSerializer},
  * {@code spark.kryo.registrator=io.spindle.spark.SpindleKryoRegistrator} and
- * {@code spark.kryo.registrationRequired=true}: the broadcast weights ({@code float[]}, in bulk), the task results and
+ * {@code spark.kryo.registrationRequired=true}: the broadcast weights ({@link FlatWeights} for training steps and
+ * evaluation, {@code float[]} for inference; both in bulk), the task results and
  * shuffled partial sums ({@link GradientSum}, in its own compact format), the cached chunks ({@link TokenChunk}) and
  * what building them shuffles or collects (pieces keyed by {@link SparkTokenStream.ChunkKey}, {@code int[]},
  * {@code long[]} statistics), for classifiers the examples ({@link LabeledSequence}) and their cached
@@ -48,6 +49,7 @@ public final class SpindleKryoRegistrator implements KryoRegistrator {
     kryo.register(int[].class);
     kryo.register(long[].class);
     kryo.register(GradientSum.class, new GradientSumSerializer(bulk));
+    kryo.register(FlatWeights.class, new FlatWeightsSerializer());
     kryo.register(TokenChunk.class, new TokenChunkSerializer());
     kryo.register(SparkTokenStream.ChunkKey.class, new ChunkKeySerializer());
     kryo.register(int[][].class);
@@ -204,6 +206,27 @@ public final class SpindleKryoRegistrator implements KryoRegistrator {
         throw new UncheckedIOException("reading a float[]", e);
       }
       return a;
+    }
+  }
+
+  /** {@link FlatWeights}' own wire format: the broadcast weights, in bulk straight from the driver's buffer. */
+  static final class FlatWeightsSerializer extends Serializer<FlatWeights> {
+    @Override
+    public void write(Kryo kryo, Output output, FlatWeights weights) {
+      try {
+        weights.writeTo(new DataOutputStream(output));
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing the broadcast weights", e);
+      }
+    }
+
+    @Override
+    public FlatWeights read(Kryo kryo, Input input, Class<FlatWeights> type) {
+      try {
+        return FlatWeights.readFrom(new DataInputStream(input));
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading the broadcast weights", e);
+      }
     }
   }
 
