@@ -9,7 +9,7 @@ import io.spindle.spark.SparkTokenStream;
 import io.spindle.spark.SparkTrainer;
 import io.spindle.spark.SparkTrainingOptions;
 import io.spindle.spark.SparkVocabulary;
-import io.spindle.spark.SpindleKryoRegistrator;
+import io.spindle.spark.SpindleSparkConf;
 import io.spindle.train.StepListener;
 import io.spindle.train.TokenChunk;
 import io.spindle.train.TrainingConfig;
@@ -29,7 +29,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.deploy.SparkHadoopUtil;
 
 /**
- * {@code train-lm} on Spark: starts a SparkContext (unless configured otherwise: Kryo with Spindle's registrator, the
+ * {@code train-lm} on Spark: starts a SparkContext (unless configured otherwise: {@link SpindleSparkConf}'s defaults, the
  * root log level WARN, no delay scheduling ({@link #LOCALITY_WAIT}); and always the {@link QuietSparkLogs} plugin),
  * reads {@code --text} with {@code textFile} (any Hadoop path: {@code file:}, {@code hdfs:}, {@code s3a:}; files
  * compressed by a codec Hadoop knows by its extension, such as {@code .gz}, are decompressed), learns the tokenizer
@@ -64,9 +64,7 @@ final class SparkTraining implements AutoCloseable {
     if (partitions != null && partitions < 1) {
       throw new IllegalArgumentException("--partitions must be >= 1, got " + partitions);
     }
-    SparkConf conf = new SparkConf().setAppName("spindle " + command).setMaster(master)
-        .setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        .setIfMissing("spark.kryo.registrator", SpindleKryoRegistrator.class.getName())
+    SparkConf conf = SpindleSparkConf.withDefaults(new SparkConf().setAppName("spindle " + command).setMaster(master))
         .setIfMissing("spark.ui.showConsoleProgress", "false")
         .setIfMissing("spark.log.level", "WARN")
         .setIfMissing("spark.locality.wait", LOCALITY_WAIT);

@@ -3,8 +3,11 @@ package io.spindle.optim;
 import io.spindle.autograd.Parameters;
 import io.spindle.tensor.Parallel;
 import io.spindle.tensor.Scratch;
+import io.spindle.tensor.Simd;
 import io.spindle.tensor.Tensor;
 import java.nio.FloatBuffer;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 /**
  * Adam with decoupled weight decay (Loshchilov and Hutter, "Decoupled Weight Decay Regularization", 2019), as
@@ -70,6 +73,8 @@ public final class AdamW implements Optimizer {
 
   /** Elements per thread at least, when {@link Parallel} op threads are on. */
   private static final int GRAIN = 1 << 16;
+  /** Elements per chunk of {@link #fusedStep}'s parallel pass (1 MB of each buffer). */
+  private static final int FUSED_CHUNK = 1 << 18;
 
   private final Config config;
   private final WeightDecayMask decayMask;
@@ -105,17 +110,16 @@ public final class AdamW implements Optimizer {
   public void step(Tensor values, Tensor grads, double learningRate) {
     Checks.stepArguments("AdamW.step", size(), values, grads, learningRate);
     step++;
-    double biasCorrection1 = 1 - StrictMath.pow(config.beta1(), step);
-    double biasCorrection2 = 1 - StrictMath.pow(config.beta2(), step);
-    float negStepSize = (float) -(learningRate / biasCorrection1);
-    float biasCorrection2Sqrt = (float) Math.sqrt(biasCorrection2);
-    float decay = (float) (1 - learningRate * config.weightDecay());
-    float weight1 = (float) (1 - config.beta1());
-    float beta2 = (float) config.beta2();
-    float weight2 = (float) (1 - config.beta2());
-    float eps = (float) config.epsilon();
-    boolean smallWeight = Math.abs(weight1) < 0.5f;
-    float oneMinusWeight1 = 1f - weight1;
+    Coefficients k = coefficients(learningRate, 1f, 1f);
+    float negStepSize = k.negStepSize();
+    float biasCorrection2Sqrt = k.biasCorrection2Sqrt();
+    float decay = k.decay();
+    float weight1 = k.weight1();
+    float beta2 = k.beta2();
+    float weight2 = k.weight2();
+    float eps = k.eps();
+    boolean smallWeight = k.smallWeight();
+    float oneMinusWeight1 = k.oneMinusWeight1();
 
     FloatBuffer pb = values.buffer();
     FloatBuffer gb = grads.buffer();
@@ -174,6 +178,124 @@ public final class AdamW implements Optimizer {
         i = end;
       }
     });
+  }
+
+  /**
+   * The scalars of one step, computed once (in double, rounded to float, as the class comment says), and the two
+   * factors the fused step applies to each gradient first: {@code g = (grad * gradScale) * clipScale}.
+   */
+  record Coefficients(float negStepSize, float biasCorrection2Sqrt, float decay, float weight1, float beta2,
+      float weight2, float eps, boolean smallWeight, float oneMinusWeight1, float gradScale, float clipScale) {}
+
+  /** The coefficients of the step {@link #step} counts now, at {@code learningRate}. */
+  private Coefficients coefficients(double learningRate, float gradScale, float clipScale) {
+    double biasCorrection1 = 1 - StrictMath.pow(config.beta1(), step);
+    double biasCorrection2 = 1 - StrictMath.pow(config.beta2(), step);
+    float weight1 = (float) (1 - config.beta1());
+    return new Coefficients((float) -(learningRate / biasCorrection1), (float) Math.sqrt(biasCorrection2),
+        (float) (1 - learningRate * config.weightDecay()), weight1, (float) config.beta2(),
+        (float) (1 - config.beta2()), (float) config.epsilon(), Math.abs(weight1) < 0.5f, 1f - weight1, gradScale,
+        clipScale);
+  }
+
+  /**
+   * The driver's whole update in one pass ({@code TrainingLoop}'s fused path): each gradient is read once and taken
+   * as {@code g = (grads[i] * gradScale) * clipScale}, each product rounded to float, which is exactly what scaling
+   * the buffer in place by {@code gradScale} and then clipping it by {@code clipScale} computes (a factor of 1 changes
+   * nothing); then this element's weight, m and v are updated as {@link #step} updates them, to the bit. The gradient
+   * buffer is left as it was. The pass runs on the Vector API when {@link Simd#ENABLED} (lane-wise IEEE operations
+   * in the scalar formula's order, no fused multiply-add, so the same bits) and over the cores of this JVM (the
+   * fork-join common pool, in fixed chunks: elements are independent, so the split does not change a bit).
+   *
+   * <p>Returns the index of the first weight the update made non-finite (NaN or infinite), or -1: the caller stops
+   * training on it, as {@code TrainingLoop} does after an unfused step.
+   */
+  public int fusedStep(Tensor values, Tensor grads, float gradScale, float clipScale, double learningRate) {
+    Checks.stepArguments("AdamW.fusedStep", size(), values, grads, learningRate);
+    step++;
+    Coefficients k = coefficients(learningRate, gradScale, clipScale);
+    FloatBuffer pb = values.buffer();
+    FloatBuffer gb = grads.buffer();
+    int po = values.offset();
+    int go = grads.offset();
+    int size = size();
+    int chunks = (size + FUSED_CHUNK - 1) / FUSED_CHUNK;
+    AtomicInteger firstBad = new AtomicInteger(Integer.MAX_VALUE);
+    IntStream.range(0, chunks).parallel().forEach(c -> {
+      int bad = fusedChunk(pb, po, gb, go, c * FUSED_CHUNK, Math.min(size, (c + 1) * FUSED_CHUNK), k);
+      if (bad >= 0) {
+        firstBad.accumulateAndGet(bad, Math::min);
+      }
+    });
+    return firstBad.get() == Integer.MAX_VALUE ? -1 : firstBad.get();
+  }
+
+  /** {@link #fusedStep} over elements [from, to): returns the first non-finite weight's index, or -1. */
+  private int fusedChunk(FloatBuffer pb, int po, FloatBuffer gb, int go, int from, int to, Coefficients k) {
+    float[] ps = Scratch.floats(0, Scratch.BLOCK);
+    float[] gs = Scratch.floats(1, Scratch.BLOCK);
+    int ranges = decayMask.rangeCount();
+    int range = 0;
+    while (range < ranges && decayMask.end(range) <= from) {
+      range++;
+    }
+    int firstBad = -1;
+    int i = from;
+    while (i < to) {
+      boolean inRange = range < ranges && i >= decayMask.start(range);
+      int end = Math.min(to, inRange ? decayMask.end(range) : range < ranges ? decayMask.start(range) : to);
+      float factor = inRange ? k.decay() : 1f;
+      for (int b = i; b < end; b += Scratch.BLOCK) {
+        int len = Math.min(Scratch.BLOCK, end - b);
+        pb.get(po + b, ps, 0, len);
+        gb.get(go + b, gs, 0, len);
+        int bad = Simd.ENABLED ? AdamWVector.update(ps, gs, m, v, b, len, factor, k)
+            : updateBlock(ps, gs, m, v, b, len, factor, k);
+        pb.put(po + b, ps, 0, len);
+        if (bad >= 0 && firstBad < 0) {
+          firstBad = b + bad;
+        }
+      }
+      if (inRange && end == decayMask.end(range)) {
+        range++;
+      }
+      i = end;
+    }
+    return firstBad;
+  }
+
+  /**
+   * The fused update of one block in plain Java: weights {@code p[0, len)} and gradients {@code g[0, len)} of
+   * elements {@code at ..}, moments {@code m, v} at {@code at ..}; {@code factor} the weight decay of this range (1
+   * where it does not decay). Returns the first j whose new weight is not finite, or -1. The reference the vector
+   * kernel ({@link AdamWVector}) is tested against, and {@link #step}'s formula element by element.
+   */
+  static int updateBlock(float[] p, float[] g, float[] m, float[] v, int at, int len, float factor,
+      Coefficients k) {
+    return updateBlock(p, g, m, v, at, len, factor, k, 0);
+  }
+
+  /** {@link #updateBlock} from element {@code first} of the block on (the vector kernel's tail). */
+  static int updateBlock(float[] p, float[] g, float[] m, float[] v, int at, int len, float factor,
+      Coefficients k, int first) {
+    int bad = -1;
+    for (int j = first; j < len; j++) {
+      float gj = (g[j] * k.gradScale()) * k.clipScale();
+      float mi = m[at + j];
+      float mj = k.smallWeight() ? mi + k.weight1() * (gj - mi) : gj - (gj - mi) * k.oneMinusWeight1();
+      m[at + j] = mj;
+      float vi = v[at + j] * k.beta2();
+      float vj = vi + k.weight2() * gj * gj;
+      v[at + j] = vj;
+      float denom = (float) Math.sqrt(vj) / k.biasCorrection2Sqrt() + k.eps();
+      float pj = p[j] * factor;
+      pj = pj + k.negStepSize() * mj / denom;
+      p[j] = pj;
+      if (bad < 0 && !Float.isFinite(pj)) {
+        bad = j;
+      }
+    }
+    return bad;
   }
 
   @Override

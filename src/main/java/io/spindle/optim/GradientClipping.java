@@ -18,6 +18,15 @@ public final class GradientClipping {
 
   /** The L2 norm {@code sqrt(sum_i g_i^2)} of all elements, accumulated in double. */
   public static double globalNorm(Tensor grads) {
+    return globalNorm(grads, 1f);
+  }
+
+  /**
+   * The L2 norm of {@code grads} scaled by {@code scale}, without changing them: {@code sqrt(sum_i x_i^2)} with
+   * {@code x_i = grads[i] * scale} rounded to float, so it is to the bit the {@link #globalNorm(Tensor)} of the buffer
+   * after {@code grads.scaleInPlace(scale)} (same products, same order of the double sums).
+   */
+  public static double globalNorm(Tensor grads, float scale) {
     FloatBuffer gb = grads.buffer();
     int go = grads.offset();
     float[] gs = Scratch.floats(0, Scratch.BLOCK);
@@ -30,16 +39,30 @@ public final class GradientClipping {
       gb.get(go + start, gs, 0, len);
       int i = 0;
       for (; i + 3 < len; i += 4) { // four partial sums, so the additions pipeline
-        s0 += (double) gs[i] * gs[i];
-        s1 += (double) gs[i + 1] * gs[i + 1];
-        s2 += (double) gs[i + 2] * gs[i + 2];
-        s3 += (double) gs[i + 3] * gs[i + 3];
+        double x0 = gs[i] * scale;
+        double x1 = gs[i + 1] * scale;
+        double x2 = gs[i + 2] * scale;
+        double x3 = gs[i + 3] * scale;
+        s0 += x0 * x0;
+        s1 += x1 * x1;
+        s2 += x2 * x2;
+        s3 += x3 * x3;
       }
       for (; i < len; i++) {
-        s0 += (double) gs[i] * gs[i];
+        double x = gs[i] * scale;
+        s0 += x * x;
       }
     }
     return Math.sqrt((s0 + s1) + (s2 + s3));
+  }
+
+  /**
+   * The factor clipping scales the gradients by: {@code min(1, maxNorm / (norm + 1e-6))} rounded to float, exactly 1
+   * when no clipping is due. {@code norm} must be finite.
+   */
+  public static float coefficient(double norm, double maxNorm) {
+    double coefficient = maxNorm / (norm + EPSILON);
+    return coefficient < 1 ? (float) coefficient : 1f;
   }
 
   /**
@@ -61,9 +84,8 @@ public final class GradientClipping {
     if (!Double.isFinite(norm)) {
       return norm;
     }
-    double coefficient = maxNorm / (norm + EPSILON);
-    if (coefficient < 1) {
-      float c = (float) coefficient;
+    float c = coefficient(norm, maxNorm);
+    if (c != 1f) {
       FloatBuffer gb = grads.buffer();
       int go = grads.offset();
       float[] gs = Scratch.floats(0, Scratch.BLOCK);

@@ -8,7 +8,8 @@ import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * The driver side of one data-parallel step of the {@link SparkTrainer}: broadcast the flat weights,
+ * The driver side of one data-parallel step of the {@link SparkTrainer}: broadcast the flat weights (a view of the
+ * model's buffer, {@link FlatWeights}, which must not change until the broadcast is destroyed),
  * {@code treeAggregate} the tasks' {@link GradientSum}s over the cached partitions, destroy the broadcast (also when
  * the job fails), and put the summed gradient into the model's gradient buffer.
  *
@@ -25,9 +26,9 @@ final class DataParallelStep {
    * gradient into {@code parameters.grads()} (zeros if no task contributed one); returns the sum.
    */
   static <T> GradientSum run(String what, JavaRDD<T> data, Parameters parameters, int depth, GradientSum zero,
-      Function<Broadcast<float[]>, Function2<GradientSum, T, GradientSum>> task) {
+      Function<Broadcast<FlatWeights>, Function2<GradientSum, T, GradientSum>> task) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
-    Broadcast<float[]> weights = jsc.broadcast(parameters.values().toArray());
+    Broadcast<FlatWeights> weights = jsc.broadcast(FlatWeights.of(parameters.values())); // a view: no copy
     try {
       Function2<GradientSum, T, GradientSum> sequence = task.apply(weights);
       GradientSum sum = SparkJobs.run(what, () -> data.treeAggregate(zero, sequence, MERGE, depth));

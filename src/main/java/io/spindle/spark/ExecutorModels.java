@@ -34,7 +34,7 @@ final class ExecutorModels {
    * one if any (dropping the pool if the config changed), else a new one.
    */
   @SuppressWarnings("unchecked")
-  static <M extends Network<?>> Workspace<M> borrow(Objective<M, ?> objective, float[] weights) {
+  static <M extends Network<?>> Workspace<M> borrow(Objective<M, ?> objective, FlatWeights weights) {
     Serializable config = objective.config();
     Workspace<M> w = null;
     synchronized (IDLE) {
@@ -48,7 +48,7 @@ final class ExecutorModels {
       M model = objective.build();
       w = new Workspace<>(config, model, model.parameters(), Graph.training());
     }
-    w.parameters().values().copyFrom(weights);
+    weights.copyInto(w.parameters().values());
     w.parameters().zeroGrad();
     return w;
   }

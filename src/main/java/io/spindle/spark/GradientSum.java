@@ -171,6 +171,11 @@ public final class GradientSum implements Serializable {
   }
 
   void writeTo(DataOutput out) throws IOException {
+    writeTo(out, true);
+  }
+
+  /** The wire format; {@code bulk} false writes float32 elements one by one ({@link FloatBytes}' baseline). */
+  void writeTo(DataOutput out, boolean bulk) throws IOException {
     out.writeLong(tokens);
     out.writeBoolean(bf16);
     if (canonical != null) {
@@ -182,7 +187,7 @@ public final class GradientSum implements Serializable {
         out.writeInt(n.index());
         out.writeDouble(n.lossSum());
         writeSums(out, n.sums());
-        writeFloats(out, n.gradient(), false);
+        writeFloats(out, n.gradient(), false, bulk);
       }
       return;
     }
@@ -195,7 +200,7 @@ public final class GradientSum implements Serializable {
     out.writeInt(e.getKey());
     out.writeDouble(e.getValue().lossSum());
     writeSums(out, e.getValue().sums());
-    writeFloats(out, e.getValue().gradient(), bf16);
+    writeFloats(out, e.getValue().gradient(), bf16, bulk);
   }
 
   /** The count of {@code sums}, then each (name, value) in name order. */
@@ -221,26 +226,31 @@ public final class GradientSum implements Serializable {
     return sums;
   }
 
-  /** The length and the elements of {@code g}, float32 or bfloat16, in blocks. */
-  private static void writeFloats(DataOutput out, float[] g, boolean bf16) throws IOException {
+  /** The length and the elements of {@code g}: float32 in bulk ({@link FloatBytes}), or bfloat16 in blocks. */
+  private static void writeFloats(DataOutput out, float[] g, boolean bf16, boolean bulk) throws IOException {
     out.writeInt(g.length);
-    int width = bf16 ? 2 : 4;
+    if (!bf16) {
+      FloatBytes.write(out, g, g.length, bulk);
+      return;
+    }
+    int width = 2;
     ByteBuffer block = ByteBuffer.allocate(BLOCK * width).order(ByteOrder.LITTLE_ENDIAN);
     for (int start = 0; start < g.length; start += BLOCK) {
       int n = Math.min(BLOCK, g.length - start);
       block.clear();
       for (int i = start; i < start + n; i++) {
-        if (bf16) {
-          block.putShort(Bf16.fromFloat(g[i]));
-        } else {
-          block.putFloat(g[i]);
-        }
+        block.putShort(Bf16.fromFloat(g[i]));
       }
       out.write(block.array(), 0, n * width);
     }
   }
 
   static GradientSum readFrom(DataInput in) throws IOException {
+    return readFrom(in, true);
+  }
+
+  /** Reads the wire format; {@code bulk} false reads float32 elements one by one ({@link FloatBytes}' baseline). */
+  static GradientSum readFrom(DataInput in, boolean bulk) throws IOException {
     long tokens = in.readLong();
     boolean bf16 = in.readBoolean();
     int count = in.readInt();
@@ -252,7 +262,7 @@ public final class GradientSum implements Serializable {
         int index = in.readInt();
         double loss = in.readDouble();
         Map<String, Double> sums = readSums(in);
-        sum.addNode(new CanonicalSum.Node(level, index, readFloats(in, false), loss, sums));
+        sum.addNode(new CanonicalSum.Node(level, index, readFloats(in, false, bulk), loss, sums));
       }
       sum.addCount(tokens);
       s.canonical = sum;
@@ -267,18 +277,22 @@ public final class GradientSum implements Serializable {
     int key = in.readInt();
     double loss = in.readDouble();
     Map<String, Double> sums = readSums(in);
-    s.parts.put(key, new Part(readFloats(in, bf16), loss, sums));
+    s.parts.put(key, new Part(readFloats(in, bf16, bulk), loss, sums));
     return s;
   }
 
   /** Elements written by {@link #writeFloats}. */
-  private static float[] readFloats(DataInput in, boolean bf16) throws IOException {
+  private static float[] readFloats(DataInput in, boolean bf16, boolean bulk) throws IOException {
     int length = in.readInt();
     if (length < 0) {
       throw new IOException("GradientSum: negative length " + length);
     }
     float[] g = new float[length];
-    int width = bf16 ? 2 : 4;
+    if (!bf16) {
+      FloatBytes.read(in, g, length, bulk);
+      return g;
+    }
+    int width = 2;
     byte[] bytes = new byte[BLOCK * width];
     ByteBuffer block = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     for (int start = 0; start < length; start += BLOCK) {
@@ -286,7 +300,7 @@ public final class GradientSum implements Serializable {
       in.readFully(bytes, 0, n * width);
       block.clear();
       for (int i = start; i < start + n; i++) {
-        g[i] = bf16 ? Bf16.toFloat(block.getShort()) : block.getFloat();
+        g[i] = Bf16.toFloat(block.getShort());
       }
     }
     return g;

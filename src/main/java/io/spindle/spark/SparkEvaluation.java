@@ -28,7 +28,7 @@ final class SparkEvaluation {
   static <M extends Network<?>, D extends DataPart> Evaluation evaluate(Objective<M, D> objective, JavaRDD<D> parts,
       Parameters weights, int maxBatches) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(parts.context());
-    Broadcast<float[]> broadcast = jsc.broadcast(weights.values().toArray());
+    Broadcast<FlatWeights> broadcast = jsc.broadcast(FlatWeights.of(weights.values())); // destroyed before any update
     try {
       List<Evaluation> scored = SparkJobs.run("evaluating the validation data", () -> parts.map(part -> {
         ExecutorModels.Workspace<M> w = ExecutorModels.borrow(objective, broadcast.value());

@@ -20,7 +20,8 @@ import org.apache.spark.serializer.KryoRegistrator;
  * Registers with Kryo everything Spindle sends between driver and executors, so training runs with
  * {@code spark.serializer=org.apache.spark.serializer.KryoSerializer},
  * {@code spark.kryo.registrator=io.spindle.spark.SpindleKryoRegistrator} and
- * {@code spark.kryo.registrationRequired=true}: the broadcast weights ({@code float[]}), the task results and
+ * {@code spark.kryo.registrationRequired=true}: the broadcast weights ({@link FlatWeights} for training steps and
+ * evaluation, {@code float[]} for inference; both in bulk), the task results and
  * shuffled partial sums ({@link GradientSum}, in its own compact format), the cached chunks ({@link TokenChunk}) and
  * what building them shuffles or collects (pieces keyed by {@link SparkTokenStream.ChunkKey}, {@code int[]},
  * {@code long[]} statistics), for classifiers the examples ({@link LabeledSequence}) and their cached
@@ -32,10 +33,24 @@ import org.apache.spark.serializer.KryoRegistrator;
 public final class SpindleKryoRegistrator implements KryoRegistrator {
   @Override
   public void registerClasses(Kryo kryo) {
-    kryo.register(float[].class);
+    register(kryo, true);
+  }
+
+  /**
+   * Registers Spindle's classes; {@code bulk} false keeps the element-by-element float codecs of earlier versions
+   * (Kryo's stock {@code float[]} serializer, {@link FloatBytes}' baseline path for gradients), the baseline of
+   * {@code bin/bench spark --baseline}. The bytes of a {@link GradientSum} are the same either way.
+   */
+  static void register(Kryo kryo, boolean bulk) {
+    if (bulk) {
+      kryo.register(float[].class, new FloatArraySerializer());
+    } else {
+      kryo.register(float[].class);
+    }
     kryo.register(int[].class);
     kryo.register(long[].class);
-    kryo.register(GradientSum.class, new GradientSumSerializer());
+    kryo.register(GradientSum.class, new GradientSumSerializer(bulk));
+    kryo.register(FlatWeights.class, new FlatWeightsSerializer());
     kryo.register(TokenChunk.class, new TokenChunkSerializer());
     kryo.register(SparkTokenStream.ChunkKey.class, new ChunkKeySerializer());
     kryo.register(int[][].class);
@@ -191,13 +206,67 @@ public final class SpindleKryoRegistrator implements KryoRegistrator {
     }
   }
 
+  /**
+   * {@code float[]} (the broadcast weights) as its length and its float32 elements in bulk ({@link FloatBytes});
+   * Kryo's own serializer writes one element at a time.
+   */
+  static final class FloatArraySerializer extends Serializer<float[]> {
+    @Override
+    public void write(Kryo kryo, Output output, float[] a) {
+      output.writeVarInt(a.length, true);
+      try {
+        FloatBytes.write(new DataOutputStream(output), a, a.length, true);
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing a float[]", e);
+      }
+    }
+
+    @Override
+    public float[] read(Kryo kryo, Input input, Class<float[]> type) {
+      float[] a = new float[input.readVarInt(true)];
+      try {
+        FloatBytes.read(new DataInputStream(input), a, a.length, true);
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading a float[]", e);
+      }
+      return a;
+    }
+  }
+
+  /** {@link FlatWeights}' own wire format: the broadcast weights, in bulk straight from the driver's buffer. */
+  static final class FlatWeightsSerializer extends Serializer<FlatWeights> {
+    @Override
+    public void write(Kryo kryo, Output output, FlatWeights weights) {
+      try {
+        weights.writeTo(new DataOutputStream(output));
+      } catch (IOException e) {
+        throw new UncheckedIOException("writing the broadcast weights", e);
+      }
+    }
+
+    @Override
+    public FlatWeights read(Kryo kryo, Input input, Class<FlatWeights> type) {
+      try {
+        return FlatWeights.readFrom(new DataInputStream(input));
+      } catch (IOException e) {
+        throw new UncheckedIOException("reading the broadcast weights", e);
+      }
+    }
+  }
+
   /** {@link GradientSum}'s own wire format, which sums its parts and applies the optional bf16 compression. */
   static final class GradientSumSerializer extends Serializer<GradientSum> {
+    private final boolean bulk;
+
+    GradientSumSerializer(boolean bulk) {
+      this.bulk = bulk;
+    }
+
     @Override
     public void write(Kryo kryo, Output output, GradientSum sum) {
       try {
         DataOutputStream out = new DataOutputStream(output);
-        sum.writeTo(out);
+        sum.writeTo(out, bulk);
         out.flush();
       } catch (IOException e) {
         throw new UncheckedIOException("writing a GradientSum", e);
@@ -207,7 +276,7 @@ public final class SpindleKryoRegistrator implements KryoRegistrator {
     @Override
     public GradientSum read(Kryo kryo, Input input, Class<GradientSum> type) {
       try {
-        return GradientSum.readFrom(new DataInputStream(input));
+        return GradientSum.readFrom(new DataInputStream(input), bulk);
       } catch (IOException e) {
         throw new UncheckedIOException("reading a GradientSum", e);
       }

@@ -26,7 +26,7 @@ import org.apache.spark.util.LongAccumulator;
 final class StepTask<M extends Network<?>, D extends DataPart> implements Function2<GradientSum, D, GradientSum> {
   private static final long serialVersionUID = 1L;
 
-  private final Broadcast<float[]> weights;
+  private final Broadcast<FlatWeights> weights;
   private final Objective<M, D> objective;
   private final Step step;
 
@@ -39,7 +39,7 @@ final class StepTask<M extends Network<?>, D extends DataPart> implements Functi
     private static final long serialVersionUID = 1L;
   }
 
-  StepTask(Broadcast<float[]> weights, Objective<M, D> objective, Step step) {
+  StepTask(Broadcast<FlatWeights> weights, Objective<M, D> objective, Step step) {
     this.weights = weights;
     this.objective = objective;
     this.step = step;

@@ -1,6 +1,7 @@
 package io.spindle.train;
 
 import io.spindle.autograd.Parameters;
+import io.spindle.optim.AdamW;
 import io.spindle.optim.GradientClipping;
 import io.spindle.optim.LearningRateSchedule;
 import io.spindle.optim.Optimizer;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each step: zero the gradients; let the source add the gradient of the loss summed over the global batch; divide
  * by the count it is over (so it is the mean loss's gradient); clip to the global norm; step the optimizer at the
- * scheduled rate ({@link TrainingConfig}). A step whose loss or gradient is not finite is skipped with a warning, or
+ * scheduled rate ({@link TrainingConfig}); with AdamW the last three are one fused pass ({@link AdamW#fusedStep}).
+ * A step whose loss or gradient is not finite is skipped with a warning, or
  * stops training, per {@link TrainingConfig#nonFinite()}; an update that makes a weight non-finite (a learning rate
  * far too high, say) always stops training with an {@link ArithmeticException} naming the step, since it cannot be
  * taken back, so no trainer ever hands on non-finite weights. Validation runs when the {@link ValidationPolicy} says,
@@ -34,10 +36,17 @@ public final class TrainingLoop {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
   /** Skipped steps in a row after which {@link TrainingConfig.NonFinite#SKIP} stops training. */
   public static final int MAX_SKIPPED_IN_A_ROW = 10;
+  /**
+   * System property: {@code false} makes loops built afterwards update AdamW in the unfused reference passes (scale,
+   * clip, step, scan for non-finite weights), which give the same bits more slowly; for comparisons and benchmarks.
+   */
+  public static final String FUSED_PROPERTY = "spindle.update.fused";
 
   private final Parameters parameters;
   private final TrainingConfig config;
   private final Optimizer optimizer;
+  /** Whether AdamW takes the fused update ({@link #FUSED_PROPERTY}), read when the loop is built. */
+  private final boolean fused;
   private final LearningRateSchedule schedule;
   private final WarmupCosineSchedule cosine;
   private final Function<BatchGradient.Result, Map<String, Double>> extraMetrics;
@@ -80,6 +89,7 @@ public final class TrainingLoop {
     this.parameters = parameters;
     this.config = config;
     this.optimizer = config.newOptimizer(parameters);
+    this.fused = !"false".equalsIgnoreCase(System.getProperty(FUSED_PROPERTY, "true"));
     this.schedule = config.newSchedule();
     this.cosine = config.cosine();
   }
@@ -160,6 +170,9 @@ public final class TrainingLoop {
    * or the gradient norm is not finite; stopped when the update makes a weight non-finite.
    */
   public Update update(long step, BatchGradient.Result r) {
+    if (fused && optimizer instanceof AdamW adamW) {
+      return fusedUpdate(step, r, adamW);
+    }
     parameters.grads().scaleInPlace((float) (1.0 / r.tokens()));
     double norm = config.gradClip() > 0
         ? GradientClipping.clipGlobalNorm(parameters.grads(), config.gradClip())
@@ -170,12 +183,44 @@ public final class TrainingLoop {
       optimizer.step(parameters, lr);
       int bad = firstNonFinite(parameters.values());
       if (bad >= 0) {
-        throw new ArithmeticException("step " + (step + 1) + ": the update at learning rate " + lr + " made "
-            + parameters.nameAt(bad) + " non-finite (loss " + r.meanLoss() + ", grad norm " + norm + "); training "
-            + "stopped, lower the learning rate");
+        throw nonFiniteWeight(step, r, norm, lr, bad);
       }
       return new Update(norm, lr, true);
     }
+    return skip(step, r, norm, lr);
+  }
+
+  /**
+   * {@link #update} with AdamW in two passes over the buffers instead of five, and no pass that writes the
+   * gradients: the norm of the gradient scaled by {@code 1 / count} ({@link GradientClipping#globalNorm(Tensor,
+   * float)}), then {@link AdamW#fusedStep}, which scales, clips, updates and checks the weights for non-finite values
+   * in one multi-threaded, vectorised pass. The same bits as the unfused path (scale in place, clip in place, step,
+   * scan the weights), which {@code -Dspindle.update.fused=false} selects; the gradient buffer keeps the unscaled sum.
+   */
+  private Update fusedUpdate(long step, BatchGradient.Result r, AdamW adamW) {
+    float scale = (float) (1.0 / r.tokens());
+    double norm = GradientClipping.globalNorm(parameters.grads(), scale);
+    double lr = config.decayOverTime() ? cosine.rate(step, decayFraction) : schedule.rate(step);
+    if (Double.isFinite(norm) && Double.isFinite(r.lossSum())) {
+      skippedInARow = 0;
+      float clip = config.gradClip() > 0 ? GradientClipping.coefficient(norm, config.gradClip()) : 1f;
+      int bad = adamW.fusedStep(parameters.values(), parameters.grads(), scale, clip, lr);
+      if (bad >= 0) {
+        throw nonFiniteWeight(step, r, norm, lr, bad);
+      }
+      return new Update(norm, lr, true);
+    }
+    return skip(step, r, norm, lr);
+  }
+
+  private ArithmeticException nonFiniteWeight(long step, BatchGradient.Result r, double norm, double lr, int bad) {
+    return new ArithmeticException("step " + (step + 1) + ": the update at learning rate " + lr + " made "
+        + parameters.nameAt(bad) + " non-finite (loss " + r.meanLoss() + ", grad norm " + norm + "); training "
+        + "stopped, lower the learning rate");
+  }
+
+  /** A step not taken: counted, and training stopped per the non-finite policy. */
+  private Update skip(long step, BatchGradient.Result r, double norm, double lr) {
     skippedInARow++;
     if (config.nonFinite() == TrainingConfig.NonFinite.STOP || skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
       throw new ArithmeticException("step " + (step + 1) + ": non-finite loss or gradient (loss " + r.meanLoss()

@@ -106,11 +106,17 @@ final class BenchRuns {
   /** {@code warmup + steps} steps with {@link SparkTrainer} over {@code data}; the first {@code warmup} untimed. */
   static Run spark(BenchSetup setup, SparkTokenStream data, int warmup, int steps, long seed, boolean bf16,
       SparkStepEvents events) throws IOException {
+    return spark(setup, data, warmup, steps, seed, bf16, false, events);
+  }
+
+  /** {@link #spark}, with the canonical gradient sum when {@code deterministic}. */
+  static Run spark(BenchSetup setup, SparkTokenStream data, int warmup, int steps, long seed, boolean bf16,
+      boolean deterministic, SparkStepEvents events) throws IOException {
     Blas.get().setThreads(1);
     Parallel.setThreads(1);
     Gpt model = Gpt.create(setup.model(), seed);
     SparkTrainingOptions options = SparkTrainingOptions.defaults().withCompressedGradients(bf16);
-    TrainingConfig config = setup.training(warmup + steps, seed);
+    TrainingConfig config = setup.training(warmup + steps, seed, deterministic);
     SparkTrainer<Gpt, TokenChunk> trainer = new SparkTrainer<>(data.objective(setup.model(), config), model, config,
         options, null, null);
     List<StepClock.Lap> laps = new ArrayList<>();

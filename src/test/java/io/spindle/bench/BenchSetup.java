@@ -11,7 +11,9 @@ import io.spindle.train.TrainingConfig;
  *   <li>{@code A}: C 128, 4 layers, 4 heads, context 128, 32 windows per micro-batch ({@code gpt_ref.py}'s A);</li>
  *   <li>{@code B}: C 256, 6 layers, 8 heads, context 256, 16 windows per micro-batch ({@code gpt_ref.py}'s B);</li>
  *   <li>{@code 1M}, {@code 10M}, {@code 50M}: C 128 / 384 / 768, 5 / 6 / 7 layers, 4 / 6 / 12 heads, context 64,
- *       a global batch of 2 windows, for the per-step overhead at growing model sizes.</li>
+ *       a global batch of 2 windows, for the per-step overhead at growing model sizes;</li>
+ *   <li>{@code 100M}: the issue's "100M-parameter GPT", GPT-2 small's body on bytes: C 768, 12 layers, 12 heads,
+ *       context 256, vocabulary 256 (85M parameters), a global batch of 2 windows.</li>
  * </ul>
  *
  * @param name the row's name
@@ -34,7 +36,7 @@ record BenchSetup(String name, GptConfig model, int batchSize, int microBatches)
     }
   }
 
-  /** The overhead row of about {@code size} parameters: 1M, 10M or 50M. */
+  /** The overhead row of about {@code size} parameters: 1M, 10M, 50M or 100M. */
   static BenchSetup size(String size) {
     switch (size) {
       case "1M":
@@ -43,8 +45,10 @@ record BenchSetup(String name, GptConfig model, int batchSize, int microBatches)
         return new BenchSetup(size, gpt(64, 384, 6, 6), 2, 1);
       case "50M":
         return new BenchSetup(size, gpt(64, 768, 7, 12), 2, 1);
+      case "100M":
+        return new BenchSetup(size, gpt(256, 768, 12, 12), 2, 1);
       default:
-        throw new IllegalArgumentException("--overhead-sizes: a size is 1M, 10M or 50M, got '" + size + "'");
+        throw new IllegalArgumentException("--overhead-sizes: a size is 1M, 10M, 50M or 100M, got '" + size + "'");
     }
   }
 
@@ -67,7 +71,12 @@ record BenchSetup(String name, GptConfig model, int batchSize, int microBatches)
    * weight decay 0.1, clip 1, no evaluation, seed {@code seed}.
    */
   TrainingConfig training(int steps, long seed) {
-    return TrainingConfig.builder().steps(steps).batchSize(globalBatch()).microBatches(microBatches())
-        .learningRate(1e-3).minLearningRate(1e-4).warmupSteps(Math.min(5, steps)).seed(seed).build();
+    return training(steps, seed, false);
+  }
+
+  /** {@link #training(int, long)}, with the canonical (deterministic) gradient sum when {@code deterministic}. */
+  TrainingConfig training(int steps, long seed, boolean deterministic) {
+    return TrainingConfig.builder().deterministic(deterministic).steps(steps).batchSize(globalBatch())
+        .microBatches(microBatches()).learningRate(1e-3).minLearningRate(1e-4).warmupSteps(Math.min(5, steps)).seed(seed).build();
   }
 }

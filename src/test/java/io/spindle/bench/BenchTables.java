@@ -18,8 +18,17 @@ final class BenchTables {
   record ThroughputRow(BenchSetup setup, List<BenchRuns.Run> inProcess, List<BenchRuns.Run> spark,
       double taskShare) {}
 
-  /** Table 2's row: a Spark run (or several pooled). */
-  record AnatomyRow(BenchSetup setup, BenchRuns.Run run) {}
+  /** Table 2's row: a Spark run (or several pooled); {@code variant} "base" or "new" with --baseline, else "". */
+  record AnatomyRow(BenchSetup setup, BenchRuns.Run run, String variant) {
+    List<SparkStepEvents.Breakdown> matched() {
+      return run.breakdowns().stream().filter(Objects::nonNull).toList();
+    }
+
+    /** The median overhead per million parameters, ms. */
+    double overheadPerMillion() {
+      return median(matched(), SparkStepEvents.Breakdown::overhead) / (run.parameters() / 1e6);
+    }
+  }
 
   /** A median step time in ms, whether it is over clean steps only, and the dirty count. */
   private record StepTime(double millis, boolean clean, int dirty, int total) {
@@ -73,18 +82,20 @@ final class BenchTables {
     out.println();
     out.println("2. Anatomy of a Spark step (medians over the timed steps, ms): overhead = step - compute = broadcast "
         + "+ scheduling + task start + aggregation + driver step");
-    out.printf(Locale.ROOT, "%-4s %7s %8s %-16s | %8s %8s %8s | %9s %6s %6s %6s %6s | %8s %8s %8s %8s%n", "run",
-        "params", "weights", "global batch", "step", "compute", "overhead", "broadcast", "sched", "start", "aggr",
-        "driver", "results", "heap", "heap", "direct");
-    out.printf(Locale.ROOT, "%-4s %7s %8s %-16s | %8s %8s %8s | %9s %6s %6s %6s %6s | %8s %8s %8s %8s%n", "", "",
-        "MB", "", "", "", "", "", "", "", "", "step", "MB/step", "peak MB", "live MB", "peak MB");
+    out.printf(Locale.ROOT, "%-9s %7s %8s %-16s | %8s %8s %8s %6s | %9s %6s %6s %6s %6s | %8s %8s %8s %8s%n", "run",
+        "params", "weights", "global batch", "step", "compute", "overhead", "ovh", "broadcast", "sched", "start",
+        "aggr", "driver", "results", "heap", "heap", "direct");
+    out.printf(Locale.ROOT, "%-9s %7s %8s %-16s | %8s %8s %8s %6s | %9s %6s %6s %6s %6s | %8s %8s %8s %8s%n", "", "",
+        "MB", "", "", "", "", "ms/M", "", "", "", "", "step", "MB/step", "peak MB", "live MB", "peak MB");
     for (AnatomyRow r : rows) {
-      List<SparkStepEvents.Breakdown> b = r.run().breakdowns().stream().filter(Objects::nonNull).toList();
+      List<SparkStepEvents.Breakdown> b = r.matched();
       HeapWatch.Peak heap = r.run().heap();
-      out.printf(Locale.ROOT, "%-4s %7s %8.1f %-16s | %8s %8.0f %8.0f | %9.0f %6.0f %6.0f %6.0f %6.0f | %8.1f %8d %8s"
-              + " %8d%n", r.setup().name(), millions(r.run().parameters()), r.run().parameters() * 4 / 1e6,
+      out.printf(Locale.ROOT, "%-9s %7s %8.1f %-16s | %8s %8.0f %8.0f %6.1f | %9.0f %6.0f %6.0f %6.0f %6.0f | %8.1f "
+              + "%8d %8s %8d%n", r.setup().name() + (r.variant().isEmpty() ? "" : " " + r.variant()),
+          millions(r.run().parameters()), r.run().parameters() * 4 / 1e6,
           batch(r.setup()), StepTime.of(r.run().laps()).millisText(), median(b, SparkStepEvents.Breakdown::compute),
-          median(b, SparkStepEvents.Breakdown::overhead), median(b, SparkStepEvents.Breakdown::broadcast),
+          median(b, SparkStepEvents.Breakdown::overhead), r.overheadPerMillion(),
+          median(b, SparkStepEvents.Breakdown::broadcast),
           median(b, SparkStepEvents.Breakdown::scheduling), median(b, SparkStepEvents.Breakdown::taskStart),
           median(b, SparkStepEvents.Breakdown::aggregation), median(b, SparkStepEvents.Breakdown::driverStep),
           median(b, x -> x.resultBytes()) / 1e6, heap.heapUsed() >> 20,
@@ -97,8 +108,59 @@ final class BenchTables {
     out.println("   step: wall time; compute: the longest task's executorRunTime; broadcast: step start to job start; "
         + "sched: job start to first task launch; start: the rest until the last task's compute ended; aggr: then "
         + "to job end (result transfer and merge); driver: job end to step end (clip, AdamW). Medians need not add "
-        + "up. heap: this JVM (in local mode driver and executors share it), peak in use and peak right after a "
-        + "collection; direct: off-heap tensor storage.");
+        + "up. ovh ms/M: overhead per million parameters (target <= 10). heap: this JVM (in local mode driver and "
+        + "executors share it), peak in use and peak right after a collection; direct: off-heap tensor storage.");
+    compare(out, rows);
+  }
+
+  /** With --baseline: each size's overhead per million parameters, baseline against today, and their ratio. */
+  private static void compare(PrintStream out, List<AnatomyRow> rows) {
+    List<String> lines = new ArrayList<>();
+    for (AnatomyRow base : rows) {
+      if (!base.variant().equals("base")) {
+        continue;
+      }
+      for (AnatomyRow now : rows) {
+        if (now.variant().equals("new") && now.setup().name().equals(base.setup().name())) {
+          lines.add(String.format(Locale.ROOT, "%-5s | %10.1f %10.1f | %8.2fx | %10.0f %10.0f | %8.0f %8.0f",
+              base.setup().name(), base.overheadPerMillion(), now.overheadPerMillion(),
+              base.overheadPerMillion() / now.overheadPerMillion(),
+              median(base.matched(), SparkStepEvents.Breakdown::driverStep),
+              median(now.matched(), SparkStepEvents.Breakdown::driverStep), base.run().heap().heapUsed() / 1e6,
+              now.run().heap().heapUsed() / 1e6));
+        }
+      }
+    }
+    if (lines.isEmpty()) {
+      return;
+    }
+    out.println();
+    out.println("   Before / after, side by side in this session (base: Spark's compression defaults, element-by-element"
+        + " float codecs, the unfused driver update; new: today's)");
+    out.printf(Locale.ROOT, "%-5s | %10s %10s | %9s | %10s %10s | %8s %8s%n", "size", "ovh ms/M", "ovh ms/M",
+        "speed-up", "driver ms", "driver ms", "heap MB", "heap MB");
+    out.printf(Locale.ROOT, "%-5s | %10s %10s | %9s | %10s %10s | %8s %8s%n", "", "base", "new", "", "base", "new",
+        "base", "new");
+    lines.forEach(out::println);
+  }
+
+  /** Table 4: default against deterministic Spark runs of one config. */
+  static void determinism(PrintStream out, BenchSetup setup, List<BenchRuns.Run> plain,
+      List<BenchRuns.Run> canonical) {
+    out.println();
+    out.printf(Locale.ROOT, "4. Determinism: config %s, global batch %s, Spark, default (partition-keyed) sum against"
+        + " the canonical sum (--deterministic), %d alternating run(s) each%n", setup.name(), batch(setup),
+        plain.size());
+    StepTime p = StepTime.of(BenchRuns.Run.pool(plain).laps());
+    StepTime c = StepTime.of(BenchRuns.Run.pool(canonical).laps());
+    out.printf(Locale.ROOT, "%-13s | %8s %6s | %9s%n", "sum", "ms/step", "dirty", "tok/s");
+    for (var e : List.of(java.util.Map.entry("default", p), java.util.Map.entry("deterministic", c))) {
+      out.printf(Locale.ROOT, "%-13s | %8s %6s | %,9.0f%n", e.getKey(), e.getValue().millisText(),
+          e.getValue().dirtyText(), setup.tokensPerStep() / e.getValue().millis() * 1e3);
+    }
+    out.printf(Locale.ROOT, "   throughput cost of --deterministic: %.1f%% (deterministic ms/step over default, minus 1);"
+        + " last losses %.6f / %.6f%n", (c.millis() / p.millis() - 1) * 100, last(plain).lastLoss(),
+        last(canonical).lastLoss());
   }
 
   static void bf16(PrintStream out, BenchSetup setup, BenchRuns.Run fp32, BenchRuns.Run bf16) {
