@@ -97,14 +97,22 @@ final class StandaloneCluster implements AutoCloseable {
 
   /**
    * Starts {@code spark-submit} for the application jar {@code jar} with {@code args}, at {@code master} (this
-   * cluster's URL, or {@code local[2]}), with {@code conf}; its stdout and stderr go to {@code log}.out/.err.
+   * cluster's URL, or {@code local[2]}), with {@code conf} ({@code spark.submit.deployMode} as {@code --deploy-mode});
+   * its stdout and stderr go to {@code log}.out/.err. In cluster deploy mode the process is spark-submit's client,
+   * which waits for the driver only with {@code spark.standalone.submit.waitAppCompletion}.
    */
   Process submit(String master, Path jar, Map<String, String> conf, Path log, List<String> args) throws IOException {
     SparkLauncher launcher = new SparkLauncher(env).setSparkHome(env.get("SPARK_HOME")).setMaster(master)
         .setAppResource(jar.toString()).addAppArgs(args.toArray(new String[0]))
         .redirectOutput(log.resolveSibling(log.getFileName() + ".out").toFile())
         .redirectError(log.resolveSibling(log.getFileName() + ".err").toFile());
-    conf.forEach(launcher::setConf);
+    conf.forEach((key, value) -> {
+      if (key.equals("spark.submit.deployMode")) {
+        launcher.setDeployMode(value); // --deploy-mode: what spark-submit and its launcher both read
+      } else {
+        launcher.setConf(key, value);
+      }
+    });
     Process driver = launcher.launch(); // bin/spark-submit execs the driver JVM: this process is that JVM
     synchronized (drivers) {
       drivers.add(driver);
