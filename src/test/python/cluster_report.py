@@ -7,11 +7,12 @@ rss.txt ("NAME VmHWM-kB" lines, sampled every second) and status.
 
 A step's wall time is split along the driver's clock: "job" is the step's Spark job (submission to completion),
 "driver" the rest of the step (zeroing and copying the weights, the broadcast, gradient scaling, clipping, AdamW).
-Inside the job, "compute" is the longest task's executor run time (forward and backward), "deser" the longest task
-deserialization (fetching the broadcast weights happens inside the run time, not here), "result" the largest
-serialized task result, and "other" the job minus the longest task's launch-to-finish span plus its
-fetch of the result: scheduling, task launch, the results' transfer and their merge on the driver. Medians over the
-steps after the first two.
+Inside the job, "compute" is the longest task's executor run time (reading the broadcast weights, forward and
+backward, the gradient sum), "deser" the longest task deserialization, "ser" the longest serialization of a task's
+result (the gradients), "fetch" the longest time the driver spent fetching a result (a result over
+spark.task.maxDirectResultSize goes through the executor's block manager: a transfer, then deserialization), "MB"
+the largest serialized result, and "other" the job minus the longest task's span from launch to finish: scheduling
+before the tasks and the merge of the results after them. Medians over the steps after the first two.
 """
 import argparse
 import glob
@@ -99,7 +100,7 @@ def main():
     parser.add_argument("runs", nargs="+")
     parser.add_argument("--dir", required=True)
     a = parser.parse_args()
-    print("run | params | ms/step | job | compute | deser | result MB | other | driver | "
+    print("run | params | ms/step | job | compute | deser | ser | fetch | MB | other | driver | "
           "driver heap peak/live/direct/RSS MiB | executor heap peak/live/direct/RSS MiB")
     for run in a.runs:
         folder = os.path.join(a.dir, run)
@@ -112,7 +113,7 @@ def main():
         memory = (f"{mib(d_heap)}/{mib(d_live)}/{mib(d_direct)}/{mib(d_rss)} | "
                   + (f"{mib(e_heap)}/{mib(e_live)}/{mib(e_direct)}/{mib(e_rss)}" if e_heap else "(in the driver)"))
         if status != "0":
-            print(f"{run} | {params} | failed ({status}) | | | | | | | {memory}")
+            print(f"{run} | {params} | failed ({status}) | | | | | | | | | {memory}")
             continue
         elapsed = [json.loads(line)["elapsed_s"] for line in open(os.path.join(folder, "model", "metrics.jsonl"))]
         steps = [1000 * (b - a_) for a_, b in zip([0.0] + elapsed, elapsed)]
@@ -125,11 +126,13 @@ def main():
             job = j["end"] - j["start"]
             longest = max(j["tasks"], key=lambda t: t["finish"] - t["launch"])
             span = longest["finish"] - longest["launch"]
+            fetch = max(t["finish"] - t["getting"] if t["getting"] else 0 for t in j["tasks"])
             rows.append((step_ms, job, max(t["run"] for t in j["tasks"]), max(t["deser"] for t in j["tasks"]),
-                         max(t["bytes"] for t in j["tasks"]) / 1e6, job - span, step_ms - job))
+                         max(t["ser"] for t in j["tasks"]), fetch, max(t["bytes"] for t in j["tasks"]) / 1e6,
+                         job - span, step_ms - job))
         med = [statistics.median(c) for c in zip(*rows)]
-        print(f"{run} | {params} | {med[0]:,.0f} | {med[1]:,.0f} | {med[2]:,.0f} | {med[3]:,.0f} | {med[4]:,.1f} | "
-              f"{med[5]:,.0f} | {med[6]:,.0f} | {memory}")
+        print(f"{run} | {params} | {med[0]:,.0f} | {med[1]:,.0f} | {med[2]:,.0f} | {med[3]:,.0f} | {med[4]:,.0f} | "
+              f"{med[5]:,.0f} | {med[6]:,.1f} | {med[7]:,.0f} | {med[8]:,.0f} | {memory}")
 
 
 if __name__ == "__main__":
