@@ -67,8 +67,13 @@ class SparkCliTest {
     // every step once: the resumed run's metrics.jsonl starts with the checkpoint's history of steps 1 to 4
     List<String> metrics = Files.readAllLines(model.resolve("metrics.jsonl"));
     assertEquals(6, metrics.size(), "steps 1 to 6");
+    double elapsed = 0;
     for (int i = 0; i < 6; i++) {
       assertTrue(metrics.get(i).startsWith("{\"step\":" + (i + 1) + ","), metrics.get(i));
+      // elapsed_s goes on from the checkpoint's time instead of restarting at 0 (issue 11, rough edge 8)
+      double now = Double.parseDouble(metrics.get(i).replaceFirst(".*\"elapsed_s\":([0-9.eE+-]+).*", "$1"));
+      assertTrue(now > elapsed, "elapsed_s of step " + (i + 1) + " is " + now + ", after " + elapsed);
+      elapsed = now;
     }
     assertTrue(more.err().indexOf("resumed from") < more.err().indexOf("train-lm"), "said before the first step");
     assertTrue(Files.isDirectory(model.resolve("checkpoints/step-00000006")));
@@ -78,6 +83,10 @@ class SparkCliTest {
     CliTest.Run done = CliTest.run(trainArgs(model, 6, "--master", "local[2]", "--resume"));
     assertEquals(1, done.status(), done.err());
     assertTrue(done.err().contains("nothing to train"), done.err());
+    // the checkpoint's own step, not --steps (issue 11, rough edge 6)
+    CliTest.Run past = CliTest.run(trainArgs(model, 5, "--master", "local[2]", "--resume"));
+    assertEquals(1, past.status(), past.err());
+    assertTrue(past.err().contains("steps: 5 in this run, 6 in the checkpoint"), past.err());
     assertTrue(Files.isDirectory(model.resolve("checkpoints/step-00000006")), "checkpoints survive a refused run");
     try (Stream<Path> s = Files.list(dir)) {
       assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".partial-")));

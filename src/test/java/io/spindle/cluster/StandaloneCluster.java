@@ -25,7 +25,7 @@ import org.apache.spark.launcher.SparkLauncher;
  * by {@link Process#destroyForcibly()}; a JVM shutdown hook does both should the test JVM end first.
  */
 final class StandaloneCluster implements AutoCloseable {
-  static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+  static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
   private final Path root;
   private final Path dir;
@@ -48,9 +48,17 @@ final class StandaloneCluster implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     Path log = dir.resolve("start-cluster.out");
     Files.createDirectories(dir);
-    int status = script("start-cluster.sh", log, String.valueOf(workers));
-    if (status != 0) {
-      throw new IllegalStateException("start-cluster.sh exited with " + status + ":\n" + Files.readString(log));
+    try {
+      int status = script("start-cluster.sh", log, String.valueOf(workers));
+      if (status != 0) {
+        throw new IllegalStateException("start-cluster.sh exited with " + status + ":\n" + Files.readString(log));
+      }
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      // no object, so no close(): stop now whatever started, while the pid files are there (the test's temporary
+      // folder, pid files and all, is deleted before the shutdown hook would run)
+      stopQuietly();
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      throw e;
     }
     this.masterUrl = "spark://127.0.0.1:" + port;
   }
@@ -97,14 +105,22 @@ final class StandaloneCluster implements AutoCloseable {
 
   /**
    * Starts {@code spark-submit} for the application jar {@code jar} with {@code args}, at {@code master} (this
-   * cluster's URL, or {@code local[2]}), with {@code conf}; its stdout and stderr go to {@code log}.out/.err.
+   * cluster's URL, or {@code local[2]}), with {@code conf} ({@code spark.submit.deployMode} as {@code --deploy-mode});
+   * its stdout and stderr go to {@code log}.out/.err. In cluster deploy mode the process is spark-submit's client,
+   * which waits for the driver only with {@code spark.standalone.submit.waitAppCompletion}.
    */
   Process submit(String master, Path jar, Map<String, String> conf, Path log, List<String> args) throws IOException {
     SparkLauncher launcher = new SparkLauncher(env).setSparkHome(env.get("SPARK_HOME")).setMaster(master)
         .setAppResource(jar.toString()).addAppArgs(args.toArray(new String[0]))
         .redirectOutput(log.resolveSibling(log.getFileName() + ".out").toFile())
         .redirectError(log.resolveSibling(log.getFileName() + ".err").toFile());
-    conf.forEach(launcher::setConf);
+    conf.forEach((key, value) -> {
+      if (key.equals("spark.submit.deployMode")) {
+        launcher.setDeployMode(value); // --deploy-mode: what spark-submit and its launcher both read
+      } else {
+        launcher.setConf(key, value);
+      }
+    });
     Process driver = launcher.launch(); // bin/spark-submit execs the driver JVM: this process is that JVM
     synchronized (drivers) {
       drivers.add(driver);

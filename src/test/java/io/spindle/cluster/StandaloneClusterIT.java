@@ -37,10 +37,12 @@ import org.junit.jupiter.api.io.TempDir;
  * started by {@code cluster-configs/standalone/start-cluster.sh} from the Maven class path (Spark's jars only, no
  * javacpp or openblas), and {@code spindle train-lm} submitted as the shaded jar through Spark's launcher, so that
  * executors get Spindle and OpenBLAS from the application jar alone. Every run trains the same small GPT (same seed,
- * global batch and 2 partitions) and must end on the weights of a {@code local[2]} run, to the bit.
+ * global batch and 2 partitions) and must end on the weights of a {@code local[2]} run, to the bit: undisturbed, after
+ * losing an executor, after losing the driver and resuming, and with the driver in a Worker ({@code --deploy-mode
+ * cluster}). {@link #estimatorsFromADriverProgramFitTheWeightsOfLocal2()} ({@link ClusterEstimators}) fits the
+ * classifier and the translator from this JVM as the driver, on the cluster and in {@code local[2]}, to the same bits.
  *
- * <p>Needs {@code mvn package}'s shaded jar, hence a failsafe test ({@code ./mvnw verify}). {@link #classifier()}
- * ({@link ClusterClassifierCheck}) fits an MLlib pipeline from this JVM as the driver.
+ * <p>Needs {@code mvn package}'s shaded jar, hence a failsafe test ({@code ./mvnw verify}).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
@@ -165,16 +167,67 @@ class StandaloneClusterIT {
     driver.destroyForcibly();
     assertTrue(driver.waitFor(1, TimeUnit.MINUTES));
     assertFalse(Files.exists(dir.resolve("models/driver-killed")), "the killed run left no model folder");
+    try (Stream<Path> models = Files.list(dir.resolve("models"))) {
+      assertTrue(models.anyMatch(p -> p.getFileName().toString().startsWith(".driver-killed.partial-")),
+          "the killed run left its partial model folder behind");
+    }
     Run resumed = finish("driver-killed", submit("driver-killed", cluster.masterUrl(), List.of("--resume")));
     assertTrue(resumed.err().contains("resumed from"), resumed.err());
     assertSameWeights(local.get().model(), resumed.model(), "killed and resumed run");
+    try (Stream<Path> models = Files.list(dir.resolve("models"))) {
+      assertTrue(models.noneMatch(p -> p.getFileName().toString().startsWith(".driver-killed.partial-")),
+          "the resumed run removed the killed driver's partial model folder");
+    }
   }
 
   @Test
   @Order(4)
-  void classifier() throws Exception {
-    ClusterClassifierCheck.fitSaveAndReload(cluster.masterUrl(), jar, dir.resolve("classifier"),
-        dir.resolve("javacpp-executors"));
+  void clusterDeployModeRunsTheDriverInAWorkerAndEndsOnTheSameWeights() throws Exception {
+    // The standalone gateway starts the driver with spark.driver.extraJavaOptions only: an extraJavaOptions of one's
+    // own must repeat the Java 17 options cluster-configs/standalone/spark-defaults.conf gives it.
+    String options = defaults().get("spark.driver.extraJavaOptions") + " -Dorg.bytedeco.javacpp.cachedir="
+        + dir.resolve("javacpp-driver");
+    Process submitter = launch("cluster-mode", cluster.masterUrl(), trainArgs("cluster-mode", "model"), Map.of(
+        "spark.submit.deployMode", "cluster", "spark.standalone.submit.waitAppCompletion", "true",
+        "spark.driver.extraJavaOptions", options));
+    Run run = finish("cluster-mode", submitter);
+    // spark-submit exits with 0 whatever the driver's end: its log says how the driver ended
+    assertTrue(run.err().matches("(?s).*State of driver driver-\\S+ is FINISHED.*"), run.err());
+    List<Path> folders = new ArrayList<>();
+    for (int w = 1; w <= WORKERS; w++) {
+      try (Stream<Path> drivers = Files.list(cluster.workDir(w))) {
+        drivers.filter(p -> p.getFileName().toString().startsWith("driver-")).forEach(folders::add);
+      }
+    }
+    assertEquals(1, folders.size(), "one driver, in one Worker's work directory: " + folders);
+    Path driver = folders.get(0);
+    String stderr = Files.readString(driver.resolve("stderr"));
+    assertTrue(stderr.contains("org.apache.spark.deploy.worker.DriverWrapper"), stderr);
+    assertTrue(stderr.contains("Spindle BLAS backend: native"), "the driver's log, in the Worker: " + stderr);
+    assertSameWeights(local.get().model(), driver.resolve("model"), "driver in the cluster, model in its directory");
+  }
+
+  @Test
+  @Order(5)
+  void estimatorsFromADriverProgramFitTheWeightsOfLocal2() throws Exception {
+    ClusterEstimators.Fitted onCluster = ClusterEstimators.fitAndSave(cluster.masterUrl(), jar,
+        dir.resolve("estimators-cluster"), dir.resolve("javacpp-executors"), WORKERS);
+    ClusterEstimators.Fitted inLocal = ClusterEstimators.fitAndSave("local[2]", null,
+        dir.resolve("estimators-local"), dir.resolve("javacpp-executors"), 0);
+    assertSameFloats(inLocal.classifierWeights(), onCluster.classifierWeights(), "TransformerClassifier");
+    assertSameFloats(inLocal.translatorWeights(), onCluster.translatorWeights(), "TransformerTranslator");
+  }
+
+  /** cluster-configs/standalone/spark-defaults.conf as a map: the settings the cluster's spark-submit starts with. */
+  static Map<String, String> defaults() throws IOException {
+    Map<String, String> conf = new HashMap<>();
+    for (String line : Files.readAllLines(Path.of("cluster-configs/standalone/spark-defaults.conf"))) {
+      String[] kv = line.strip().split("\\s+", 2);
+      if (kv.length == 2 && !kv[0].startsWith("#")) {
+        conf.put(kv[0], kv[1]);
+      }
+    }
+    return conf;
   }
 
   /** Submits {@code train-lm} as application {@code name}: model, checkpoints and event log named after it. */
@@ -185,22 +238,32 @@ class StandaloneClusterIT {
   /** {@link #submit(String, String, List)} with more Spark settings. */
   static Process submit(String name, String master, List<String> extra, Map<String, String> moreConf)
       throws IOException {
-    Path events = Files.createDirectories(dir.resolve("events/" + name));
     Files.createDirectories(dir.resolve("models"));
-    List<String> args = new ArrayList<>(List.of("train-lm", "--text", text.toString(), "--model-dir",
-        dir.resolve("models/" + name).toString(), "--steps", String.valueOf(STEPS), "--seed", "7", "--n-layer", "1",
-        "--n-head", "2", "--n-embd", "32", "--block-size", "32", "--batch-size", "8", "--eval-every", "0",
-        "--sample-tokens", "0", "--partitions", "2", "--checkpoint-every", "5", "--checkpoint-dir",
-        dir.resolve("checkpoints/" + name).toUri().toString()));
+    List<String> args = trainArgs(name, dir.resolve("models/" + name).toString());
     args.addAll(extra);
-    Map<String, String> conf = new HashMap<>(moreConf);
-    conf.putAll(Map.of(
+    return launch(name, master, args, moreConf);
+  }
+
+  /** The same small GPT for every run, its model folder at {@code modelDir}, checkpoints every 5 steps. */
+  static List<String> trainArgs(String name, String modelDir) {
+    return new ArrayList<>(List.of("train-lm", "--text", text.toString(), "--model-dir", modelDir, "--steps",
+        String.valueOf(STEPS), "--seed", "7", "--n-layer", "1", "--n-head", "2", "--n-embd", "32", "--block-size",
+        "32", "--batch-size", "8", "--eval-every", "0", "--sample-tokens", "0", "--partitions", "2",
+        "--checkpoint-every", "5", "--checkpoint-dir", dir.resolve("checkpoints/" + name).toUri().toString()));
+  }
+
+  /** Submits {@code args} as application {@code name}, with its event log, and {@code moreConf} over the defaults. */
+  static Process launch(String name, String master, List<String> args, Map<String, String> moreConf)
+      throws IOException {
+    Path events = Files.createDirectories(dir.resolve("events/" + name));
+    Map<String, String> conf = new HashMap<>(Map.of(
         "spark.eventLog.enabled", "true",
         "spark.eventLog.dir", events.toUri().toString(),
         "spark.eventLog.compress", "false",
         "spark.ui.enabled", "false",
         "spark.executor.extraJavaOptions", "-Dorg.bytedeco.javacpp.cachedir=" + dir.resolve("javacpp-executors"),
         "spark.driver.extraJavaOptions", "-Dorg.bytedeco.javacpp.cachedir=" + dir.resolve("javacpp-driver")));
+    conf.putAll(moreConf);
     return cluster.submit(master, jar, conf, dir.resolve(name), args);
   }
 
@@ -257,13 +320,18 @@ class StandaloneClusterIT {
     }
   }
 
-  /**
-   * The two model folders' {@code model.safetensors} are equal byte for byte (same header, same float bits); on a
-   * difference, says how many of the floats differ.
-   */
+  /** {@link #assertSameFloats} of the two model folders' {@code model.safetensors}. */
   static void assertSameWeights(Path expected, Path actual, String what) throws IOException {
-    byte[] a = Files.readAllBytes(expected.resolve("model.safetensors"));
-    byte[] b = Files.readAllBytes(actual.resolve("model.safetensors"));
+    assertSameFloats(expected.resolve("model.safetensors"), actual.resolve("model.safetensors"), what);
+  }
+
+  /**
+   * The two {@code .safetensors} files are equal byte for byte (same header, same float bits); on a difference,
+   * says how many of the floats differ.
+   */
+  static void assertSameFloats(Path expected, Path actual, String what) throws IOException {
+    byte[] a = Files.readAllBytes(expected);
+    byte[] b = Files.readAllBytes(actual);
     if (Arrays.equals(a, b)) {
       return;
     }

@@ -3,6 +3,6 @@
  * {@code ./mvnw verify} once {@code package} has built the shaded jar): {@link io.spindle.cluster.StandaloneClusterIT}
  * with its helpers {@link io.spindle.cluster.StandaloneCluster} (start, stop, submit, executors),
  * {@link io.spindle.cluster.EventLog} (executors and tasks from Spark's event log) and
- * {@link io.spindle.cluster.ClusterClassifierCheck} (an MLlib driver program connected to the cluster).
+ * {@link io.spindle.cluster.ClusterEstimators} (an MLlib driver program, on the cluster or in {@code local[2]}).
  */
 package io.spindle.cluster;
