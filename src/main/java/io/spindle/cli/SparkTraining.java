@@ -83,6 +83,11 @@ final class SparkTraining implements AutoCloseable {
     return jsc.textFile(String.join(",", texts));
   }
 
+  /** Chunks of the training stream, i.e. tasks per step. */
+  int partitions() {
+    return partitions;
+  }
+
   /** Learns the tokenizer from {@code lines} on the executors. */
   Tokenizer learnTokenizer(JavaRDD<String> lines, String type, TokenizerOptions tokenizerOptions) {
     return SparkVocabulary.learn(lines, type, tokenizerOptions);

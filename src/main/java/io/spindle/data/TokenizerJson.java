@@ -1,8 +1,10 @@
 package io.spindle.data;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -32,7 +34,8 @@ import java.util.Set;
  * The specials present take ids {@code 0..k-1} in the order pad, unk, bos, eos, and {@code vocab[id]} holds their
  * text. Reading checks every field and throws {@link IllegalArgumentException} naming the first problem: a missing
  * or mistyped field, an unknown type or special, a special at the wrong id, a duplicate token, a token the type's
- * rule cannot produce. Unknown extra fields are ignored.
+ * rule cannot produce. Unknown extra fields are ignored. The file must be exactly one JSON object: a key given twice,
+ * a second value or other trailing text after it are errors.
  */
 final class TokenizerJson {
   static final String FORMAT = "spindle-tokenizer";
@@ -41,6 +44,7 @@ final class TokenizerJson {
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
       .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
 
@@ -74,7 +78,10 @@ final class TokenizerJson {
     try {
       root = MAPPER.readTree(in);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("tokenizer.json: not valid JSON: " + e.getOriginalMessage(), e);
+      JsonLocation at = e.getLocation();
+      throw new IllegalArgumentException("tokenizer.json: not valid JSON: " + e.getOriginalMessage()
+          + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr()
+              + ")"), e);
     }
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException("tokenizer.json: expected a JSON object at the top level");

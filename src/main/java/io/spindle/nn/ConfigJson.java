@@ -1,7 +1,12 @@
 package io.spindle.nn;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.autograd.Parameters;
 import io.spindle.tensor.Tensor;
@@ -13,15 +18,24 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * Reading and writing the {@code config.json} and {@code model.safetensors} of the encoder model folders; every
- * error names the file and the field. Enum fields are written in lower case ({@code "post"}, {@code "relu"}).
+ * Reading and writing the {@code config.json} and {@code model.safetensors} of the model folders; every error names
+ * the file and the field. Enum fields are written in lower case ({@code "post"}, {@code "relu"}).
+ *
+ * <p>A {@code config.json} must be exactly one JSON object: a syntax error, a second value or other trailing text,
+ * and a key given twice are refused with one line naming the file (and where in it the problem is). Weights that are
+ * not finite (NaN or infinite, as a diverged training run leaves them) are refused by {@link #requireFinite}, naming
+ * the tensor: such a model scores NaN and generates nonsense.
  */
 final class ConfigJson {
   static final String CONFIG = "config.json";
   static final String WEIGHTS = "model.safetensors";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
 
   private ConfigJson() {}
 
@@ -63,8 +77,8 @@ final class ConfigJson {
     JsonNode o;
     try {
       o = JSON.readTree(in);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(source + ": not valid JSON (" + e.getMessage() + ")", e);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(source + ": not valid JSON: " + describe(e), e);
     }
     if (o == null || !o.isObject()) {
       throw new IllegalArgumentException(source + ": expected a JSON object");
@@ -74,6 +88,42 @@ final class ConfigJson {
       throw new IllegalArgumentException(source + ": model_type is '" + type + "', expected '" + modelType + "'");
     }
     return o;
+  }
+
+  /** A Jackson error in one line: its message without the source excerpt, and the line and column. */
+  static String describe(JsonProcessingException e) {
+    String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+    JsonLocation at = e.getLocation();
+    String where = at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr()
+        + ")";
+    return message.strip().replaceAll("\\s*\\R\\s*", " ") + where;
+  }
+
+  /**
+   * Throws naming the first parameter of {@code p} that holds a NaN or an infinity, and where; {@code source} names
+   * the weights in the message.
+   */
+  static void requireFinite(Parameters p, Object source) {
+    for (String name : p.names()) {
+      Tensor t = p.get(name).value();
+      for (int i = 0; i < t.size(); i++) {
+        float v = t.get(i);
+        if (!Float.isFinite(v)) {
+          throw new IllegalArgumentException(source + ": tensor '" + name + "' holds " + v + " at element " + i
+              + "; a model with non-finite weights cannot score or generate (was it trained with too high a "
+              + "learning rate?)");
+        }
+      }
+    }
+  }
+
+  /** {@code config.get()}, an invalid config's error prefixed with {@code source}. */
+  static <C> C validated(Supplier<C> config, Object source) {
+    try {
+      return config.get();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+    }
   }
 
   static String name(Enum<?> value) {
@@ -133,9 +183,17 @@ final class ConfigJson {
     SafeTensors.write(views(p), Map.of("format", "pt"), file);
   }
 
-  /** Reads a file holding exactly the parameters' names and shapes into them. */
+  /**
+   * Reads a file holding exactly the parameters' names and shapes into them, refusing weights that are not finite;
+   * errors start with the file's path.
+   */
   static void readWeights(Path file, Parameters p) throws IOException {
-    SafeTensors.readInto(file, views(p));
+    try {
+      SafeTensors.readInto(file, views(p));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+    requireFinite(p, file);
   }
 
   /** Every parameter's value by name, in declaration order (views, no copies). */

@@ -14,7 +14,13 @@ import java.nio.file.Path;
  * An {@link EncoderClassifier} model folder: {@code config.json} ({@code model_type} {@code "encoder-classifier"}
  * and the {@link EncoderConfig} fields under their documented names), {@code model.safetensors} (exactly the
  * model's parameters, under their names) and {@code tokenizer.json}. Loading rejects anything missing, extra or
- * misshapen, naming it.
+ * misshapen, naming it, and weights that are NaN or infinite. The tokenizer may have fewer tokens than
+ * {@code vocab_size} (a classifier's vocabulary can be set larger than the tokenizer's), never more.
+ *
+ * <p>What the weights cannot check: {@code n_head}, {@code pooling} and {@code norm_placement} change no tensor's
+ * name or shape, so a {@code config.json} edited in those fields after training loads without error and computes
+ * another function than the one trained. {@code dropout} only matters for further training. The other fields are
+ * checked against the tensors ({@code positions} through the presence of the learned position table).
  */
 public final class EncoderClassifierFolder {
   public static final String MODEL_TYPE = "encoder-classifier";
@@ -77,13 +83,21 @@ public final class EncoderClassifierFolder {
    */
   public static EncoderConfig readConfig(InputStream in, Object source) throws IOException {
     JsonNode o = ConfigJson.read(in, source, MODEL_TYPE, false);
-    return new EncoderConfig(ConfigJson.intField(o, "vocab_size", source),
-        ConfigJson.intField(o, "max_length", source), ConfigJson.intField(o, "n_layer", source),
-        ConfigJson.intField(o, "n_head", source), ConfigJson.intField(o, "n_embd", source),
-        ConfigJson.intField(o, "num_classes", source), ConfigJson.doubleField(o, "dropout", 0.0, source),
-        ConfigJson.booleanField(o, "bias", true, source),
-        ConfigJson.enumField(o, "positions", EncoderConfig.Positions.class, EncoderConfig.Positions.LEARNED, source),
-        ConfigJson.enumField(o, "pooling", EncoderConfig.Pooling.class, EncoderConfig.Pooling.MEAN, source),
-        ConfigJson.enumField(o, "norm_placement", NormPlacement.class, NormPlacement.PRE, source));
+    int vocabSize = ConfigJson.intField(o, "vocab_size", source);
+    int maxLength = ConfigJson.intField(o, "max_length", source);
+    int numLayers = ConfigJson.intField(o, "n_layer", source);
+    int numHeads = ConfigJson.intField(o, "n_head", source);
+    int embedDim = ConfigJson.intField(o, "n_embd", source);
+    int numClasses = ConfigJson.intField(o, "num_classes", source);
+    double dropout = ConfigJson.doubleField(o, "dropout", 0.0, source);
+    boolean bias = ConfigJson.booleanField(o, "bias", true, source);
+    EncoderConfig.Positions positions = ConfigJson.enumField(o, "positions", EncoderConfig.Positions.class,
+        EncoderConfig.Positions.LEARNED, source);
+    EncoderConfig.Pooling pooling = ConfigJson.enumField(o, "pooling", EncoderConfig.Pooling.class,
+        EncoderConfig.Pooling.MEAN, source);
+    NormPlacement normPlacement = ConfigJson.enumField(o, "norm_placement", NormPlacement.class, NormPlacement.PRE,
+        source);
+    return ConfigJson.validated(() -> new EncoderConfig(vocabSize, maxLength, numLayers, numHeads, embedDim,
+        numClasses, dropout, bias, positions, pooling, normPlacement), source);
   }
 }

@@ -17,6 +17,14 @@ import java.util.Map;
  * parameters; a tied output projection is not written twice) and the tokenizers: {@code tokenizer.json} for the
  * source, and {@code target_tokenizer.json} for the target when it differs. A folder without
  * {@code target_tokenizer.json} uses {@code tokenizer.json} for both sides (a joint vocabulary).
+ *
+ * <p>Loading rejects weights that are NaN or infinite, a source tokenizer larger than {@code source_vocab_size},
+ * and a target tokenizer of another size than {@code target_vocab_size}: the model's output ids must all decode.
+ *
+ * <p>What the weights cannot check: {@code n_head}, {@code norm_placement} and {@code activation} change no
+ * tensor's name or shape, so a {@code config.json} edited in those fields after training loads without error and
+ * computes another function than the one trained. {@code dropout} and {@code label_smoothing} only matter for
+ * further training. The other fields are checked against the tensors' names and shapes.
  */
 public final class EncoderDecoderFolder {
   public static final String MODEL_TYPE = "encoder-decoder";
@@ -55,15 +63,17 @@ public final class EncoderDecoderFolder {
     Tokenizer source = Tokenizer.load(dir.resolve(Tokenizer.FILE_NAME));
     Path targetFile = dir.resolve(TARGET_TOKENIZER);
     Tokenizer target = Files.isRegularFile(targetFile) ? Tokenizer.load(targetFile) : source;
-    checkVocabulary(dir, "source", source, config.sourceVocabSize());
-    checkVocabulary(dir, "target", target, config.targetVocabSize());
+    checkVocabulary(dir, "source", source, config.sourceVocabSize(), false);
+    checkVocabulary(dir, "target", target, config.targetVocabSize(), true);
     return new Loaded(EncoderDecoder.of(config, p), source, target);
   }
 
-  private static void checkVocabulary(Path dir, String side, Tokenizer tokenizer, int vocabSize) {
-    if (tokenizer.vocabSize() > vocabSize) {
+  /** A tokenizer larger than its side's vocabulary, or (if {@code decodes}) smaller, is an error. */
+  private static void checkVocabulary(Path dir, String side, Tokenizer tokenizer, int vocabSize, boolean decodes) {
+    if (tokenizer.vocabSize() > vocabSize || decodes && tokenizer.vocabSize() < vocabSize) {
       throw new IllegalArgumentException("model folder " + dir + ": " + side + " tokenizer has "
-          + tokenizer.vocabSize() + " tokens but " + side + "_vocab_size is " + vocabSize);
+          + tokenizer.vocabSize() + " tokens but " + side + "_vocab_size is " + vocabSize
+          + (tokenizer.vocabSize() < vocabSize ? ": it cannot decode every id the model may generate" : ""));
     }
   }
 
@@ -99,11 +109,12 @@ public final class EncoderDecoderFolder {
 
   /**
    * A model of {@code config} with the weights of a {@code model.safetensors} stream, which must hold exactly the
-   * config's parameter names and shapes.
+   * config's parameter names and shapes, all finite.
    */
   public static EncoderDecoder readWeights(EncoderDecoderConfig config, InputStream in) throws IOException {
     Parameters p = EncoderDecoder.declare(config).build();
     SafeTensors.readInto(in, ConfigJson.views(p));
+    ConfigJson.requireFinite(p, ConfigJson.WEIGHTS);
     return EncoderDecoder.of(config, p);
   }
 
@@ -117,16 +128,25 @@ public final class EncoderDecoderFolder {
   }
 
   private static EncoderDecoderConfig parseConfig(JsonNode o, Object file) {
-    return new EncoderDecoderConfig(ConfigJson.intField(o, "source_vocab_size", file),
-        ConfigJson.intField(o, "target_vocab_size", file), ConfigJson.intField(o, "max_source_length", file),
-        ConfigJson.intField(o, "max_target_length", file), ConfigJson.intField(o, "n_encoder_layer", file),
-        ConfigJson.intField(o, "n_decoder_layer", file), ConfigJson.intField(o, "n_head", file),
-        ConfigJson.intField(o, "n_embd", file), ConfigJson.doubleField(o, "dropout", 0.0, file),
-        ConfigJson.doubleField(o, "label_smoothing", 0.0, file), ConfigJson.booleanField(o, "bias", true, file),
-        ConfigJson.enumField(o, "norm_placement", NormPlacement.class, NormPlacement.POST, file),
-        ConfigJson.enumField(o, "activation", EncoderDecoderConfig.Activation.class,
-            EncoderDecoderConfig.Activation.RELU, file),
-        ConfigJson.booleanField(o, "shared_embeddings", false, file),
-        ConfigJson.booleanField(o, "tie_output", true, file));
+    int sourceVocabSize = ConfigJson.intField(o, "source_vocab_size", file);
+    int targetVocabSize = ConfigJson.intField(o, "target_vocab_size", file);
+    int maxSourceLength = ConfigJson.intField(o, "max_source_length", file);
+    int maxTargetLength = ConfigJson.intField(o, "max_target_length", file);
+    int numEncoderLayers = ConfigJson.intField(o, "n_encoder_layer", file);
+    int numDecoderLayers = ConfigJson.intField(o, "n_decoder_layer", file);
+    int numHeads = ConfigJson.intField(o, "n_head", file);
+    int embedDim = ConfigJson.intField(o, "n_embd", file);
+    double dropout = ConfigJson.doubleField(o, "dropout", 0.0, file);
+    double labelSmoothing = ConfigJson.doubleField(o, "label_smoothing", 0.0, file);
+    boolean bias = ConfigJson.booleanField(o, "bias", true, file);
+    NormPlacement normPlacement = ConfigJson.enumField(o, "norm_placement", NormPlacement.class, NormPlacement.POST,
+        file);
+    EncoderDecoderConfig.Activation activation = ConfigJson.enumField(o, "activation",
+        EncoderDecoderConfig.Activation.class, EncoderDecoderConfig.Activation.RELU, file);
+    boolean sharedEmbeddings = ConfigJson.booleanField(o, "shared_embeddings", false, file);
+    boolean tiedOutput = ConfigJson.booleanField(o, "tie_output", true, file);
+    return ConfigJson.validated(() -> new EncoderDecoderConfig(sourceVocabSize, targetVocabSize, maxSourceLength,
+        maxTargetLength, numEncoderLayers, numDecoderLayers, numHeads, embedDim, dropout, labelSmoothing, bias,
+        normPlacement, activation, sharedEmbeddings, tiedOutput), file);
   }
 }

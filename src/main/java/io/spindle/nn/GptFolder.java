@@ -23,7 +23,18 @@ import java.util.Map;
  * <p>Loading accepts what nanoGPT and the {@code safetensors} library produce: both tied keys
  * ({@code transformer.wte.weight} and {@code lm_head.weight}, which must then be equal) or only one of them, and
  * older nanoGPT's causal-mask buffers ({@code *.attn.bias} of shape (1, 1, T, T)), which are ignored. Anything
- * else missing, extra or misshapen is an error naming the tensor.
+ * else missing, extra or misshapen is an error naming the tensor, and so is a weight that is NaN or infinite.
+ *
+ * <p>The tokenizer must have exactly {@code vocab_size} tokens: a larger one has ids the model cannot embed, and a
+ * smaller one cannot decode every id the model may generate (nanoGPT pads its vocabularies, e.g. 50257 to 50304;
+ * give such a model a tokenizer of the padded size).
+ *
+ * <p>What the weights cannot check: {@code n_head} changes no tensor's shape ({@code c_attn} is (3C, C) however C
+ * is split into heads), so a {@code config.json} whose {@code n_head} was edited after training, to another divisor
+ * of {@code n_embd}, loads without error and computes another function than the one trained: its scores and samples
+ * are wrong. {@code dropout} only matters for further training. Every other field ({@code vocab_size},
+ * {@code block_size}, {@code n_layer}, {@code n_embd}, {@code bias}) is checked against the tensors' names and
+ * shapes.
  */
 public final class GptFolder {
   public static final String CONFIG = ConfigJson.CONFIG;
@@ -65,12 +76,14 @@ public final class GptFolder {
     GptConfig config = readConfig(dir.resolve(CONFIG));
     Gpt model;
     try (InputStream in = Files.newInputStream(dir.resolve(WEIGHTS))) {
-      model = readWeights(config, in, Files.size(dir.resolve(WEIGHTS)), "model folder " + dir);
+      model = readWeights(config, in, Files.size(dir.resolve(WEIGHTS)), dir.resolve(WEIGHTS));
     }
     Tokenizer tokenizer = Tokenizer.load(dir.resolve(Tokenizer.FILE_NAME));
-    if (tokenizer.vocabSize() > config.vocabSize()) {
-      throw new IllegalArgumentException("model folder " + dir + ": tokenizer has " + tokenizer.vocabSize()
-          + " tokens but vocab_size is " + config.vocabSize());
+    if (tokenizer.vocabSize() != config.vocabSize()) {
+      throw new IllegalArgumentException("model folder " + dir + ": " + Tokenizer.FILE_NAME + " has "
+          + tokenizer.vocabSize() + " tokens but vocab_size is " + config.vocabSize() + (tokenizer.vocabSize()
+              < config.vocabSize() ? ": it cannot decode every id the model may generate" : "")
+          + "; the tokenizer must be the model's own");
     }
     return new Loaded(model, tokenizer);
   }
@@ -78,13 +91,19 @@ public final class GptFolder {
   /**
    * The model of {@code config} with the weights of the {@code model.safetensors} that {@code in} holds
    * ({@code length} bytes, or -1 if unknown; read to its end, left open), accepting what {@link #load} accepts (see
-   * the class comment). {@code source} names the file in error messages. The header is read twice (once to see
-   * which keys the file has), which the stream's mark and reset make possible without a second open.
+   * the class comment; non-finite weights are refused). {@code source} names the file in error messages, which
+   * start with it. The header is read twice (once to see which keys the file has), which the stream's mark and reset
+   * make possible without a second open.
    */
   public static Gpt readWeights(GptConfig config, InputStream in, long length, Object source) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(in);
     buffered.mark(Integer.MAX_VALUE); // grows only as far as the header, which readHeader bounds
-    SafeTensorsHeader header = SafeTensors.readHeader(buffered, length);
+    SafeTensorsHeader header;
+    try {
+      header = SafeTensors.readHeader(buffered, length);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+    }
     buffered.reset();
     buffered.mark(0); // from here on the buffer may drop what was read, rather than keep the whole file
     Parameters p = Gpt.declare(config).build();
@@ -104,7 +123,11 @@ public final class GptFolder {
         into.put(name, Tensor.zeros(e.shape())); // nanoGPT's causal-mask buffer: read and dropped
       }
     }
-    SafeTensors.readInto(buffered, length, into);
+    try {
+      SafeTensors.readInto(buffered, length, into);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+    }
     if (lmHead != null) {
       Tensor wte = p.get(WTE).value();
       for (int i = 0; i < wte.size(); i++) {
@@ -114,6 +137,7 @@ public final class GptFolder {
         }
       }
     }
+    ConfigJson.requireFinite(p, source);
     return Gpt.of(config, p);
   }
 
@@ -136,6 +160,15 @@ public final class GptFolder {
     ConfigJson.write(o, out);
   }
 
+  /**
+   * The config of the model folder {@code dir}, which must hold the files {@link #load} reads: for checking the
+   * model's size before {@code load} builds it.
+   */
+  public static GptConfig config(Path dir) throws IOException {
+    ConfigJson.requireFiles(dir, CONFIG, WEIGHTS, Tokenizer.FILE_NAME);
+    return readConfig(dir.resolve(CONFIG));
+  }
+
   /** Reads a GPT config.json; {@code model_type} may be absent (nanoGPT writes none), dropout defaults to 0. */
   static GptConfig readConfig(Path file) throws IOException {
     try (InputStream in = Files.newInputStream(file)) {
@@ -146,9 +179,14 @@ public final class GptFolder {
   /** Reads {@code config.json} from {@code in} (left open); {@code source} names it in error messages. */
   public static GptConfig readConfig(InputStream in, Object source) throws IOException {
     JsonNode o = ConfigJson.read(in, source, MODEL_TYPE, true);
-    return new GptConfig(ConfigJson.intField(o, "vocab_size", source), ConfigJson.intField(o, "block_size", source),
-        ConfigJson.intField(o, "n_layer", source), ConfigJson.intField(o, "n_head", source),
-        ConfigJson.intField(o, "n_embd", source), ConfigJson.doubleField(o, "dropout", 0.0, source),
-        ConfigJson.booleanField(o, "bias", true, source));
+    int vocabSize = ConfigJson.intField(o, "vocab_size", source);
+    int blockSize = ConfigJson.intField(o, "block_size", source);
+    int numLayers = ConfigJson.intField(o, "n_layer", source);
+    int numHeads = ConfigJson.intField(o, "n_head", source);
+    int embedDim = ConfigJson.intField(o, "n_embd", source);
+    double dropout = ConfigJson.doubleField(o, "dropout", 0.0, source);
+    boolean bias = ConfigJson.booleanField(o, "bias", true, source);
+    return ConfigJson.validated(() -> new GptConfig(vocabSize, blockSize, numLayers, numHeads, embedDim, dropout,
+        bias), source);
   }
 }
