@@ -83,7 +83,9 @@ final class ConfigJson {
     if (o == null || !o.isObject()) {
       throw new IllegalArgumentException(source + ": expected a JSON object");
     }
-    String type = o.path("model_type").asText(typeOptional ? modelType : "");
+    JsonNode typeNode = o.get("model_type");
+    String type = typeNode == null && typeOptional ? modelType : typeNode == null ? "" : typeNode.isTextual()
+        ? typeNode.textValue() : typeNode.toString();
     if (!modelType.equals(type)) {
       throw new IllegalArgumentException(source + ": model_type is '" + type + "', expected '" + modelType + "'");
     }
