@@ -106,8 +106,9 @@ class CliLimitsTest {
     ChildCli.Started g = ChildCli.start(dir, HEAP, Map.of(), "generate", "--model-dir", model.toString(), "--prompt",
         "the ", "--max-new-tokens", "1000000000");
     awaitOutput(g, () -> g.outSoFar().length() > 2000, "generated text");
-    assertStopsOnSigterm(g);
-    assertTrue(g.outSoFar().startsWith("the "), g.outSoFar());
+    ChildCli.Run r = assertStopsOnSigterm(g);
+    assertTrue(r.out().startsWith("the "), r.out());
+    assertEquals("", r.err(), "nothing on stderr: no JVM warning, no log line");
   }
 
   @Test
@@ -145,7 +146,7 @@ class CliLimitsTest {
   }
 
   /** SIGTERM ({@link Process#destroy()}) ends the child within the limit, with the JVM's status for it (143). */
-  private static void assertStopsOnSigterm(ChildCli.Started child) throws InterruptedException {
+  private static ChildCli.Run assertStopsOnSigterm(ChildCli.Started child) throws InterruptedException {
     long start = System.nanoTime();
     child.process().destroy();
     ChildCli.Run r = child.finish(STOP_LIMIT.plusSeconds(20));
@@ -154,6 +155,7 @@ class CliLimitsTest {
     assertEquals(143, r.status(), r.err());
     assertTrue(took.compareTo(STOP_LIMIT) < 0, "stopping took " + took);
     assertFalse(r.err().contains("\tat ") || r.err().contains("Exception"), r.err());
+    return r;
   }
 
   private static String[] with(String[] base, String... more) {
