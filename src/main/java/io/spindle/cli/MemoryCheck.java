@@ -20,8 +20,10 @@ final class MemoryCheck {
   static final double HEAP_SHARE = 0.8;
   private static final String RAISE = "raise the limit with SPINDLE_JAVA_OPTS=-Xmx<size>";
 
-  /** Heap bytes per byte of text that {@code train-lm} holds in this process: the bytes, their decoding, the
-   * string, its token ids and the train/validation split of them. */
+  /**
+   * Heap bytes per byte of text that {@code train-lm} holds in this process: the bytes, their decoding, the string,
+   * its token ids and the train/validation split of them.
+   */
   static final int TRAINING_BYTES_PER_TEXT_BYTE = 14;
   /** The same for {@code score}: the bytes, their decoding, the string and its token ids. */
   static final int SCORING_BYTES_PER_TEXT_BYTE = 10;
@@ -82,7 +84,8 @@ final class MemoryCheck {
     require(6 * params + executors + activations, "training this model on Spark",
         "the driver's parameters, gradients, AdamW's moments and aggregation buffers (" + Sizes.bytes(6 * params)
         + ")" + (local ? ", in local mode a replica per partition (" + Sizes.bytes(executors) + ") and the "
-            + "activations of " + shape(c, rows) + " (" + Sizes.bytes(activations) + ")" : ""),
+            + "activations of " + shape(c, rows) + (microBatches > 1 ? " (--batch-size " + batch + " in "
+            + microBatches + " micro-batches)" : "") + " (" + Sizes.bytes(activations) + ")" : ""),
         "lower --batch-size, --block-size, --n-embd or --n-layer" + (local ? ", raise --micro-batches" : ""));
     checkHeap(c, 8.0 * batch * c.blockSize());
   }

@@ -333,7 +333,7 @@ final class TrainLmCommand implements Callable<Integer> {
       if (s.isEmpty()) {
         throw new IllegalArgumentException("text file " + p + " is empty");
       }
-      budget -= s.length(); // at least one byte per character
+      budget = Math.max(0, budget - s.length()); // a character is at least one byte
       parts.add(s);
     }
     return String.join("\n", parts);
