@@ -20,7 +20,8 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--prompt", required = true, description = "Text to continue (must use the model's vocabulary).")
   String prompt;
 
-  @Option(names = "--max-new-tokens", defaultValue = "200", description = "Tokens to generate, printed as they come (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-new-tokens", defaultValue = "200",
+      description = "Tokens to generate, printed as they come (default: ${DEFAULT-VALUE}).")
   int maxNewTokens;
 
   @Option(names = "--temperature", defaultValue = "0.8",

@@ -6,6 +6,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -26,6 +28,9 @@ import picocli.CommandLine.Command;
     subcommands = {TrainLmCommand.class, ScoreCommand.class, GenerateCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
+  /** A line of a printed stack trace: a frame, "... 3 more", or Spark's "Driver stacktrace:". */
+  private static final Pattern STACK_LINE =
+      Pattern.compile("\\s*(at \\S+\\(.*\\)|\\.\\.\\. \\d+ more|Driver stacktrace:)\\s*");
 
   public static void main(String[] args) {
     System.exit(run(args));
@@ -92,9 +97,16 @@ public final class Main {
         + "limit with SPINDLE_JAVA_OPTS=-Xmx...";
   }
 
-  /** {@code message} on one line: line breaks, with the indentation after them, become one space. */
+  /**
+   * {@code message} on one line: line breaks, with the indentation after them, become one space, and the stack
+   * frames some messages carry (Spark's job failures quote the task's stack trace) are left out.
+   */
   static String oneLine(String message) {
-    return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
+    if (message == null) {
+      return "";
+    }
+    return message.lines().filter(line -> !STACK_LINE.matcher(line).matches()).map(String::strip)
+        .filter(line -> !line.isEmpty()).collect(Collectors.joining(" "));
   }
 
   private static Double finiteDouble(String value) {

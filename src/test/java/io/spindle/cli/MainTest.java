@@ -26,6 +26,11 @@ class MainTest {
   void messagesBecomeOneLine() {
     assertEquals("first second third", Main.describe(new IllegalArgumentException("first\n  second\r\nthird\n")));
     assertEquals("NullPointerException", Main.describe(new NullPointerException()));
+    assertEquals("job failed: Lost task 0.0: java.io.EOFException: Unexpected end of input stream",
+        Main.describe(new IllegalStateException("job failed: Lost task 0.0: java.io.EOFException: Unexpected end of "
+            + "input stream\n\tat org.apache.hadoop.io.compress.DecompressorStream.decompress(DecompressorStream.java:"
+            + "165)\n\tat java.base/java.lang.Thread.run(Thread.java:840)\n\t... 12 more\n\nDriver stacktrace:\n"
+            + "\tat org.apache.spark.scheduler.DAGScheduler.failJobAndIndependentStages(DAGScheduler.scala:2898)")));
   }
 
   @Test
