@@ -66,7 +66,8 @@ final class MemoryCheck {
         + "gradients and AdamW's moments (" + Sizes.bytes(params * 4) + ")"
         + (threads > 1 ? ", a replica per extra thread of --threads " + threads + " (" + Sizes.bytes(replicas) + ")"
             : "") + " and the activations of " + shape(c, batch) + " (" + Sizes.bytes(activations) + ")",
-        "lower --batch-size, --block-size, --n-embd or --n-layer" + (threads > 1 ? " or --threads" : ""));
+        threads > 1 ? "lower --batch-size, --block-size, --n-embd, --n-layer or --threads"
+            : "lower --batch-size, --block-size, --n-embd or --n-layer");
     checkHeap(c, 8.0 * batch * c.blockSize());
   }
 

@@ -79,7 +79,9 @@ final class TokenizerJson {
       root = MAPPER.readTree(in);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
-      throw new IllegalArgumentException("tokenizer.json: not valid JSON: " + e.getOriginalMessage()
+      String message = e.getOriginalMessage().replaceAll(" ?\\(bound as `[^`]*`\\)", "")
+          .replaceAll(": not allowed as per `[^`]*`", ""); // Jackson's own class and setting names
+      throw new IllegalArgumentException("tokenizer.json: not valid JSON: " + message
           + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr()
               + ")"), e);
     }

@@ -98,7 +98,9 @@ final class ConfigJson {
     JsonLocation at = e.getLocation();
     String where = at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr()
         + ")";
-    return message.strip().replaceAll("\\s*\\R\\s*", " ") + where;
+    // Jackson names its own classes and settings in some messages; the user needs only what is wrong.
+    return message.strip().replaceAll("\\s*\\R\\s*", " ").replaceAll(" ?\\(bound as `[^`]*`\\)", "")
+        .replaceAll(": not allowed as per `[^`]*`", "") + where;
   }
 
   /**
