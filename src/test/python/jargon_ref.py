@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """PyTorch side of the 10-minute Jargon File run, for a same-machine, same-day comparison with `spindle train-lm`.
 
-Trains ../shared/bench/gpt_ref.py's GPT (config A's shape: n_embd 128, 4 layers, 4 heads, context 128, batch 32) on
-the Jargon File at character level with the settings of the README's 10-minute `train-lm` command: AdamW (betas 0.9,
-0.99, weight decay 0.1 on matrices and embeddings only), lr 3e-3 with 200 linear warm-up steps, cosine decay to lr/10
-paced by steps and by the time limit (as `--decay-over-time`), global-norm clip 1.0, the last 5% of the characters
-held out. The validation loss is the mean over consecutive non-overlapping windows of the held-out tail, every target
-counted once (as Spindle's). Prints one line per evaluation and a summary.
+Trains the GPT of gpt_ref.py, in this directory (config A's shape: n_embd 128, 4 layers, 4 heads, context 128,
+batch 32), on the Jargon File at character level with the settings of the README's 10-minute `train-lm` command:
+AdamW (betas 0.9, 0.99, weight decay 0.1 on matrices and embeddings only), lr 3e-3 with 200 linear warm-up steps,
+cosine decay to lr/10 paced by steps and by the time limit (as `--decay-over-time`), global-norm clip 1.0, the last 5%
+of the characters held out. The validation loss is the mean over consecutive non-overlapping windows of the held-out
+tail, every target counted once (as Spindle's). Prints one line per evaluation and a summary.
 
 usage: jargon_ref.py [--minutes 10] [--steps 1637] [--threads 2] [--eval-every 325] [--eval-batches 10]
 """
@@ -15,8 +15,8 @@ import argparse, gzip, math, os, sys, time
 import torch
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "..", "..", "shared", "bench"))
-import gpt_ref  # noqa: E402  (the reference model of the throughput benchmark)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gpt_ref  # noqa: E402  (the reference model of the training-step benchmark, in this directory)
 
 
 def main():
@@ -44,7 +44,7 @@ def main():
     train, val = ids[:split], ids[split:]
     B, T = 32, 128
 
-    model = gpt_ref.GPT(vocab=len(chars), d=128, layers=4, heads=4, ctx=T)
+    model = gpt_ref.GPT(gpt_ref.GPTConfig(vocab_size=len(chars), block_size=T, n_layer=4, n_head=4, n_embd=128))
     decay = [p for p in model.parameters() if p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": no_decay, "weight_decay": 0.0}],

@@ -39,18 +39,20 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every Java block of {@code README.md} tagged {@code <!-- tested-snippet: NAME -->} (the line right before its
- * {@code ```java} fence) compiles against the test classpath and runs without throwing, on tiny data in
- * {@code local[2]}.
+ * Every Java block of {@code README.md} and of the pages under {@code docs/} tagged
+ * {@code <!-- tested-snippet: NAME -->} (the line right before its {@code ```java} fence) compiles against the test
+ * classpath and runs without throwing, on tiny data in {@code local[2]}, as it is shown: nothing is substituted, so
+ * a snippet's sizes are small enough to run here and its text says what a real dataset wants.
  *
  * <p>How a snippet becomes a program: its {@code import} lines (static ones too) go to the top of a class
  * {@code Snippet_NAME}; the rest is the body of {@code static void run(...) throws Exception}, whose parameters are
- * the {@link #INPUTS}, the names a snippet may use without declaring them (the README says what they are just above
- * the snippet). To test a new snippet, tag it; if it needs data the inputs lack, add an {@link Input} here. A compile
- * error is reported with its README line.
+ * the {@link #INPUTS}, the names a snippet may use without declaring them (the page says what they are above the
+ * snippet). To test a new snippet, tag it; if it needs data the inputs lack, add an {@link Input} here. A compile
+ * error is reported with its file and line. Names are unique over all the pages.
  */
 class ReadmeSnippetsTest {
   static final Path README = Path.of("README.md");
+  static final Path DOCS = Path.of("docs");
   static final Pattern MARKER = Pattern.compile("<!--\\s*tested-snippet:\\s*([A-Za-z0-9_-]+)\\s*-->");
   static SparkSession spark;
 
@@ -60,10 +62,11 @@ class ReadmeSnippetsTest {
   static final List<Input> INPUTS = List.of(
       new Input("org.apache.spark.sql.SparkSession", "spark", (s, dir) -> s),
       new Input("String", "dir", (s, dir) -> dir),
-      new Input("org.apache.spark.sql.Dataset<org.apache.spark.sql.Row>", "texts", (s, dir) -> texts(s, 300)));
+      new Input("org.apache.spark.sql.Dataset<org.apache.spark.sql.Row>", "texts", (s, dir) -> texts(s, 300)),
+      new Input("org.apache.spark.sql.Dataset<org.apache.spark.sql.Row>", "pairs", (s, dir) -> pairs(s, 200)));
 
-  /** A tagged block: its name, the README line of its first code line, and its lines. */
-  record Snippet(String name, int firstLine, List<String> lines) {}
+  /** A tagged block: its page, its name, the page's line of its first code line, and its lines. */
+  record Snippet(Path page, String name, int firstLine, List<String> lines) {}
 
   @TempDir
   static Path work;
@@ -105,8 +108,44 @@ class ReadmeSnippetsTest {
     return session.createDataFrame(rows, schema);
   }
 
+  /**
+   * Source and target string columns: 1 to 4 English counting words and their German, as
+   * {@code io.spindle.ml.TransformerTranslatorTest} writes them.
+   */
+  static Dataset<Row> pairs(SparkSession session, int n) {
+    String[] english = {"one", "two", "three", "four", "five"};
+    String[] german = {"eins", "zwei", "drei", "vier", "fünf"};
+    SplittableRandom r = new SplittableRandom(2);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      StringBuilder en = new StringBuilder();
+      StringBuilder de = new StringBuilder();
+      for (int w = 0, words = 1 + r.nextInt(4); w < words; w++) {
+        int k = r.nextInt(english.length);
+        en.append(w == 0 ? "" : " ").append(english[k]);
+        de.append(w == 0 ? "" : " ").append(german[k]);
+      }
+      rows.add(RowFactory.create(en.toString(), de.toString()));
+    }
+    StructType schema = new StructType().add("source", DataTypes.StringType).add("target", DataTypes.StringType);
+    return session.createDataFrame(rows, schema);
+  }
+
+  /** The tagged blocks of README.md and of every page under docs/, in that order. */
+  static List<Snippet> allSnippets() throws IOException {
+    List<Path> pages = new ArrayList<>(List.of(README));
+    try (Stream<Path> docs = Files.list(DOCS)) {
+      docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
+    }
+    List<Snippet> out = new ArrayList<>();
+    for (Path page : pages) {
+      out.addAll(snippets(page, Files.readAllLines(page, StandardCharsets.UTF_8)));
+    }
+    return out;
+  }
+
   /** The tagged blocks of {@code markdown}; a tag not followed by a Java block is an error naming its line. */
-  static List<Snippet> snippets(List<String> markdown) {
+  static List<Snippet> snippets(Path page, List<String> markdown) {
     List<Snippet> out = new ArrayList<>();
     for (int i = 0; i < markdown.size(); i++) {
       Matcher m = MARKER.matcher(markdown.get(i));
@@ -114,35 +153,39 @@ class ReadmeSnippetsTest {
         continue;
       }
       if (i + 1 >= markdown.size() || !markdown.get(i + 1).strip().equals("```java")) {
-        fail("README.md line " + (i + 1) + ": tested-snippet " + m.group(1) + " must be followed by a ```java block");
+        fail(page + " line " + (i + 1) + ": tested-snippet " + m.group(1) + " must be followed by a ```java block");
       }
       int end = i + 2;
       while (end < markdown.size() && !markdown.get(end).strip().equals("```")) {
         end++;
       }
       if (end == markdown.size()) {
-        fail("README.md line " + (i + 2) + ": the block of tested-snippet " + m.group(1) + " is not closed");
+        fail(page + " line " + (i + 2) + ": the block of tested-snippet " + m.group(1) + " is not closed");
       }
-      out.add(new Snippet(m.group(1), i + 3, markdown.subList(i + 2, end)));
+      out.add(new Snippet(page, m.group(1), i + 3, markdown.subList(i + 2, end)));
     }
     return out;
   }
 
   @Test
   void theReadmeHasTheClassifierSnippetAndEveryTagIsAJavaBlock() throws IOException {
-    List<String> names = snippets(Files.readAllLines(README, StandardCharsets.UTF_8)).stream().map(Snippet::name)
-        .toList();
+    List<String> names = snippets(README, Files.readAllLines(README, StandardCharsets.UTF_8)).stream()
+        .map(Snippet::name).toList();
     assertTrue(names.contains("classifier-pipeline"), "tested snippets in README.md: " + names);
-    assertTrue(names.stream().distinct().count() == names.size(), "snippet names must be unique: " + names);
+    List<String> all = allSnippets().stream().map(Snippet::name).toList();
+    assertTrue(all.stream().distinct().count() == all.size(), "snippet names must be unique: " + all);
+    assertTrue(all.containsAll(List.of("classifier", "language-model", "translation")),
+        "every MLlib family's snippet is tested: " + all);
     List<String> bad = List.of("<!-- tested-snippet: x -->", "```bash", "echo", "```");
-    AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> snippets(bad));
+    AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+        () -> snippets(README, bad));
     assertTrue(e.getMessage().contains("line 1"), e.getMessage());
   }
 
   @TestFactory
   Stream<DynamicTest> everyTaggedSnippetCompilesAndRuns() throws IOException {
-    return snippets(Files.readAllLines(README, StandardCharsets.UTF_8)).stream()
-        .map(s -> DynamicTest.dynamicTest(s.name(), () -> compileAndRun(s)));
+    return allSnippets().stream().map(s -> DynamicTest.dynamicTest(s.page() + ": " + s.name(),
+        () -> compileAndRun(s)));
   }
 
   static void compileAndRun(Snippet snippet) throws Exception {
@@ -183,11 +226,12 @@ class ReadmeSnippetsTest {
           files.getJavaFileObjects(file.toFile())).call();
     }
     if (!compiled) {
-      StringBuilder message = new StringBuilder("README snippet " + snippet.name() + " does not compile:");
+      StringBuilder message = new StringBuilder("snippet " + snippet.name() + " of " + snippet.page()
+          + " does not compile:");
       for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
         long line = d.getLineNumber() - header - 1; // 0-based line of the body
         String where = line >= 0 && line < body.size()
-            ? "README.md line " + (snippet.firstLine() + bodyFirstLine + line)
+            ? snippet.page() + " line " + (snippet.firstLine() + bodyFirstLine + line)
             : "generated line " + d.getLineNumber();
         message.append("\n  ").append(where).append(": ").append(d.getMessage(Locale.ROOT));
       }
@@ -203,10 +247,11 @@ class ReadmeSnippetsTest {
           .findFirst().orElseThrow();
       start = System.nanoTime();
       run.invoke(null, arguments);
-      System.out.printf("README snippet %s: compiled in %.1f s, ran in %.1f s%n", snippet.name(), compileSeconds,
-          (System.nanoTime() - start) / 1e9);
+      System.out.printf("snippet %s of %s: compiled in %.1f s, ran in %.1f s%n", snippet.name(), snippet.page(),
+          compileSeconds, (System.nanoTime() - start) / 1e9);
     } catch (InvocationTargetException e) {
-      throw new AssertionError("README snippet " + snippet.name() + " threw " + e.getCause(), e.getCause());
+      throw new AssertionError("snippet " + snippet.name() + " of " + snippet.page() + " threw " + e.getCause(),
+          e.getCause());
     }
   }
 }

@@ -404,19 +404,11 @@ public final class Attention {
 
   /**
    * Whether attention dropout with probability {@code p} keeps flat element {@code index} of P: the
-   * {@code index + 1}-th output of SplitMix64 (Steele, Lea and Flood 2014) seeded with {@code seed}, as a uniform in
+   * {@code index + 1}-th output of {@link SplitMix64} keyed by {@code mix(seed)}, as a uniform in
    * [0, 1), is at least p. A pure function, so forward and backward agree on every thread and run.
    */
   static boolean keeps(long seed, long index, float p) {
-    long z = mix(seed) + (index + 1) * 0x9E3779B97F4A7C15L;
-    return (mix(z) >>> 11) * 0x1.0p-53 >= p;
-  }
-
-  /** The SplitMix64 output function (a 64-bit finaliser with good avalanche). */
-  private static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
+    return SplitMix64.uniform(SplitMix64.mix(seed), index) >= p;
   }
 
   private static void validate(int[] qs, int[] ks, int[] vs, boolean[][] keyPadding, float dropout) {

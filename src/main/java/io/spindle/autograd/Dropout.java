@@ -10,8 +10,8 @@ import java.nio.FloatBuffer;
  * <p>The mask is counter-based, not drawn from a stateful generator: whether element i is kept is a pure function
  * of {@code (seed, i)}, so the same seed gives the same mask on any thread, in any run, on any machine, and a
  * retried Spark task reproduces its gradient bit for bit. Element i's 64 random bits are the (i+1)-th output of a
- * SplitMix64 generator (Steele, Lea, Flood 2014) whose state starts at {@code key = mix64(seed + GAMMA)}, i.e.
- * {@code mix64(key + (i + 1) * GAMMA)}; this is exactly the stream of {@code new java.util.SplittableRandom(key)},
+ * {@link SplitMix64} generator whose state starts at {@code key = mix(seed + GAMMA)}, i.e.
+ * {@code mix(key + (i + 1) * GAMMA)}; this is exactly the stream of {@code new java.util.SplittableRandom(key)},
  * where {@code key = new SplittableRandom(seed).nextLong()}. Hashing the seed first keeps nearby seeds (layer
  * indices, step numbers) from giving shifted copies of one stream. The element is kept when the top 53 bits, read as
  * a fraction in [0, 1), are {@code >= p}. Backward recomputes the mask from the seed instead of storing it.
@@ -20,9 +20,6 @@ import java.nio.FloatBuffer;
  * {@code dropout(x, p, training)} does when {@code training} is false.
  */
 public final class Dropout {
-  /** SplitMix64's increment, the odd integer nearest 2^64 / golden ratio. */
-  private static final long GAMMA = 0x9E3779B97F4A7C15L;
-
   private Dropout() {}
 
   /** {@code out_i = keep(seed, i) ? x_i / (1 - p) : 0}; returns {@code x} itself when p is 0. */
@@ -34,7 +31,7 @@ public final class Dropout {
       return x;
     }
     float scale = (float) (1.0 / (1.0 - p));
-    long key = mix64(seed + GAMMA);
+    long key = SplitMix64.mix(seed + SplitMix64.GAMMA);
     Tensor xt = x.value();
     Tensor out = g.empty(xt.shape()); // same shape as x
     FloatBuffer xb = xt.buffer();
@@ -59,14 +56,6 @@ public final class Dropout {
 
   /** Whether element {@code i} survives: its random fraction in [0, 1) is at least p. */
   static boolean keep(long key, long i, float p) {
-    long bits = mix64(key + (i + 1) * GAMMA);
-    return (bits >>> 11) * 0x1.0p-53 >= p;
-  }
-
-  /** SplitMix64's output function (Stafford's "Mix13" variant of the MurmurHash3 finaliser). */
-  static long mix64(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
+    return SplitMix64.uniform(key, i) >= p;
   }
 }

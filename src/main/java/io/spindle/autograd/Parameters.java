@@ -54,6 +54,20 @@ public final class Parameters {
     return offsets.get(name);
   }
 
+  /** The parameter holding element {@code index} of the flat buffers, with the element's index in it: "wte[12]". */
+  public String nameAt(int index) {
+    String found = null;
+    for (Map.Entry<String, Integer> e : offsets.entrySet()) {
+      if (e.getValue() <= index) {
+        found = e.getKey();
+      }
+    }
+    if (found == null || index >= values.size()) {
+      throw new IndexOutOfBoundsException("element " + index + " of " + values.size() + " parameters");
+    }
+    return found + "[" + (index - offsets.get(found)) + "]";
+  }
+
   /** The flat value buffer (P,); parameter views share it. */
   public Tensor values() {
     return values;

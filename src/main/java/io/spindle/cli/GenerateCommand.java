@@ -1,7 +1,9 @@
 package io.spindle.cli;
 
+import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
-import io.spindle.nn.GptFolder;
+import io.spindle.nn.GptFormat;
+import io.spindle.nn.ModelFolder;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,10 +44,11 @@ final class GenerateCommand implements Callable<Integer> {
     OptionChecks.atLeast("--max-new-tokens", maxNewTokens, 0);
     OptionChecks.atLeast("--temperature", temperature, 0);
     OptionChecks.atLeast("--top-k", topK, 0);
-    GptConfig config = GptFolder.config(modelDir);
+    ModelFolderTarget.requireModel(modelDir);
+    GptConfig config = ModelFolder.config(GptFormat.INSTANCE, modelDir);
     MemoryCheck.loading(config, "model folder " + modelDir);
     MemoryCheck.generating(config);
-    GptFolder.Loaded loaded = GptFolder.load(modelDir);
+    ModelFolder.Contents<Gpt> loaded = ModelFolder.load(GptFormat.INSTANCE, modelDir);
     int[] ids = loaded.tokenizer().encodeStrict(prompt);
     if (ids.length == 0) {
       throw new IllegalArgumentException("the prompt is empty");

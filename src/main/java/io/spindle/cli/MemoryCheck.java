@@ -53,21 +53,24 @@ final class MemoryCheck {
   }
 
   /**
-   * Refuses training {@code c} in this process with {@code batch} sequences per step on {@code threads} threads:
-   * parameters, gradients and AdamW's two moments, a replica (weights and gradients) per extra thread, and the
-   * activations of the whole batch (the threads' shares add up to it).
+   * Refuses training {@code c} in this process with {@code batch} sequences per step in {@code microBatches} passes
+   * on {@code threads} threads: parameters, gradients and AdamW's two moments, a replica (weights and gradients) per
+   * extra thread, and the activations of the rows that are in flight at once (each thread's share of a micro-batch,
+   * at least one row per thread).
    */
-  static void inProcessTraining(GptConfig c, int batch, int threads) {
-    checkTensors(c, batch, c.blockSize(), true);
+  static void inProcessTraining(GptConfig c, int batch, int microBatches, int threads) {
+    int rows = (int) Math.min(batch, Math.max(threads, ((long) batch + microBatches - 1) / microBatches));
+    checkTensors(c, rows, c.blockSize(), true);
     double params = 4.0 * GptMemory.parameters(c);
     double replicas = 4.0 * 2 * GptMemory.parameters(c) * (threads - 1);
-    double activations = 4.0 * GptMemory.trainingActivations(c, batch);
+    double activations = 4.0 * GptMemory.trainingActivations(c, rows);
     require(params * 4 + replicas + activations, "training this model", "its parameters with their "
         + "gradients and AdamW's moments (" + Sizes.bytes(params * 4) + ")"
         + (threads > 1 ? ", a replica per extra thread of --threads " + threads + " (" + Sizes.bytes(replicas) + ")"
-            : "") + " and the activations of " + shape(c, batch) + " (" + Sizes.bytes(activations) + ")",
-        threads > 1 ? "lower --batch-size, --block-size, --n-embd, --n-layer or --threads"
-            : "lower --batch-size, --block-size, --n-embd or --n-layer");
+            : "") + " and the activations of " + shape(c, rows) + (rows < batch ? " (--batch-size " + batch
+            + " in " + microBatches + " micro-batches)" : "") + " (" + Sizes.bytes(activations) + ")",
+        (threads > 1 ? "lower --batch-size, --block-size, --n-embd, --n-layer or --threads"
+            : "lower --batch-size, --block-size, --n-embd or --n-layer") + ", or raise --micro-batches");
     checkHeap(c, 8.0 * batch * c.blockSize());
   }
 

@@ -2,9 +2,7 @@ package io.spindle.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.spindle.data.Tokenizer;
-import io.spindle.nn.EncoderDecoderFolder;
-import io.spindle.nn.GptFolder;
+import io.spindle.nn.ModelFolder;
 import io.spindle.train.MetricsLog;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -29,8 +28,8 @@ import java.util.stream.Stream;
  */
 final class ModelFolderTarget {
   /** The entries a model folder written by Spindle may hold. */
-  static final Set<String> MODEL_FILES = Set.of(GptFolder.CONFIG, GptFolder.WEIGHTS, Tokenizer.FILE_NAME,
-      EncoderDecoderFolder.TARGET_TOKENIZER, MetricsLog.FILE_NAME, SparkTraining.CHECKPOINTS);
+  static final Set<String> MODEL_FILES = Stream.concat(ModelFolder.FILES.stream(),
+      Stream.of(MetricsLog.FILE_NAME, SparkTraining.CHECKPOINTS)).collect(Collectors.toUnmodifiableSet());
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int NAMES_SHOWN = 5;
 
@@ -73,7 +72,7 @@ final class ModelFolderTarget {
         foreign.add(name);
       }
     }
-    if (foreign.isEmpty() && hasModelType(target.resolve(GptFolder.CONFIG))) {
+    if (foreign.isEmpty() && hasModelType(target.resolve(ModelFolder.CONFIG))) {
       return;
     }
     List<String> shown = foreign.isEmpty() ? new ArrayList<>(names) : foreign;
@@ -81,6 +80,18 @@ final class ModelFolderTarget {
         + (shown.size() > NAMES_SHOWN ? " and " + (shown.size() - NAMES_SHOWN) + " more" : "");
     throw new IllegalArgumentException("--model-dir " + target + " is not a Spindle model folder (it holds "
         + listed + "); refusing to replace it: give a new or empty folder, or a model folder to overwrite");
+  }
+
+  /**
+   * Throws {@link IllegalArgumentException} saying what to do when {@code dir} holds only the {@code checkpoints/}
+   * of an interrupted Spark run (a state {@code train-lm --resume} continues from) rather than a model.
+   */
+  static void requireModel(Path dir) {
+    if (!Files.exists(dir.resolve(ModelFolder.CONFIG)) && Files.isDirectory(dir.resolve(SparkTraining.CHECKPOINTS))) {
+      throw new IllegalArgumentException("model folder " + dir + " holds only the checkpoints of an interrupted Spark "
+          + "run: continue it with train-lm --resume --model-dir " + dir + " (and the run's other options), or use "
+          + "one of its checkpoints, each a model folder: " + dir.resolve(SparkTraining.CHECKPOINTS) + "/step-N");
+    }
   }
 
   /** Whether {@code config} is a regular file holding a JSON object with a string {@code model_type}. */

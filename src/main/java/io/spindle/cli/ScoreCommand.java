@@ -3,8 +3,10 @@ package io.spindle.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.data.Texts;
+import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
-import io.spindle.nn.GptFolder;
+import io.spindle.nn.GptFormat;
+import io.spindle.nn.ModelFolder;
 import io.spindle.train.BatchGradient;
 import io.spindle.train.Perplexity;
 import java.nio.file.Path;
@@ -51,12 +53,13 @@ final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     OptionChecks.atLeast("--batch-size", batchSize, 1);
-    GptConfig config = GptFolder.config(modelDir);
+    ModelFolderTarget.requireModel(modelDir);
+    GptConfig config = ModelFolder.config(GptFormat.INSTANCE, modelDir);
     MemoryCheck.loading(config, "model folder " + modelDir);
     Path file = input.text != null ? input.text : input.tokenIds;
     String text = Texts.read(file, MemoryCheck.textLimit(MemoryCheck.SCORING_BYTES_PER_TEXT_BYTE, config),
         MemoryCheck.textLimitReason(MemoryCheck.SCORING_BYTES_PER_TEXT_BYTE, null));
-    GptFolder.Loaded loaded = GptFolder.load(modelDir);
+    ModelFolder.Contents<Gpt> loaded = ModelFolder.load(GptFormat.INSTANCE, modelDir);
     int[] tokens = input.text != null ? loaded.tokenizer().encode(text) : parseIds(text, file);
     int vocab = config.vocabSize();
     for (int i = 0; i < tokens.length; i++) {

@@ -3,31 +3,38 @@ package io.spindle.cli;
 import io.spindle.data.Tokenizer;
 import io.spindle.data.TokenizerOptions;
 import io.spindle.nn.Gpt;
-import io.spindle.spark.SparkLmTrainer;
+import io.spindle.spark.CheckpointStore;
+import io.spindle.spark.QuietSparkLogs;
 import io.spindle.spark.SparkTokenStream;
+import io.spindle.spark.SparkTrainer;
 import io.spindle.spark.SparkTrainingOptions;
 import io.spindle.spark.SparkVocabulary;
 import io.spindle.spark.SpindleKryoRegistrator;
-import io.spindle.train.LmTrainer;
-import io.spindle.train.LmTrainingConfig;
-import io.spindle.train.StepMetrics;
+import io.spindle.train.StepListener;
+import io.spindle.train.TokenChunk;
+import io.spindle.train.TrainingConfig;
+import io.spindle.train.TrainingProgress;
+import io.spindle.train.ValidationPolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.deploy.SparkHadoopUtil;
 
 /**
- * {@code train-lm} on Spark: starts a SparkContext (Kryo with Spindle's registrator unless configured otherwise),
+ * {@code train-lm} on Spark: starts a SparkContext (unless configured otherwise: Kryo with Spindle's registrator, the
+ * root log level WARN, no delay scheduling ({@link #LOCALITY_WAIT}); and always the {@link QuietSparkLogs} plugin),
  * reads {@code --text} with {@code textFile} (any Hadoop path: {@code file:}, {@code hdfs:}, {@code s3a:}; files
  * compressed by a codec Hadoop knows by its extension, such as {@code .gz}, are decompressed), learns the tokenizer
  * and tokenizes the lines on the executors ({@link SparkVocabulary}, {@link SparkTokenStream#fromText}), trains with
- * {@link SparkLmTrainer}, and stops the context on {@link #close()}. Executors size their BLAS threads from
+ * {@link SparkTrainer}, and stops the context on {@link #close()}. Executors size their BLAS threads from
  * {@code spark.task.cpus}.
  *
  * <p>The text is the files' lines in order joined by newlines, so it differs from the in-process reading only in
@@ -40,6 +47,13 @@ import org.apache.spark.api.java.JavaSparkContext;
  */
 final class SparkTraining implements AutoCloseable {
   static final String CHECKPOINTS = "checkpoints";
+  /**
+   * No delay scheduling: a step's task runs on the first free executor even when its cached chunk lives on a busy
+   * one. Spark's default (3s) outlasts a whole step, so once an executor is lost and its chunks are recomputed on a
+   * survivor, every later step would wait for that survivor and the replacement executor would idle to the end. The
+   * price is a remote read of the chunk (4 bytes per token) by the executor that does not hold it.
+   */
+  static final String LOCALITY_WAIT = "0s";
 
   private final JavaSparkContext jsc;
   private final int partitions;
@@ -54,7 +68,9 @@ final class SparkTraining implements AutoCloseable {
         .setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .setIfMissing("spark.kryo.registrator", SpindleKryoRegistrator.class.getName())
         .setIfMissing("spark.ui.showConsoleProgress", "false")
-        .setIfMissing("spark.log.level", "WARN");
+        .setIfMissing("spark.log.level", "WARN")
+        .setIfMissing("spark.locality.wait", LOCALITY_WAIT);
+    addPlugin(conf, QuietSparkLogs.class.getName());
     this.jsc = new JavaSparkContext(conf);
     this.partitions = partitions != null ? partitions : jsc.defaultParallelism();
     this.options = options;
@@ -106,13 +122,42 @@ final class SparkTraining implements AutoCloseable {
     return new int[] {data.chunks().first().tokens()[0]};
   }
 
-  /** Trains {@code model}; returns the last step's metrics (null if a resumed run had nothing left to do). */
-  StepMetrics train(Gpt model, LmTrainingConfig training, Tokenizer tokenizer, SparkTokenStream data,
-      LmTrainer.Listener listener) throws IOException {
-    SparkLmTrainer trainer = new SparkLmTrainer(model, training, options, tokenizer);
-    StepMetrics last = trainer.train(data, data.validationTokens(), listener);
-    trainer.resumedFrom().ifPresent(from -> System.err.println("spindle: resumed from " + from));
-    return last;
+  /**
+   * Trains {@code model} on {@code data}, validating on its held-out tail as {@code policy} says; says on stderr
+   * which checkpoint it resumed from, if any, before the first step. Returns the run's progress, the steps of the
+   * run resumed included.
+   */
+  TrainingProgress train(Gpt model, TrainingConfig training, ValidationPolicy policy, Tokenizer tokenizer,
+      SparkTokenStream data, StepListener listener) throws IOException {
+    SparkTrainer<Gpt, TokenChunk> trainer = new SparkTrainer<>(data.objective(model.config(), training), model,
+        training, options, tokenizer, tokenizer);
+    trainer.onResume(from -> System.err.println("spindle: resumed from " + from));
+    return trainer.train(data, data.validation(), policy, listener);
+  }
+
+  /**
+   * Refuses, before the context starts and any text is read, a checkpoint directory that already holds checkpoints
+   * of an earlier run when not resuming (the trainer checks again, and the rest, once it starts).
+   */
+  static void checkCheckpointDir(SparkTrainingOptions options) throws IOException {
+    if (options.checkpointDir() == null || options.resume()) {
+      return;
+    }
+    org.apache.hadoop.conf.Configuration conf = SparkHadoopUtil.get().newConfiguration(new SparkConf());
+    CheckpointStore store = CheckpointStore.open(options.checkpointDir(), conf);
+    List<String> existing = store.committed();
+    if (!existing.isEmpty()) {
+      throw new IllegalArgumentException("checkpoint directory " + store.location() + " already holds checkpoints"
+          + " (newest: " + existing.get(0) + "); resume from them with --resume, or use an empty directory");
+    }
+  }
+
+  /** Adds {@code plugin} to {@code spark.plugins}, after those already set. */
+  static void addPlugin(SparkConf conf, String plugin) {
+    String plugins = conf.get("spark.plugins", "").strip();
+    if (!Arrays.asList(plugins.split("\\s*,\\s*")).contains(plugin)) {
+      conf.set("spark.plugins", plugins.isEmpty() ? plugin : plugins + "," + plugin);
+    }
   }
 
   @Override

@@ -1,6 +1,8 @@
 package io.spindle.cli;
 
+import io.spindle.data.BpeTokenizer;
 import io.spindle.data.CharTokenizer;
+import io.spindle.data.Special;
 import io.spindle.data.Texts;
 import io.spindle.data.TokenSplit;
 import io.spindle.data.Tokenizer;
@@ -8,14 +10,20 @@ import io.spindle.data.TokenizerOptions;
 import io.spindle.data.WordTokenizer;
 import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
-import io.spindle.nn.GptFolder;
+import io.spindle.nn.GptFormat;
+import io.spindle.nn.ModelFolder;
 import io.spindle.spark.SparkTokenStream;
 import io.spindle.spark.SparkTrainingOptions;
 import io.spindle.tensor.Storage;
-import io.spindle.train.LmTrainer;
-import io.spindle.train.LmTrainingConfig;
+import io.spindle.train.LmObjective;
+import io.spindle.train.LocalTrainer;
 import io.spindle.train.MetricsLog;
+import io.spindle.train.StepListener;
 import io.spindle.train.StepMetrics;
+import io.spindle.train.TokenChunk;
+import io.spindle.train.TrainingConfig;
+import io.spindle.train.TrainingProgress;
+import io.spindle.train.ValidationPolicy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -49,8 +57,16 @@ final class TrainLmCommand implements Callable<Integer> {
           + "folder (its checkpoints/ kept); any other folder is refused (default: ${DEFAULT-VALUE}).")
   Path modelDir;
 
-  @Option(names = "--tokenizer", defaultValue = "char", description = "char or word (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--tokenizer", defaultValue = "char", description = "char (one token per character), word (words "
+      + "and punctuation; words seen once are dropped) or bpe (byte-level byte-pair encoding: subwords learned from "
+      + "the text, never an unknown token; pairs seen once are not merged) (default: ${DEFAULT-VALUE}).")
   String tokenizer;
+
+  @Option(names = "--vocab-size", defaultValue = "" + TokenizerOptions.DEFAULT_MAX_VOCAB_SIZE, paramLabel = "N",
+      description = "Largest vocabulary, the 4 special tokens included: the most frequent characters or words are "
+          + "kept; for bpe, merges are learned until the vocabulary has N tokens (at least 260: 256 bytes and the "
+          + "specials) (default: ${DEFAULT-VALUE}).")
+  int vocabSize;
 
   @Option(names = "--n-layer", defaultValue = "4", description = "Transformer blocks (default: ${DEFAULT-VALUE}).")
   int numLayers;
@@ -73,6 +89,18 @@ final class TrainLmCommand implements Callable<Integer> {
 
   @Option(names = "--batch-size", defaultValue = "32", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
   int batchSize;
+
+  @Option(names = "--optimizer", defaultValue = "adamw", description = "adamw (AdamW with --beta2 and "
+      + "--weight-decay) or sgd (SGD with --momentum, no weight decay) (default: ${DEFAULT-VALUE}).")
+  String optimizer;
+
+  @Option(names = "--schedule", defaultValue = "cosine", description = "Learning-rate schedule: cosine (warm-up, "
+      + "then cosine decay to --min-lr), constant (--lr throughout) or noam (warm-up, then 1/sqrt(step) decay, "
+      + "peaking at --lr) (default: ${DEFAULT-VALUE}).")
+  String schedule;
+
+  @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum, 0 = none (default: ${DEFAULT-VALUE}).")
+  double momentum;
 
   @Option(names = "--steps", defaultValue = "500", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
   int steps;
@@ -104,6 +132,11 @@ final class TrainLmCommand implements Callable<Integer> {
   @Option(names = "--eval-batches", defaultValue = "20", description = "Validation batches per evaluation; the final one uses all (default: ${DEFAULT-VALUE}).")
   int evalBatches;
 
+  @Option(names = "--early-stopping", defaultValue = "0", paramLabel = "N", description = "Stop after N evaluations "
+      + "in a row without a lower validation loss, keeping the weights of the best one; 0 = never (default: "
+      + "${DEFAULT-VALUE}).")
+  int patience;
+
   @Option(names = "--val-fraction", defaultValue = "0.05", description = "Held-out tail of the text (default: ${DEFAULT-VALUE}).")
   double valFraction;
 
@@ -131,9 +164,14 @@ final class TrainLmCommand implements Callable<Integer> {
       + "(default: the context's default parallelism).")
   Integer partitions;
 
-  @Option(names = "--micro-batches", defaultValue = "1", description = "Spark: forward/backward passes per task "
-      + "and step (gradient accumulation) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--micro-batches", defaultValue = "1", description = "Forward/backward passes per thread (or "
+      + "Spark task) and step: gradient accumulation, bounding activation memory (default: ${DEFAULT-VALUE}).")
   int microBatches;
+
+  @Option(names = "--deterministic", description = "Sum each window's gradient along one canonical tree, so that the "
+      + "weights are the same bits for any --threads, --partitions, --aggregation-depth or --micro-batches (which "
+      + "it ignores); slower (one forward/backward per window), and not with --bf16-gradients.")
+  boolean deterministic;
 
   @Option(names = "--aggregation-depth", defaultValue = "0", description = "Spark: treeAggregate depth, "
       + "0 = automatic (default: ${DEFAULT-VALUE}).")
@@ -169,58 +207,71 @@ final class TrainLmCommand implements Callable<Integer> {
     if (decayOverTime && !(maxMinutes > 0)) {
       throw new IllegalArgumentException("--decay-over-time needs --max-minutes > 0");
     }
-    LmTrainingConfig training = new LmTrainingConfig(steps, batchSize, learningRate,
-        minLearningRate == null ? learningRate / 10 : minLearningRate, warmup, weightDecay, 0.9, beta2, gradClip,
-        seed, evalEvery, evalBatches, maxMinutes * 60, decayOverTime);
+    TrainingConfig training = trainingConfig();
+    ValidationPolicy policy = new ValidationPolicy(evalEvery, patience, 0, evalBatches);
     if (!(valFraction >= 0 && valFraction < 1)) {
       throw new IllegalArgumentException("--val-fraction must be in [0, 1), got " + valFraction);
     }
     TokenizerOptions tokenizerOptions = tokenizerOptions();
     String sparkMaster = master != null ? master : System.getProperty("spark.master");
-    if (sparkMaster == null && (checkpointEvery > 0 || checkpointDir != null || resume || partitions != null)) {
-      throw new IllegalArgumentException("--checkpoint-every, --checkpoint-dir, --resume and --partitions need "
-          + "--master (Spark training)");
+    if (sparkMaster == null && (checkpointEvery > 0 || checkpointDir != null || resume || partitions != null
+        || aggregationDepth != 0 || bf16Gradients)) {
+      throw new IllegalArgumentException("--checkpoint-every, --checkpoint-dir, --resume, --partitions, "
+          + "--aggregation-depth and --bf16-gradients need --master (Spark training)");
+    }
+    if (patience > 0 && valFraction == 0) {
+      throw new IllegalArgumentException("--early-stopping needs validation tokens: --val-fraction is 0");
     }
     Path target = modelDir.toAbsolutePath().normalize();
     ModelFolderTarget.checkReplaceable(target); // before any work: a refused folder costs the user nothing
     if (sparkMaster != null) {
-      try (SparkTraining spark = new SparkTraining(sparkMaster, partitions, sparkOptions(target))) {
+      SparkTrainingOptions options = sparkOptions(target);
+      SparkTraining.checkCheckpointDir(options);
+      try (SparkTraining spark = new SparkTraining(sparkMaster, partitions, options)) {
         JavaRDD<String> lines = spark.lines(texts);
         Tokenizer tok = spark.learnTokenizer(lines, tokenizer, tokenizerOptions);
         MemoryCheck.sparkTraining(gptConfig(tok.vocabSize()), batchSize, microBatches, spark.partitions(),
             sparkMaster.startsWith("local"));
         try (SparkTokenStream data = spark.tokenize(lines, tok, blockSize, valFraction)) {
           return trainAndSave(target, tok, data.length(), data.validationTokens().length,
-              SparkTraining.firstToken(data), (model, listener) -> spark.train(model, training, tok, data, listener));
+              SparkTraining.firstToken(data),
+              (model, listener) -> spark.train(model, training, policy, tok, data, listener));
         }
       }
     }
     int trainerThreads = threads == 0 ? Math.min(batchSize, Runtime.getRuntime().availableProcessors()) : threads;
-    MemoryCheck.inProcessTraining(gptConfig(1), batchSize, trainerThreads); // early: before reading the text
+    // early: before reading the text, with the smallest vocabulary; again below with the tokenizer's
+    MemoryCheck.inProcessTraining(gptConfig(1), batchSize, microBatches, trainerThreads);
     String text = readTexts(gptConfig(1));
-    Tokenizer tok = "char".equals(tokenizer) ? CharTokenizer.learn(List.of(text), tokenizerOptions)
-        : WordTokenizer.learn(List.of(text), tokenizerOptions);
-    MemoryCheck.inProcessTraining(gptConfig(tok.vocabSize()), batchSize, trainerThreads);
+    Tokenizer tok = switch (tokenizer) {
+      case "char" -> CharTokenizer.learn(List.of(text), tokenizerOptions);
+      case "word" -> WordTokenizer.learn(List.of(text), tokenizerOptions);
+      default -> BpeTokenizer.learn(List.of(text), tokenizerOptions);
+    };
+    MemoryCheck.inProcessTraining(gptConfig(tok.vocabSize()), batchSize, microBatches, trainerThreads);
     TokenSplit split = TokenSplit.of(tok.encode(text), valFraction);
     if (split.train().length <= blockSize) {
       throw new IllegalArgumentException("the training text has " + split.train().length
           + " tokens; it needs more than --block-size (" + blockSize + ")");
     }
     int[] prompt = tok.encode(text.substring(0, text.offsetByCodePoints(0, 1)));
+    TokenChunk validation = split.validation().length > 1 ? LmObjective.whole(split.validation(), blockSize) : null;
     return trainAndSave(target, tok, split.train().length, split.validation().length, prompt,
-        (model, listener) -> new LmTrainer(model, training, trainerThreads).train(split.train(), split.validation(),
-            listener));
+        (model, listener) -> new LocalTrainer<>(new LmObjective(model.config(), seed, batchSize,
+            split.train().length), model, training, trainerThreads)
+            .train(LmObjective.whole(split.train(), blockSize), validation, policy, listener));
   }
 
   /** Trains a model, in this process or on Spark. */
   @FunctionalInterface
   private interface Training {
-    StepMetrics run(Gpt model, LmTrainer.Listener listener) throws IOException;
+    TrainingProgress run(Gpt model, StepListener listener) throws IOException;
   }
 
   /**
-   * Creates the model, trains it with {@code training} into a staged folder with its metrics, commits the folder
-   * and prints a sample continuing {@code prompt}.
+   * Creates the model, trains it with {@code training} into a staged folder with its metrics (every step of the
+   * run, those of a run resumed from a checkpoint included), commits the folder and prints a sample continuing
+   * {@code prompt}.
    */
   private int trainAndSave(Path target, Tokenizer tok, long trainTokens, long validationTokens, int[] prompt,
       Training training) throws IOException {
@@ -228,23 +279,32 @@ final class TrainLmCommand implements Callable<Integer> {
     System.err.printf("spindle: %,d parameters, vocab %d, %,d training / %,d validation tokens%n",
         model.parameters().count(), tok.vocabSize(), trainTokens, validationTokens);
     try (StagedFolder staged = StagedFolder.create(target, SparkTraining.CHECKPOINTS);
-        OutputStream metricsFile = Files.newOutputStream(staged.path().resolve(MetricsLog.FILE_NAME));
-        MetricsLog metrics = new MetricsLog(metricsFile);
-        ProgressLine progress = new ProgressLine("train-lm", steps)) {
-      StepMetrics last = training.run(model, m -> {
-        metrics.append(m);
-        progress.update(m);
+        ProgressLine progressLine = new ProgressLine("train-lm", steps)) {
+      long[] taken = {0};
+      TrainingProgress progress = training.run(model, m -> {
+        taken[0]++;
+        progressLine.update(m);
       });
-      progress.close();
-      if (last == null) {
-        throw new IllegalArgumentException("the checkpoint resumed from is already at step " + steps
-            + "; nothing to train (raise --steps to train further)");
+      progressLine.close();
+      if (taken[0] == 0) {
+        throw new IllegalArgumentException("the run resumed from is over at step " + progress.steps() + " ("
+            + progress.stopReason() + "); nothing to train" + (progress.stoppedEarly() ? ""
+            : " (raise --steps to train further)"));
       }
-      GptFolder.save(model, tok, staged.path());
+      try (OutputStream metricsFile = Files.newOutputStream(staged.path().resolve(MetricsLog.FILE_NAME));
+          MetricsLog metrics = new MetricsLog(metricsFile)) {
+        for (StepMetrics m : progress.stepMetrics()) {
+          metrics.append(m);
+        }
+      }
+      ModelFolder.save(GptFormat.INSTANCE, ModelFolder.Contents.of(model, tok), staged.path());
       staged.commit();
-      System.err.printf("spindle: %d steps, train loss %.4f, val loss %s, %.0f tok/s; model in %s%n", last.step(),
-          last.loss(), last.evaluated() ? String.format("%.4f", last.validationLoss()) : "n/a",
-          last.tokensPerSecond(), target);
+      StepMetrics last = progress.last();
+      double[] validation = progress.validationLossHistory();
+      System.err.printf("spindle: %d steps, train loss %.4f, val loss %s, %.0f tok/s; %s; model in %s%n",
+          last.step(), last.loss(), validation.length == 0 ? "n/a"
+              : String.format("%.4f", validation[validation.length - 1]), last.tokensPerSecond(),
+          progress.stopReason(), target);
     }
     if (sampleTokens > 0) {
       StreamedSample.print(model, tok, tok.decode(prompt), prompt, sampleTokens, 0.8, 0, seed);
@@ -290,6 +350,8 @@ final class TrainLmCommand implements Callable<Integer> {
     OptionChecks.atLeast("--grad-clip", gradClip, 0);
     OptionChecks.atLeast("--eval-every", evalEvery, 0);
     OptionChecks.atLeast("--eval-batches", evalBatches, 0);
+    OptionChecks.atLeast("--early-stopping", patience, 0);
+    OptionChecks.inHalfOpen("--momentum", momentum, 0, 1);
     OptionChecks.inHalfOpen("--val-fraction", valFraction, 0, 1);
     OptionChecks.atLeast("--max-minutes", maxMinutes, 0);
     OptionChecks.atLeast("--threads", threads, 0);
@@ -307,11 +369,35 @@ final class TrainLmCommand implements Callable<Integer> {
     OptionChecks.atLeast("--sample-tokens", sampleTokens, 0);
   }
 
+  /** The optimisation settings of the options; an impossible one is refused naming it. */
+  private TrainingConfig trainingConfig() {
+    TrainingConfig.Builder b = TrainingConfig.builder().steps(steps).batchSize(batchSize).microBatches(microBatches)
+        .optimizer(choice(TrainingConfig.OptimizerChoice.class, "--optimizer", optimizer))
+        .schedule(choice(TrainingConfig.ScheduleChoice.class, "--schedule", schedule))
+        .learningRate(learningRate).warmupSteps(warmup).weightDecay(weightDecay).betas(0.9, beta2)
+        .momentum(momentum).gradClip(gradClip).seed(seed).maxSeconds(maxMinutes * 60).decayOverTime(decayOverTime)
+        .deterministic(deterministic);
+    if (minLearningRate != null) {
+      b.minLearningRate(minLearningRate);
+    }
+    return b.build();
+  }
+
+  private static <E extends Enum<E>> E choice(Class<E> type, String option, String value) {
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(value)) {
+        return e;
+      }
+    }
+    throw new IllegalArgumentException(option + " must be one of " + java.util.Arrays.stream(type.getEnumConstants())
+        .map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).toList() + ", got '" + value + "'");
+  }
+
   private SparkTrainingOptions sparkOptions(Path target) throws IOException {
     String dir = checkpointDir != null ? SparkTraining.checkpointDir(checkpointDir, target)
         : checkpointEvery > 0 || resume ? SparkTraining.defaultCheckpointDir(target) : null;
-    return SparkTrainingOptions.defaults().withMicroBatches(microBatches).withAggregationDepth(aggregationDepth)
-        .withCompressedGradients(bf16Gradients).withCheckpoints(dir, checkpointEvery).withResume(resume)
+    return SparkTrainingOptions.defaults().withAggregationDepth(aggregationDepth)
+        .withCompressedGradients(bf16Gradients).withCheckpoints(dir, checkpointEvery).withResume(resume, true)
         .withKeepCheckpoints(keepCheckpoints);
   }
 
@@ -339,16 +425,21 @@ final class TrainLmCommand implements Callable<Integer> {
     return String.join("\n", parts);
   }
 
-  /** Every special token; word vocabularies keep words seen at least twice. */
+  /**
+   * Every special token and at most {@code --vocab-size} tokens; word vocabularies keep words seen at least twice,
+   * and BPE merges pairs seen at least twice.
+   */
   private TokenizerOptions tokenizerOptions() {
-    TokenizerOptions options = TokenizerOptions.defaults();
-    switch (tokenizer) {
-      case "char":
-        return options;
-      case "word":
-        return options.withMinCount(2);
-      default:
-        throw new IllegalArgumentException("--tokenizer must be char or word, got '" + tokenizer + "'");
+    int least = "bpe".equals(tokenizer) ? 256 + Special.values().length : Special.values().length + 1;
+    if (vocabSize < least) {
+      throw new IllegalArgumentException("--vocab-size must be at least " + least + " for --tokenizer " + tokenizer
+          + ", got " + vocabSize);
     }
+    TokenizerOptions options = TokenizerOptions.defaults().withMaxVocabSize(vocabSize);
+    return switch (tokenizer) {
+      case "char" -> options;
+      case "word", "bpe" -> options.withMinCount(2);
+      default -> throw new IllegalArgumentException("--tokenizer must be char, word or bpe, got '" + tokenizer + "'");
+    };
   }
 }

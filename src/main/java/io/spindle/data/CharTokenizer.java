@@ -14,9 +14,7 @@ import java.util.stream.Stream;
  * <p>With {@link TokenizerOptions#lowercase()}, each code point goes through {@link Character#toLowerCase(int)},
  * which maps one code point to one, so positions are unchanged.
  */
-public final class CharTokenizer implements Tokenizer {
-  private final TokenizerOptions options;
-  private final Vocabulary vocabulary;
+public final class CharTokenizer extends VocabularyTokenizer {
   /** Id of each BMP code point, -1 if absent: a dense table, as most text never leaves the BMP. */
   private final int[] idOfBmp = new int[Character.MAX_VALUE + 1];
   /** Id of each supplementary code point (emoji, math letters, ...). */
@@ -27,14 +25,9 @@ public final class CharTokenizer implements Tokenizer {
    * {@link IllegalArgumentException} naming any token that is not a single code point, or a duplicate.
    */
   public CharTokenizer(TokenizerOptions options, List<String> learned) {
-    this.options = options;
-    this.vocabulary = new Vocabulary(options.specials(), learned);
-    if (vocabulary.size() > options.maxVocabSize()) {
-      throw new IllegalArgumentException("CharTokenizer: " + vocabulary.size() + " tokens exceed maxVocabSize "
-          + options.maxVocabSize());
-    }
+    super(options, learned);
     Arrays.fill(idOfBmp, -1);
-    int first = vocabulary.numSpecials();
+    int first = vocabulary().numSpecials();
     for (int i = 0; i < learned.size(); i++) {
       String token = learned.get(i);
       if (token.isEmpty() || token.codePointCount(0, token.length()) != 1) {
@@ -118,38 +111,17 @@ public final class CharTokenizer implements Tokenizer {
   }
 
   @Override
-  public TokenizerOptions options() {
-    return options;
-  }
-
-  @Override
-  public Vocabulary vocabulary() {
-    return vocabulary;
-  }
-
-  @Override
-  public int[] encode(String text) {
-    return encode(text, false);
-  }
-
-  @Override
-  public int[] encodeStrict(String text) {
-    return encode(text, true);
-  }
-
-  private int[] encode(String text, boolean strict) {
-    int unk = strict ? -1 : vocabulary.specialIdOrMinusOne(Special.UNK);
+  int[] encode(String text, boolean strict) {
+    boolean lowercase = options().lowercase();
+    int unk = unknownId(strict);
     int[] ids = new int[text.codePointCount(0, text.length())];
     int n = 0;
     for (int i = 0; i < text.length(); ) {
       int cp = text.codePointAt(i);
-      int key = options.lowercase() ? Character.toLowerCase(cp) : cp;
+      int key = lowercase ? Character.toLowerCase(cp) : cp;
       int id = idOf(key);
       if (id < 0 && unk < 0) {
-        throw new IllegalArgumentException("CharTokenizer." + (strict ? "encodeStrict" : "encode") + ": character "
-            + Vocabulary.quote(Character.toString(cp)) + " at position " + n + " (char index " + i
-            + ") is not in the vocabulary"
-            + (strict ? "" : " and the tokenizer has no <unk>"));
+        throw unknown(strict, "character " + Vocabulary.quote(Character.toString(cp)), n, i);
       }
       ids[n++] = id < 0 ? unk : id;
       i += Character.charCount(cp);
@@ -168,37 +140,11 @@ public final class CharTokenizer implements Tokenizer {
   public String decode(int[] ids) {
     StringBuilder sb = new StringBuilder(ids.length);
     for (int i = 0; i < ids.length; i++) {
-      int id = ids[i];
-      if (id < 0 || id >= vocabulary.size()) {
-        throw new IllegalArgumentException("CharTokenizer.decode: id " + id + " at position " + i
-            + " out of range [0, " + vocabulary.size() + ")");
-      }
-      if (!isSkipped(id)) {
-        sb.append(vocabulary.token(id));
+      String token = decodedToken(ids, i);
+      if (token != null) {
+        sb.append(token);
       }
     }
     return sb.toString();
-  }
-
-  private boolean isSkipped(int id) {
-    return vocabulary.isSpecial(id, Special.PAD) || vocabulary.isSpecial(id, Special.BOS)
-        || vocabulary.isSpecial(id, Special.EOS);
-  }
-
-  @Override
-  public String toString() {
-    return "CharTokenizer(vocabSize=" + vocabSize() + ", specials=" + options.specials() + ", lowercase="
-        + options.lowercase() + ", first tokens=" + vocabulary.tokens().subList(0, Math.min(8, vocabSize())) + ")";
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof CharTokenizer other && options.equals(other.options)
-        && vocabulary.tokens().equals(other.vocabulary.tokens());
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(new Object[] {options, vocabulary.tokens()});
   }
 }

@@ -111,7 +111,7 @@ public final class Texts {
     }
     if (result.isError()) {
       int at = in.position();
-      throw new IllegalArgumentException(name + ": not valid UTF-8 at byte offset " + at + " (byte 0x"
+      throw new BadInputException(name + ": not valid UTF-8 at byte offset " + at + " (byte 0x"
           + String.format("%02x", bytes[at] & 0xff) + ")");
     }
     out.flip();

@@ -11,10 +11,12 @@ import java.util.OptionalInt;
 
 /**
  * Text to token ids and back, over a fixed {@link Vocabulary} learned from text ({@link CharTokenizer#learn},
- * {@link WordTokenizer#learn}) or read from {@code tokenizer.json} ({@link #load}, format in {@link TokenizerJson}).
+ * {@link WordTokenizer#learn}, {@link BpeTokenizer#learn}) or read from {@code tokenizer.json} ({@link #load}, format
+ * in {@link TokenizerJson}; Hugging Face's byte-level BPE files are read too).
  *
  * <p>Unknown characters or words: {@link #encode} maps them to {@code <unk>} when the tokenizer has it and otherwise
- * throws; {@link #encodeStrict} always throws. The {@link IllegalArgumentException} names the character or word and
+ * throws; {@link #encodeStrict} always throws. (A {@link BpeTokenizer} has a token for every byte, so nothing is
+ * unknown to it.) The {@link IllegalArgumentException} names the character or word and
  * its position, so a prompt with characters outside the vocabulary can be reported to the user as is.
  *
  * <p>Implementations are immutable and thread-safe.
@@ -23,7 +25,7 @@ public interface Tokenizer {
   /** The conventional file name of a saved tokenizer inside a model directory. */
   String FILE_NAME = "tokenizer.json";
 
-  /** {@code "char"} or {@code "word"}: the {@code type} field of {@code tokenizer.json}. */
+  /** {@code "char"}, {@code "word"} or {@code "bpe"}: the {@code type} field of {@code tokenizer.json}. */
   String type();
 
   /** The options the tokenizer was learned with; {@link TokenizerOptions#lowercase()} also applies when encoding. */
@@ -112,6 +114,29 @@ public interface Tokenizer {
    */
   static Tokenizer read(InputStream in) throws IOException {
     return TokenizerJson.read(in);
+  }
+
+  /**
+   * This tokenizer's {@code tokenizer.json} as bytes: the form in which a tokenizer travels to Spark executors (in a
+   * closure or a broadcast) and is parsed back there by {@link #fromBytes}, once per task.
+   */
+  default byte[] toBytes() {
+    try {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      write(out);
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("writing tokenizer.json to memory", e);
+    }
+  }
+
+  /** The tokenizer of bytes written by {@link #toBytes}. */
+  static Tokenizer fromBytes(byte[] json) {
+    try {
+      return read(new java.io.ByteArrayInputStream(json));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("reading tokenizer.json from memory", e);
+    }
   }
 
   /** Reads a tokenizer saved by {@link #save}. */

@@ -16,6 +16,7 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -25,14 +26,20 @@ import java.util.Set;
  * {
  *   "format": "spindle-tokenizer",
  *   "version": 1,
- *   "type": "char",                      // or "word"
+ *   "type": "char",                      // or "word" or "bpe"
  *   "options": {"minCount": 1, "maxVocabSize": null, "lowercase": false},   // null: no limit
  *   "specials": {"pad": 0, "unk": 1, "bos": 2, "eos": 3},
  *   "vocab": ["<pad>", "<unk>", "<bos>", "<eos>", " ", "e", "t", ...]      // every token, in id order
  * }
  * }</pre>
  * The specials present take ids {@code 0..k-1} in the order pad, unk, bos, eos, and {@code vocab[id]} holds their
- * text. Reading checks every field and throws {@link IllegalArgumentException} naming the first problem: a missing
+ * text. A {@code "bpe"} tokenizer ({@link BpeTokenizer}) has three more fields: {@code "preTokenizer"}, the regular
+ * expression of its {@link PreTokenizer}; {@code "merges"}, the merges in rank order as pairs of tokens
+ * ({@code [["Ġ", "t"], ["h", "e"], ...]}); and {@code "added"}, the tokens besides the specials that are literal
+ * text (optional, default none); its vocab holds byte spellings ({@link ByteLevel}).
+ *
+ * <p>{@link #read} also reads Hugging Face's {@code tokenizer.json} of a byte-level BPE model (recognised by its
+ * {@code "model"} field and the absence of {@code "format"}); see {@link HuggingFaceTokenizerJson}. Reading checks every field and throws {@link IllegalArgumentException} naming the first problem: a missing
  * or mistyped field, an unknown type or special, a special at the wrong id, a duplicate token, a token the type's
  * rule cannot produce. Unknown extra fields are ignored. The file must be exactly one JSON object: a key given twice,
  * a second value or other trailing text after it are errors.
@@ -41,7 +48,7 @@ final class TokenizerJson {
   static final String FORMAT = "spindle-tokenizer";
   static final int VERSION = 1;
 
-  private static final ObjectMapper MAPPER = new ObjectMapper()
+  static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -70,6 +77,17 @@ final class TokenizerJson {
     }
     ArrayNode vocab = root.putArray("vocab");
     tokenizer.vocabulary().tokens().forEach(vocab::add);
+    if (tokenizer instanceof BpeTokenizer bpe) {
+      root.put("preTokenizer", bpe.preTokenizer().regex());
+      ArrayNode merges = root.putArray("merges");
+      for (List<String> merge : bpe.merges()) {
+        merges.addArray().add(merge.get(0)).add(merge.get(1));
+      }
+      if (!bpe.addedTokens().isEmpty()) {
+        ArrayNode added = root.putArray("added");
+        bpe.addedTokens().forEach(added::add);
+      }
+    }
     MAPPER.writeValue(out, root);
   }
 
@@ -88,6 +106,9 @@ final class TokenizerJson {
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException("tokenizer.json: expected a JSON object at the top level");
     }
+    if (!root.has("format") && root.has("model")) {
+      return HuggingFaceTokenizerJson.read(root);
+    }
     String format = text(root, "format");
     if (!format.equals(FORMAT)) {
       throw new IllegalArgumentException("tokenizer.json: format is '" + format + "', expected '" + FORMAT + "'");
@@ -98,8 +119,9 @@ final class TokenizerJson {
           + VERSION + ")");
     }
     String type = text(root, "type");
-    if (!type.equals("char") && !type.equals("word")) {
-      throw new IllegalArgumentException("tokenizer.json: bad type '" + type + "', expected \"char\" or \"word\"");
+    if (!type.equals("char") && !type.equals("word") && !type.equals("bpe")) {
+      throw new IllegalArgumentException("tokenizer.json: bad type '" + type
+          + "', expected \"char\", \"word\" or \"bpe\"");
     }
     JsonNode optionsNode = field(root, "options", "an object");
     if (!optionsNode.isObject()) {
@@ -116,10 +138,18 @@ final class TokenizerJson {
     Set<Special> specials = specials(field(root, "specials", "an object"));
     int minCount = integer(optionsNode, "minCount");
     List<String> learned = learned(field(root, "vocab", "an array of strings"), specials);
+    boolean bpe = type.equals("bpe");
+    List<List<String>> merges = bpe ? merges(field(root, "merges", "an array of pairs of tokens")) : null;
+    String preTokenizer = bpe ? text(root, "preTokenizer") : null;
+    Set<String> added = bpe ? strings(root.get("added"), "added") : null;
     try {
       TokenizerOptions options = new TokenizerOptions(specials, minCount,
           max.isNull() ? TokenizerOptions.NO_LIMIT : max.intValue(), lowercase.booleanValue());
-      return type.equals("char") ? new CharTokenizer(options, learned) : new WordTokenizer(options, learned);
+      return switch (type) {
+        case "char" -> new CharTokenizer(options, learned);
+        case "word" -> new WordTokenizer(options, learned);
+        default -> new BpeTokenizer(options, learned, merges, PreTokenizer.of(preTokenizer), added);
+      };
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("tokenizer.json: " + e.getMessage(), e);
     }
@@ -180,7 +210,42 @@ final class TokenizerJson {
     return learned;
   }
 
-  private static JsonNode field(JsonNode parent, String name, String expected) {
+  /** The merges {@code [["a", "b"], ...]} as pairs of tokens. */
+  static List<List<String>> merges(JsonNode merges) {
+    if (!merges.isArray()) {
+      throw new IllegalArgumentException("tokenizer.json: merges must be an array of pairs of tokens");
+    }
+    List<List<String>> pairs = new ArrayList<>(merges.size());
+    for (int r = 0; r < merges.size(); r++) {
+      JsonNode pair = merges.get(r);
+      if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isTextual() || !pair.get(1).isTextual()) {
+        throw new IllegalArgumentException("tokenizer.json: merges[" + r + "] is " + pair
+            + ", expected a pair of tokens [\"a\", \"b\"]");
+      }
+      pairs.add(List.of(pair.get(0).textValue(), pair.get(1).textValue()));
+    }
+    return pairs;
+  }
+
+  /** The strings of the optional array {@code node} (none if null). */
+  private static Set<String> strings(JsonNode node, String name) {
+    Set<String> strings = new LinkedHashSet<>();
+    if (node == null) {
+      return strings;
+    }
+    if (!node.isArray()) {
+      throw new IllegalArgumentException("tokenizer.json: " + name + " must be an array of strings");
+    }
+    for (JsonNode s : node) {
+      if (!s.isTextual()) {
+        throw new IllegalArgumentException("tokenizer.json: " + name + " holds " + s + ", expected a string");
+      }
+      strings.add(s.textValue());
+    }
+    return strings;
+  }
+
+  static JsonNode field(JsonNode parent, String name, String expected) {
     JsonNode node = parent.get(name);
     if (node == null) {
       throw new IllegalArgumentException("tokenizer.json: missing field '" + name + "' (" + expected + ")");
@@ -188,7 +253,7 @@ final class TokenizerJson {
     return node;
   }
 
-  private static String text(JsonNode parent, String name) {
+  static String text(JsonNode parent, String name) {
     JsonNode node = field(parent, name, "a string");
     if (!node.isTextual()) {
       throw new IllegalArgumentException("tokenizer.json: field '" + name + "' must be a string, got " + node);

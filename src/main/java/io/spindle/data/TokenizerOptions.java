@@ -13,9 +13,11 @@ import java.util.Set;
  * @param specials the special tokens to reserve (ids fixed by {@link Special}'s order); stored as an unmodifiable set
  *     iterating in that order
  * @param minCount a token enters the vocabulary only if it occurs at least this often in the training texts
- * @param maxVocabSize the largest vocabulary, special tokens included; the most frequent tokens are kept, ties broken
- *     by the token's order (code point order for characters, {@link String#compareTo} for words). Use
- *     {@link #NO_LIMIT} for none
+ * @param maxVocabSize the largest vocabulary, special tokens included: for characters and words the most frequent
+ *     tokens are kept, ties broken by the token's order (code point order for characters, {@link String#compareTo}
+ *     for words); for BPE it is the size the merges grow the vocabulary to ({@link BpeTokenizer#fromCounts}).
+ *     {@link #DEFAULT_MAX_VOCAB_SIZE} by default; use {@link #NO_LIMIT} for none, but mind that a word vocabulary
+ *     then holds every word seen {@code minCount} times, and a BPE one merges until whole words are tokens
  * @param lowercase whether text is lowercased ({@link java.util.Locale#ROOT}) before learning and encoding
  */
 public record TokenizerOptions(Set<Special> specials, int minCount, int maxVocabSize, boolean lowercase)
@@ -23,6 +25,13 @@ public record TokenizerOptions(Set<Special> specials, int minCount, int maxVocab
   private static final long serialVersionUID = 1L;
   /** {@link #maxVocabSize()} meaning "no limit". */
   public static final int NO_LIMIT = Integer.MAX_VALUE;
+  /**
+   * The default {@link #maxVocabSize()}: 32,000 tokens, specials included. Word vocabularies of natural text are
+   * long-tailed (of the Jargon File's 22,826 distinct words, 13,869 occur at most twice; a few thousand e-mails can
+   * hold over 100,000), and each token costs the model an embedding row, so past this size the rarest words are left
+   * to {@code <unk>}. Llama 2's BPE vocabulary has this size too. Character vocabularies seldom come near it.
+   */
+  public static final int DEFAULT_MAX_VOCAB_SIZE = 32_000;
 
   public TokenizerOptions {
     if (specials == null) {
@@ -39,9 +48,12 @@ public record TokenizerOptions(Set<Special> specials, int minCount, int maxVocab
     }
   }
 
-  /** All four specials, every token kept ({@code minCount} 1, no size limit), case preserved. */
+  /**
+   * All four specials, tokens seen once kept ({@code minCount} 1), at most {@link #DEFAULT_MAX_VOCAB_SIZE} tokens,
+   * case preserved.
+   */
   public static TokenizerOptions defaults() {
-    return new TokenizerOptions(EnumSet.allOf(Special.class), 1, NO_LIMIT, false);
+    return new TokenizerOptions(EnumSet.allOf(Special.class), 1, DEFAULT_MAX_VOCAB_SIZE, false);
   }
 
   public TokenizerOptions withSpecials(Collection<Special> newSpecials) {

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * %} and the like) and none after opening brackets ({@code ( [ {}); so decoding is lossy about whitespace: line
  * breaks and runs of spaces become single spaces.
  */
-public final class WordTokenizer implements Tokenizer {
+public final class WordTokenizer extends VocabularyTokenizer {
   /** A word (letters, marks, digits, inner apostrophes) or one other non-whitespace code point. */
   public static final Pattern PATTERN = Pattern.compile(
       "[\\p{L}\\p{M}\\p{N}]+(?:['\u2019][\\p{L}\\p{M}\\p{N}]+)*" // word
@@ -33,21 +33,14 @@ public final class WordTokenizer implements Tokenizer {
   private static final String NO_SPACE_BEFORE = ".,;:!?)]}%\u2019\u201d\u2026";
   private static final String NO_SPACE_AFTER = "([{\u2018\u201c";
 
-  private final TokenizerOptions options;
-  private final Vocabulary vocabulary;
 
   /**
    * A tokenizer over {@code learned} words, specials first. Throws {@link IllegalArgumentException} naming any token
    * that the rule would not produce as one token (empty, containing whitespace, ...) or a duplicate.
    */
   public WordTokenizer(TokenizerOptions options, List<String> learned) {
-    this.options = options;
-    this.vocabulary = new Vocabulary(options.specials(), learned);
-    if (vocabulary.size() > options.maxVocabSize()) {
-      throw new IllegalArgumentException("WordTokenizer: " + vocabulary.size() + " tokens exceed maxVocabSize "
-          + options.maxVocabSize());
-    }
-    int first = vocabulary.numSpecials();
+    super(options, learned);
+    int first = vocabulary().numSpecials();
     for (int i = 0; i < learned.size(); i++) {
       if (!PATTERN.matcher(learned.get(i)).matches()) {
         throw new IllegalArgumentException("WordTokenizer: token " + (first + i) + " "
@@ -110,37 +103,18 @@ public final class WordTokenizer implements Tokenizer {
   }
 
   @Override
-  public TokenizerOptions options() {
-    return options;
-  }
-
-  @Override
-  public Vocabulary vocabulary() {
-    return vocabulary;
-  }
-
-  @Override
-  public int[] encode(String text) {
-    return encode(text, false);
-  }
-
-  @Override
-  public int[] encodeStrict(String text) {
-    return encode(text, true);
-  }
-
-  private int[] encode(String text, boolean strict) {
-    int unk = strict ? -1 : vocabulary.specialIdOrMinusOne(Special.UNK);
+  int[] encode(String text, boolean strict) {
+    boolean lowercase = options().lowercase();
+    Vocabulary vocabulary = vocabulary();
+    int unk = unknownId(strict);
     int[] ids = new int[16];
     int n = 0;
     Matcher m = PATTERN.matcher(text);
     while (m.find()) {
-      String word = options.lowercase() ? m.group().toLowerCase(Locale.ROOT) : m.group();
+      String word = lowercase ? m.group().toLowerCase(Locale.ROOT) : m.group();
       int id = vocabulary.idOrMinusOne(word);
       if (id < 0 && unk < 0) {
-        throw new IllegalArgumentException("WordTokenizer." + (strict ? "encodeStrict" : "encode") + ": word " + Vocabulary.quote(word)
-            + " at position " + n + " (char index " + m.start() + ") is not in the vocabulary"
-            + (strict ? "" : " and the tokenizer has no <unk>"));
+        throw unknown(strict, "word " + Vocabulary.quote(word), n, m.start());
       }
       if (n == ids.length) {
         ids = Arrays.copyOf(ids, 2 * n);
@@ -155,16 +129,10 @@ public final class WordTokenizer implements Tokenizer {
     StringBuilder sb = new StringBuilder();
     String previous = null;
     for (int i = 0; i < ids.length; i++) {
-      int id = ids[i];
-      if (id < 0 || id >= vocabulary.size()) {
-        throw new IllegalArgumentException("WordTokenizer.decode: id " + id + " at position " + i
-            + " out of range [0, " + vocabulary.size() + ")");
-      }
-      if (vocabulary.isSpecial(id, Special.PAD) || vocabulary.isSpecial(id, Special.BOS)
-          || vocabulary.isSpecial(id, Special.EOS)) {
+      String token = decodedToken(ids, i);
+      if (token == null) {
         continue;
       }
-      String token = vocabulary.token(id);
       if (previous != null && !isIn(token, NO_SPACE_BEFORE) && !isIn(previous, NO_SPACE_AFTER)) {
         sb.append(' ');
       }
@@ -176,22 +144,5 @@ public final class WordTokenizer implements Tokenizer {
 
   private static boolean isIn(String token, String punctuation) {
     return token.length() == 1 && punctuation.indexOf(token.charAt(0)) >= 0;
-  }
-
-  @Override
-  public String toString() {
-    return "WordTokenizer(vocabSize=" + vocabSize() + ", specials=" + options.specials() + ", lowercase="
-        + options.lowercase() + ", first tokens=" + vocabulary.tokens().subList(0, Math.min(8, vocabSize())) + ")";
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof WordTokenizer other && options.equals(other.options)
-        && vocabulary.tokens().equals(other.vocabulary.tokens());
-  }
-
-  @Override
-  public int hashCode() {
-    return Arrays.hashCode(new Object[] {options, vocabulary.tokens()});
   }
 }

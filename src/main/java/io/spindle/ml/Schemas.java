@@ -1,6 +1,7 @@
 package io.spindle.ml;
 
 import java.util.Arrays;
+import java.util.function.Predicate;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -26,31 +27,30 @@ final class Schemas {
   }
 
   static void requireString(String stage, StructType schema, String column) {
-    DataType actual = field(stage, schema, column).dataType();
-    if (!actual.equals(DataTypes.StringType)) {
-      throw wrongType(stage, column, "string", actual);
-    }
+    require(stage, schema, column, "string", DataTypes.StringType::equals);
   }
 
   /** An array of int (elements may be declared nullable or not). */
   static void requireIds(String stage, StructType schema, String column) {
-    DataType actual = field(stage, schema, column).dataType();
-    if (!(actual instanceof ArrayType a && a.elementType().equals(DataTypes.IntegerType))) {
-      throw wrongType(stage, column, "array<int> (token ids)", actual);
-    }
+    require(stage, schema, column, "array<int> (token ids)",
+        t -> t instanceof ArrayType a && a.elementType().equals(DataTypes.IntegerType));
   }
 
   static void requireBoolean(String stage, StructType schema, String column) {
-    DataType actual = field(stage, schema, column).dataType();
-    if (!actual.equals(DataTypes.BooleanType)) {
-      throw wrongType(stage, column, "boolean", actual);
-    }
+    require(stage, schema, column, "boolean", DataTypes.BooleanType::equals);
   }
 
   static void requireNumeric(String stage, StructType schema, String column) {
+    require(stage, schema, column, "numeric (a double class index 0..K-1)", t -> t instanceof NumericType);
+  }
+
+  /** Throws naming the stage, the column, {@code expected} and the actual type unless the column's type is {@code ok}. */
+  private static void require(String stage, StructType schema, String column, String expected,
+      Predicate<DataType> ok) {
     DataType actual = field(stage, schema, column).dataType();
-    if (!(actual instanceof NumericType)) {
-      throw wrongType(stage, column, "numeric (a double class index 0..K-1)", actual);
+    if (!ok.test(actual)) {
+      throw new IllegalArgumentException(stage + ": column '" + column + "' must be of type " + expected
+          + ", but is " + actual.simpleString());
     }
   }
 
@@ -60,10 +60,5 @@ final class Schemas {
       throw new IllegalArgumentException(stage + ": output column '" + column + "' already exists");
     }
     return schema.add(new StructField(column, type, true, metadata));
-  }
-
-  private static IllegalArgumentException wrongType(String stage, String column, String expected, DataType actual) {
-    return new IllegalArgumentException(stage + ": column '" + column + "' must be of type " + expected + ", but is "
-        + actual.simpleString());
   }
 }

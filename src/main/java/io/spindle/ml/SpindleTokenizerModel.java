@@ -1,15 +1,13 @@
 package io.spindle.ml;
 
+import io.spindle.data.BadInputException;
 import io.spindle.data.Tokenizer;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.Model;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsReader$;
-import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -28,53 +26,34 @@ import org.apache.spark.sql.types.StructType;
  * null ids, an empty one an empty array. The output column's metadata records the vocabulary size under
  * {@link #VOCAB_SIZE_KEY}, which {@link TransformerClassifier} reads.
  *
- * <p>Saved as MLlib's parameter metadata plus {@code data/tokenizer.json} (Spindle's tokenizer format).
+ * <p>Saved as MLlib's parameter metadata plus {@code data/tokenizer.json} (Spindle's tokenizer format), by the
+ * writer and reader every Spindle model uses ({@link ModelPersistence}).
  */
 public class SpindleTokenizerModel extends Model<SpindleTokenizerModel>
-    implements SpindleTokenizerParams, MLWritable {
+    implements SpindleTokenizerParams<SpindleTokenizerModel>, MLWritable {
   private static final long serialVersionUID = 1L;
   /** Metadata key of the ids column: the vocabulary size, so ids are in {@code [0, vocabSize)}. */
   public static final String VOCAB_SIZE_KEY = "spindle.vocabSize";
 
-  private final String uid;
-  private final Declared params;
+  private final DeclaredParams params;
   private final Tokenizer tokenizer;
 
   /** A model around {@code tokenizer} (MLlib's copy and persistence build models this way too). */
   public SpindleTokenizerModel(String uid, Tokenizer tokenizer) {
-    this.uid = uid;
-    this.params = new Declared(this);
-    params.setDefaults(this);
+    this.params = new DeclaredParams(this, uid);
+    params.createAll();
+    params.setDefaults(inputCol().w("text"));
     this.tokenizer = tokenizer;
   }
 
   @Override
-  public String uid() {
-    return uid;
-  }
-
-  @Override
-  public Declared declaredParams() {
+  public DeclaredParams declaredParams() {
     return params;
   }
 
   /** The learned tokenizer. */
   public Tokenizer tokenizer() {
     return tokenizer;
-  }
-
-  public int vocabSize() {
-    return tokenizer.vocabSize();
-  }
-
-  public SpindleTokenizerModel setInputCol(String value) {
-    set(inputCol(), value);
-    return this;
-  }
-
-  public SpindleTokenizerModel setOutputCol(String value) {
-    set(outputCol(), value);
-    return this;
   }
 
   @Override
@@ -98,57 +77,33 @@ public class SpindleTokenizerModel extends Model<SpindleTokenizerModel>
 
   @Override
   public SpindleTokenizerModel copy(ParamMap extra) {
-    SpindleTokenizerModel copy = new SpindleTokenizerModel(uid, tokenizer);
-    return copyValues(copy, extra).setParent(parent());
+    return copyValues(new SpindleTokenizerModel(uid(), tokenizer), extra).setParent(parent());
   }
 
   @Override
   public MLWriter write() {
-    return new Writer(this);
+    return ModelPersistence.writer(this, (model, dir, conf) -> {
+      Path file = new Path(dir, Tokenizer.FILE_NAME);
+      try (OutputStream out = file.getFileSystem(conf).create(file, true)) {
+        model.tokenizer.write(out);
+      }
+    });
   }
 
   public static MLReader<SpindleTokenizerModel> read() {
-    return new Reader();
+    return ModelPersistence.reader(SpindleTokenizerModel.class, (uid, dir, conf) -> {
+      Path file = new Path(dir, Tokenizer.FILE_NAME);
+      FileSystem fs = file.getFileSystem(conf);
+      if (!fs.exists(file)) {
+        throw new BadInputException("no " + ModelPersistence.DATA + "/" + Tokenizer.FILE_NAME);
+      }
+      try (InputStream in = fs.open(file)) {
+        return new SpindleTokenizerModel(uid, Tokenizer.read(in));
+      }
+    });
   }
 
   public static SpindleTokenizerModel load(String path) {
     return read().load(path);
-  }
-
-  static final String FILE = Tokenizer.FILE_NAME;
-
-  private static final class Writer extends MLWriter {
-    private final SpindleTokenizerModel instance;
-
-    Writer(SpindleTokenizerModel instance) {
-      this.instance = instance;
-    }
-
-    @Override
-    public void saveImpl(String path) {
-      DefaultParamsWriter$.MODULE$.saveMetadata(instance, path, sparkSession());
-      try (OutputStream out = ModelFiles.create(path, FILE, sparkSession().sparkContext().hadoopConfiguration())) {
-        instance.tokenizer.write(out);
-      } catch (IOException e) {
-        throw new UncheckedIOException("writing " + path + "/" + ModelFiles.DATA + "/" + FILE, e);
-      }
-    }
-  }
-
-  private static final class Reader extends MLReader<SpindleTokenizerModel> {
-    @Override
-    public SpindleTokenizerModel load(String path) {
-      DefaultParamsReader.Metadata metadata = DefaultParamsReader$.MODULE$.loadMetadata(path, sparkSession(),
-          SpindleTokenizerModel.class.getName());
-      Tokenizer tokenizer;
-      try (InputStream in = ModelFiles.open(path, FILE, sparkSession().sparkContext().hadoopConfiguration())) {
-        tokenizer = Tokenizer.read(in);
-      } catch (IOException e) {
-        throw new UncheckedIOException("reading " + path + "/" + ModelFiles.DATA + "/" + FILE, e);
-      }
-      SpindleTokenizerModel model = new SpindleTokenizerModel(metadata.uid(), tokenizer);
-      metadata.getAndSetParams(model, scala.Option.empty());
-      return model;
-    }
   }
 }

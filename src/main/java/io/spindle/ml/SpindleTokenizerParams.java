@@ -1,83 +1,60 @@
 package io.spindle.ml;
 
-import io.spindle.data.Special;
 import io.spindle.data.TokenizerOptions;
-import java.util.EnumSet;
 import org.apache.spark.ml.param.BooleanParam;
-import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
-import org.apache.spark.ml.param.ParamValidators;
-import org.apache.spark.ml.param.Params;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The Params shared by {@link SpindleTokenizer} and {@link SpindleTokenizerModel} (Java's form of MLlib's shared
- * params trait): the stage creates one {@link Declared} in its constructor, after its uid; the default methods
- * expose each Param as a public no-arg method, which is how {@code Params.params} finds them.
+ * The Params of {@link SpindleTokenizer} and {@link SpindleTokenizerModel}: the text and ids columns, and how the
+ * vocabulary is learned ({@link HasTokenizerOptions}, shared with the stages that learn their own tokenizer).
+ *
+ * @param <S> the stage, which the setters of the columns both stages have return
  */
-public interface SpindleTokenizerParams extends Params {
-  /** This stage's Param objects. */
-  Declared declaredParams();
-
-  /** Input column of text (string). Default {@code "text"}. */
-  default Param<String> inputCol() {
-    return declaredParams().inputCol;
-  }
-
+@SuppressWarnings("unchecked") // the setters return this stage as S, its own type
+public interface SpindleTokenizerParams<S> extends HasInputCol<S>, HasTokenizerOptions {
   /** Output column of token ids (array&lt;int&gt;). Default {@code "ids"}. */
   default Param<String> outputCol() {
-    return declaredParams().outputCol;
-  }
-
-  /** {@code "char"} (one token per code point) or {@code "word"} (words and punctuation). Default {@code "char"}. */
-  default Param<String> mode() {
-    return declaredParams().mode;
-  }
-
-  /** A token enters the vocabulary only if it occurs at least this often (>= 1). Default 1. */
-  default IntParam minCount() {
-    return declaredParams().minCount;
-  }
-
-  /** Largest vocabulary, the 4 special tokens included (0 = no limit). Default 0. */
-  default IntParam maxVocabSize() {
-    return declaredParams().maxVocabSize;
-  }
-
-  /** Whether text is lowercased before learning and encoding. Default false. */
-  default BooleanParam lowercase() {
-    return declaredParams().lowercase;
-  }
-
-  default String getInputCol() {
-    return getOrDefault(inputCol());
+    return declaredParams().stringParam("outputCol", "output column of token ids (array<int>)", "ids");
   }
 
   default String getOutputCol() {
     return getOrDefault(outputCol());
   }
 
+  default S setOutputCol(String value) {
+    return (S) set(outputCol(), value);
+  }
+
+  /**
+   * {@code "char"} (one token per code point), {@code "word"} (words and punctuation) or {@code "bpe"} (byte-level
+   * byte-pair encoding, {@link io.spindle.data.BpeTokenizer}; {@link #maxVocabSize()} is then the size the merges
+   * grow the vocabulary to, at least 260: the 256 bytes and the specials). Default {@code "char"}.
+   */
+  default Param<String> mode() {
+    return declaredParams().choiceParam("mode", "tokenization: 'char' (one token per code point), 'word' (words "
+        + "and punctuation) or 'bpe' (byte-level byte-pair encoding)", "char", "char", "word", "bpe");
+  }
+
   default String getMode() {
     return getOrDefault(mode());
   }
 
-  default int getMinCount() {
-    return (Integer) getOrDefault(minCount());
-  }
-
-  default int getMaxVocabSize() {
-    return (Integer) getOrDefault(maxVocabSize());
+  /** Whether text is lowercased before learning and encoding. Default false. */
+  default BooleanParam lowercase() {
+    return declaredParams().booleanParam("lowercase", "whether text is lowercased before learning and encoding",
+        false);
   }
 
   default boolean getLowercase() {
-    return (Boolean) getOrDefault(lowercase());
+    return getBoolean(lowercase());
   }
 
-  /** The options these Params describe; the specials are always pad, unk, bos and eos. */
+  /** {@link HasTokenizerOptions#tokenizerOptions()}, lowercasing when {@link #lowercase()} says so. */
+  @Override
   default TokenizerOptions tokenizerOptions() {
-    return new TokenizerOptions(EnumSet.allOf(Special.class), getMinCount(),
-        getMaxVocabSize() == 0 ? TokenizerOptions.NO_LIMIT : getMaxVocabSize(), getLowercase());
+    return HasTokenizerOptions.super.tokenizerOptions().withLowercase(getLowercase());
   }
 
   /** Checks the input column is a string and appends the output column. */
@@ -87,36 +64,18 @@ public interface SpindleTokenizerParams extends Params {
     return Schemas.append(stage, schema, getOutputCol(), Schemas.IDS, Metadata.empty());
   }
 
-  /** The Param objects of one stage, owned by it. */
-  final class Declared {
-    final Param<String> inputCol;
-    final Param<String> outputCol;
-    final Param<String> mode;
-    final IntParam minCount;
-    final IntParam maxVocabSize;
-    final BooleanParam lowercase;
-
-    /** Creates the Params of {@code owner}, whose uid must already be set. */
-    Declared(Params owner) {
-      inputCol = new Param<>(owner, "inputCol", "input column of text (string)");
-      outputCol = new Param<>(owner, "outputCol", "output column of token ids (array<int>)");
-      mode = new Param<>(owner, "mode", "tokenization: 'char' (one token per code point) or 'word' (words and "
-          + "punctuation)", ParamValidators.inArray(new String[] {"char", "word"}));
-      minCount = new IntParam(owner, "minCount", "minimum count of a token to enter the vocabulary (>= 1)",
-          ParamValidators.gtEq(1));
-      maxVocabSize = new IntParam(owner, "maxVocabSize", "largest vocabulary, the 4 special tokens <pad> <unk> "
-          + "<bos> <eos> included (0 = no limit, else > 4)", ParamValidators.gtEq(0));
-      lowercase = new BooleanParam(owner, "lowercase", "whether text is lowercased before learning and encoding");
+  /**
+   * The setters of the Params only the estimator uses (the model's vocabulary is fixed).
+   *
+   * @param <S> the estimator, which the setters return
+   */
+  interface Setters<S> extends SpindleTokenizerParams<S>, HasTokenizerOptions.Setters<S> {
+    default S setMode(String value) {
+      return (S) set(mode(), value);
     }
 
-    /** Sets the defaults on {@code owner} (call after the owner holds this object). */
-    void setDefaults(Params owner) {
-      owner.setDefault(inputCol, "text");
-      owner.setDefault(outputCol, "ids");
-      owner.setDefault(mode, "char");
-      owner.setDefault(minCount, 1);
-      owner.setDefault(maxVocabSize, 0);
-      owner.setDefault(lowercase, false);
+    default S setLowercase(boolean value) {
+      return (S) set(lowercase(), value);
     }
   }
 }

@@ -1,10 +1,7 @@
 package io.spindle.ml;
 
 import io.spindle.data.Tokenizer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import org.apache.spark.sql.api.java.UDF1;
 
 /**
@@ -18,17 +15,7 @@ final class TokenizerFunction implements UDF1<String, int[]> {
   private transient Tokenizer tokenizer;
 
   TokenizerFunction(Tokenizer tokenizer) {
-    this.json = toJson(tokenizer);
-  }
-
-  static byte[] toJson(Tokenizer tokenizer) {
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      tokenizer.write(out);
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing tokenizer.json", e);
-    }
+    this.json = tokenizer.toBytes();
   }
 
   @Override
@@ -37,7 +24,7 @@ final class TokenizerFunction implements UDF1<String, int[]> {
       return null;
     }
     if (tokenizer == null) {
-      tokenizer = Tokenizer.read(new ByteArrayInputStream(json));
+      tokenizer = Tokenizer.fromBytes(json);
     }
     return tokenizer.encode(text);
   }

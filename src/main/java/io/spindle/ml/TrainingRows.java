@@ -1,5 +1,6 @@
 package io.spindle.ml;
 
+import io.spindle.data.BadInputException;
 import io.spindle.spark.LabeledSequence;
 import java.io.Serializable;
 import java.util.List;
@@ -19,27 +20,51 @@ import org.apache.spark.sql.Row;
  */
 final class TrainingRows implements Serializable {
   private static final long serialVersionUID = 1L;
-  /** Statistics of no rows: {rows, skipped, training, validation, min id, max id, max label}. */
-  static final long[] NONE = {0, 0, 0, 0, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE};
-  static final int ROWS = 0;
-  static final int SKIPPED = 1;
-  static final int TRAINING = 2;
-  static final int VALIDATION = 3;
-  static final int MIN_ID = 4;
-  static final int MAX_ID = 5;
-  static final int MAX_LABEL = 6;
 
   private final String stage;
   private final String idsColumn;
   private final String labelColumn;
-  private final String indicatorColumn;
+  private final ValidationFlag flag;
 
   /** {@code indicatorColumn} is null when there is no validation column (the flag is then always false). */
   TrainingRows(String stage, String idsColumn, String labelColumn, String indicatorColumn) {
     this.stage = stage;
     this.idsColumn = idsColumn;
     this.labelColumn = labelColumn;
-    this.indicatorColumn = indicatorColumn;
+    this.flag = new ValidationFlag(stage, indicatorColumn, 2);
+  }
+
+  /**
+   * What one pass over the rows found. Tasks return it as {@link #toArray()}: Spindle's Kryo registrations cover
+   * {@code long[]}, not this record.
+   */
+  record Stats(long rows, long skipped, long training, long validation, long minId, long maxId, long maxLabel) {
+    /** The statistics of no rows. */
+    static final Stats NONE = new Stats(0, 0, 0, 0, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE);
+
+    long[] toArray() {
+      return new long[] {rows, skipped, training, validation, minId, maxId, maxLabel};
+    }
+
+    static Stats of(long[] a) {
+      return new Stats(a[0], a[1], a[2], a[3], a[4], a[5], a[6]);
+    }
+
+    /** The statistics of two sets of rows together, as task results. */
+    static long[] merge(long[] a, long[] b) {
+      return of(a).merge(of(b)).toArray();
+    }
+
+    /** The statistics of two sets of rows together. */
+    Stats merge(Stats o) {
+      return new Stats(rows + o.rows, skipped + o.skipped, training + o.training, validation + o.validation,
+          Math.min(minId, o.minId), Math.max(maxId, o.maxId), Math.max(maxLabel, o.maxLabel));
+    }
+
+    /** The counts, for messages. */
+    String counts() {
+      return rows + " rows: " + skipped + " without token ids, " + validation + " for validation";
+    }
   }
 
   /** Whether the row has token ids; rows without are skipped. */
@@ -49,22 +74,18 @@ final class TrainingRows implements Serializable {
 
   /** Whether a usable row is for validation only. */
   boolean validation(Row r) {
-    if (r.isNullAt(2)) {
-      throw new IllegalArgumentException(stage + ": null in the validation indicator column '" + indicatorColumn
-          + "' (expected true for a validation row, false for a training row)");
-    }
-    return r.getBoolean(2);
+    return flag.of(r);
   }
 
   /** The example of a usable row. */
   LabeledSequence example(Row r) {
     if (r.isNullAt(1)) {
-      throw new IllegalArgumentException(stage + ": null label in column '" + labelColumn + "' (expected a class "
+      throw new BadInputException(stage + ": null label in column '" + labelColumn + "' (expected a class "
           + "index 0..K-1)");
     }
     double value = r.getDouble(1);
     if (!(value >= 0 && value == Math.rint(value) && value < Integer.MAX_VALUE)) {
-      throw new IllegalArgumentException(stage + ": label " + value + " in column '" + labelColumn
+      throw new BadInputException(stage + ": label " + value + " in column '" + labelColumn
           + "' is not a class index (a whole number 0..K-1)");
     }
     List<Integer> list = r.getList(0);
@@ -72,7 +93,7 @@ final class TrainingRows implements Serializable {
     for (int i = 0; i < ids.length; i++) {
       Integer id = list.get(i);
       if (id == null) {
-        throw new IllegalArgumentException(stage + ": null token id at position " + i + " in column '"
+        throw new BadInputException(stage + ": null token id at position " + i + " in column '"
             + idsColumn + "'");
       }
       ids[i] = id;
@@ -80,33 +101,19 @@ final class TrainingRows implements Serializable {
     return new LabeledSequence(ids, (int) value);
   }
 
-  /** The statistics of one row (see {@link #NONE}); checks it as {@link #example} and {@link #validation} do. */
+  /** The statistics of one row, as a task result; checks it as {@link #example} and {@link #validation} do. */
   long[] stats(Row r) {
-    long[] s = NONE.clone();
-    s[ROWS] = 1;
     if (!usable(r)) {
-      s[SKIPPED] = 1;
-      return s;
+      return new Stats(1, 1, 0, 0, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE).toArray();
     }
     LabeledSequence e = example(r);
-    s[validation(r) ? VALIDATION : TRAINING] = 1;
+    boolean validating = validation(r);
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
     for (int id : e.ids()) {
-      s[MIN_ID] = Math.min(s[MIN_ID], id);
-      s[MAX_ID] = Math.max(s[MAX_ID], id);
+      min = Math.min(min, id);
+      max = Math.max(max, id);
     }
-    s[MAX_LABEL] = e.label();
-    return s;
-  }
-
-  /** The statistics of two sets of rows together (a new array). */
-  static long[] merge(long[] a, long[] b) {
-    long[] s = new long[NONE.length];
-    for (int i = 0; i < MIN_ID; i++) {
-      s[i] = a[i] + b[i];
-    }
-    s[MIN_ID] = Math.min(a[MIN_ID], b[MIN_ID]);
-    s[MAX_ID] = Math.max(a[MAX_ID], b[MAX_ID]);
-    s[MAX_LABEL] = Math.max(a[MAX_LABEL], b[MAX_LABEL]);
-    return s;
+    return new Stats(1, 0, validating ? 0 : 1, validating ? 1 : 0, min, max, e.label()).toArray();
   }
 }

@@ -8,7 +8,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.evaluation.Evaluator;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
-import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
@@ -26,25 +25,19 @@ import org.apache.spark.sql.Row;
  * </ul>
  * Both are corpus scores: the per-sentence statistics are summed over the dataset (one job, summed per partition
  * then on the driver) and scored once. Rows whose reference is null are left out; a null translation counts as
- * the empty string. A dataset with no reference scores 0.
+ * the empty string. A dataset with no reference scores 0. The default columns are the translator's: references in
+ * {@code "target"} ({@code labelCol}), translations in {@code "translation"} ({@code predictionCol}).
  */
-public class TranslationEvaluator extends Evaluator implements DefaultParamsWritable {
+public class TranslationEvaluator extends Evaluator implements HasLabelCol<TranslationEvaluator>,
+    HasPredictionCol<TranslationEvaluator>, DefaultParamsWritable {
   private static final long serialVersionUID = 1L;
 
-  private final String uid;
-  private final Param<String> labelCol;
-  private final Param<String> predictionCol;
-  private final Param<String> metricName;
+  private final DeclaredParams params;
 
   public TranslationEvaluator(String uid) {
-    this.uid = uid;
-    labelCol = new Param<>(this, "labelCol", "reference translation column (string)");
-    predictionCol = new Param<>(this, "predictionCol", "translation column to score (string)");
-    metricName = new Param<>(this, "metricName", "metric: 'chrF' (character n-gram F-score, n = 1..6, beta 2) or "
-        + "'bleu' (corpus BLEU-4)", ParamValidators.inArray(new String[] {"chrF", "bleu"}));
-    setDefault(labelCol, "target");
-    setDefault(predictionCol, "translation");
-    setDefault(metricName, "chrF");
+    this.params = new DeclaredParams(this, uid);
+    params.createAll();
+    params.setDefaults(labelCol().w("target"), predictionCol().w("translation"));
   }
 
   public TranslationEvaluator() {
@@ -52,49 +45,22 @@ public class TranslationEvaluator extends Evaluator implements DefaultParamsWrit
   }
 
   @Override
-  public String uid() {
-    return uid;
-  }
-
-  /** Reference column (string). Default {@code "target"}, the translator's target column. */
-  public Param<String> labelCol() {
-    return labelCol;
-  }
-
-  /** Translation column (string). Default {@code "translation"}, the translator's output column. */
-  public Param<String> predictionCol() {
-    return predictionCol;
+  public DeclaredParams declaredParams() {
+    return params;
   }
 
   /** {@code "chrF"} or {@code "bleu"}. Default {@code "chrF"}. */
   public Param<String> metricName() {
-    return metricName;
-  }
-
-  public String getLabelCol() {
-    return getOrDefault(labelCol);
-  }
-
-  public String getPredictionCol() {
-    return getOrDefault(predictionCol);
+    return params.choiceParam("metricName", "metric: 'chrF' (character n-gram F-score, n = 1..6, beta 2) or 'bleu' "
+        + "(corpus BLEU-4)", "chrF", "chrF", "bleu");
   }
 
   public String getMetricName() {
-    return getOrDefault(metricName);
-  }
-
-  public TranslationEvaluator setLabelCol(String value) {
-    set(labelCol, value);
-    return this;
-  }
-
-  public TranslationEvaluator setPredictionCol(String value) {
-    set(predictionCol, value);
-    return this;
+    return getOrDefault(metricName());
   }
 
   public TranslationEvaluator setMetricName(String value) {
-    set(metricName, value);
+    set(metricName(), value);
     return this;
   }
 
@@ -135,6 +101,6 @@ public class TranslationEvaluator extends Evaluator implements DefaultParamsWrit
 
   @Override
   public String toString() {
-    return "TranslationEvaluator: uid=" + uid + ", metricName=" + getMetricName();
+    return "TranslationEvaluator: uid=" + uid() + ", metricName=" + getMetricName();
   }
 }

@@ -13,25 +13,19 @@ import io.spindle.tensor.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Reading and writing the {@code config.json} and {@code model.safetensors} of the model folders; every error names
- * the file and the field. Enum fields are written in lower case ({@code "post"}, {@code "relu"}).
+ * The JSON of the model formats' {@code config.json} files; every error names the file and the field. Enum fields
+ * are written in lower case ({@code "post"}, {@code "relu"}).
  *
  * <p>A {@code config.json} must be exactly one JSON object: a syntax error, a second value or other trailing text,
- * and a key given twice are refused with one line naming the file (and where in it the problem is). Weights that are
- * not finite (NaN or infinite, as a diverged training run leaves them) are refused by {@link #requireFinite}, naming
- * the tensor: such a model scores NaN and generates nonsense.
+ * and a key given twice are refused with one line naming the file (and where in it the problem is).
  */
 final class ConfigJson {
-  static final String CONFIG = "config.json";
-  static final String WEIGHTS = "model.safetensors";
   private static final ObjectMapper JSON = JsonMapper.builder()
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -46,33 +40,15 @@ final class ConfigJson {
     return o;
   }
 
-  static void write(ObjectNode o, Path file) throws IOException {
-    try (OutputStream out = Files.newOutputStream(file)) {
-      write(o, out);
-    }
-  }
-
   /** Writes {@code o} pretty-printed to {@code out}, leaving the stream open. */
   static void write(ObjectNode o, OutputStream out) throws IOException {
     out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(o));
   }
 
-  /** The JSON object in {@code file}, whose {@code model_type} must be {@code modelType}. */
-  static JsonNode read(Path file, String modelType) throws IOException {
-    return read(file, modelType, false);
-  }
-
   /**
-   * The JSON object in {@code file}; its {@code model_type} must be {@code modelType}, or may be absent when
-   * {@code typeOptional} (nanoGPT's own configs carry none).
+   * The JSON object in {@code in} (left open); its {@code model_type} must be {@code modelType}, or may be absent when
+   * {@code typeOptional} (nanoGPT's own configs carry none). {@code source} names it in messages.
    */
-  static JsonNode read(Path file, String modelType, boolean typeOptional) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      return read(in, file, modelType, typeOptional);
-    }
-  }
-
-  /** Like {@link #read(Path, String, boolean)} from a stream; {@code source} names it in messages. */
   static JsonNode read(InputStream in, Object source, String modelType, boolean typeOptional) throws IOException {
     JsonNode o;
     try {
@@ -104,29 +80,18 @@ final class ConfigJson {
   }
 
   /**
-   * Throws naming the first parameter of {@code p} that holds a NaN or an infinity, and where; {@code source} names
-   * the weights in the message.
+   * The config {@code make} builds from fields already read, its own checks' {@link IllegalArgumentException}
+   * prefixed with {@code source}, so that a bad value names the file it came from.
    */
-  static void requireFinite(Parameters p, Object source) {
-    for (String name : p.names()) {
-      Tensor t = p.get(name).value();
-      for (int i = 0; i < t.size(); i++) {
-        float v = t.get(i);
-        if (!Float.isFinite(v)) {
-          throw new IllegalArgumentException(source + ": tensor '" + name + "' holds " + v + " at element " + i
-              + "; a model with non-finite weights cannot score or generate (was it trained with too high a "
-              + "learning rate?)");
-        }
-      }
-    }
-  }
-
-  /** {@code config.get()}, an invalid config's error prefixed with {@code source}. */
-  static <C> C validated(Supplier<C> config, Object source) {
+  static <C> C build(Object source, Supplier<C> make) {
     try {
-      return config.get();
+      return make.get();
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+      String message = e.getMessage();
+      if (message != null && message.startsWith(source + ": ")) {
+        throw e;
+      }
+      throw new IllegalArgumentException(source + ": " + message, e);
     }
   }
 
@@ -182,24 +147,6 @@ final class ConfigJson {
     throw new IllegalArgumentException(file + ": field " + name + " is " + n + ", expected one of " + allowed);
   }
 
-  /** Writes every parameter under its own name. */
-  static void writeWeights(Parameters p, Path file) throws IOException {
-    SafeTensors.write(views(p), Map.of("format", "pt"), file);
-  }
-
-  /**
-   * Reads a file holding exactly the parameters' names and shapes into them, refusing weights that are not finite;
-   * errors start with the file's path.
-   */
-  static void readWeights(Path file, Parameters p) throws IOException {
-    try {
-      SafeTensors.readInto(file, views(p));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-    }
-    requireFinite(p, file);
-  }
-
   /** Every parameter's value by name, in declaration order (views, no copies). */
   static Map<String, Tensor> views(Parameters p) {
     Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -207,17 +154,5 @@ final class ConfigJson {
       tensors.put(name, p.get(name).value());
     }
     return tensors;
-  }
-
-  /** Throws unless {@code dir} is a directory holding every one of {@code files}. */
-  static void requireFiles(Path dir, String... files) {
-    if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("model folder " + dir + " does not exist or is not a directory");
-    }
-    for (String f : files) {
-      if (!Files.isRegularFile(dir.resolve(f))) {
-        throw new IllegalArgumentException("model folder " + dir + " has no " + f);
-      }
-    }
   }
 }

@@ -36,7 +36,7 @@ import java.util.SplittableRandom;
  * <p>Padding (from {@link PaddedBatch#padding()}, true = padded) never changes the result for the real tokens: padded
  * keys get zero attention and pooling skips them. Every sequence needs at least one real token.
  */
-public final class EncoderClassifier {
+public final class EncoderClassifier implements Network<EncoderConfig> {
   private final EncoderConfig config;
   private final Parameters parameters;
   private final Variable wte; // (V, C)
@@ -99,10 +99,12 @@ public final class EncoderClassifier {
     TransformerEncoder.initialise(parameters, "encoder", config.numLayers(), config.normPlacement());
   }
 
+  @Override
   public EncoderConfig config() {
     return config;
   }
 
+  @Override
   public Parameters parameters() {
     return parameters;
   }

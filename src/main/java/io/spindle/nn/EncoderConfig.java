@@ -1,5 +1,7 @@
 package io.spindle.nn;
 
+import java.io.Serializable;
+
 /**
  * Architecture of an {@link EncoderClassifier}: a bidirectional transformer encoder over padded token sequences with
  * a pooled classification head. Field names in {@code config.json} are given in brackets.
@@ -19,7 +21,9 @@ package io.spindle.nn;
  * @param normPlacement pre-LN or post-LN blocks ({@code norm_placement}: {@code "pre"}, {@code "post"})
  */
 public record EncoderConfig(int vocabSize, int maxLength, int numLayers, int numHeads, int embedDim, int numClasses,
-    double dropout, boolean bias, Positions positions, Pooling pooling, NormPlacement normPlacement) {
+    double dropout, boolean bias, Positions positions, Pooling pooling, NormPlacement normPlacement) implements Serializable {
+  private static final long serialVersionUID = 1L;
+
 
   /** Position information added to the token embeddings. */
   public enum Positions {

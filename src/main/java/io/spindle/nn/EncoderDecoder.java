@@ -41,7 +41,7 @@ import java.util.SplittableRandom;
  *
  * <p>Dropout: one pass seed for {@link #encode} and {@link #decode} together; their sites never collide.
  */
-public final class EncoderDecoder {
+public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
   private final EncoderDecoderConfig config;
   private final Parameters parameters;
   private final Variable sourceEmbedding; // (V_src, C)
@@ -121,10 +121,12 @@ public final class EncoderDecoder {
     TransformerDecoder.initialise(parameters, "decoder", config.numDecoderLayers(), config.normPlacement());
   }
 
+  @Override
   public EncoderDecoderConfig config() {
     return config;
   }
 
+  @Override
   public Parameters parameters() {
     return parameters;
   }

@@ -1,5 +1,7 @@
 package io.spindle.nn;
 
+import java.io.Serializable;
+
 /**
  * Architecture of an {@link EncoderDecoder} translation model (Vaswani et al. 2017); {@code config.json} names in
  * brackets. The feed-forward width is 4C, the paper's d_ff = 2048 for d_model = 512.
@@ -27,7 +29,9 @@ package io.spindle.nn;
 public record EncoderDecoderConfig(int sourceVocabSize, int targetVocabSize, int maxSourceLength,
     int maxTargetLength, int numEncoderLayers, int numDecoderLayers, int numHeads, int embedDim, double dropout,
     double labelSmoothing, boolean bias, NormPlacement normPlacement, Activation activation,
-    boolean sharedEmbeddings, boolean tiedOutput) {
+    boolean sharedEmbeddings, boolean tiedOutput) implements Serializable {
+  private static final long serialVersionUID = 1L;
+
 
   /** The feed-forward layers' nonlinearity. */
   public enum Activation {

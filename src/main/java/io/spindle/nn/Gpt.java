@@ -22,7 +22,7 @@ import java.util.SplittableRandom;
  * <p>Initialisation follows nanoGPT: N(0, 0.02) for Linear weights and embeddings, N(0, 0.02/sqrt(2 n_layer)) for the
  * residual projections ({@code c_proj}), zero biases, unit LayerNorm gains.
  */
-public final class Gpt {
+public final class Gpt implements Network<GptConfig> {
   private final GptConfig config;
   private final Parameters parameters;
   private final Variable wte; // (V, C)
@@ -97,10 +97,12 @@ public final class Gpt {
     Norm.initialise(parameters, "transformer.ln_f");
   }
 
+  @Override
   public GptConfig config() {
     return config;
   }
 
+  @Override
   public Parameters parameters() {
     return parameters;
   }

@@ -1,6 +1,7 @@
 package io.spindle.nn;
 
 import io.spindle.tensor.Storage;
+import java.io.Serializable;
 
 /**
  * Architecture of a GPT decoder language model, with nanoGPT's {@code GPTConfig} field meanings.
@@ -18,7 +19,8 @@ import io.spindle.tensor.Storage;
  * this one is for the caller to check ({@link GptMemory}).
  */
 public record GptConfig(int vocabSize, int blockSize, int numLayers, int numHeads, int embedDim, double dropout,
-    boolean bias) {
+    boolean bias) implements Serializable {
+  private static final long serialVersionUID = 1L;
 
   /** LayerNorm epsilon, as PyTorch's default and nanoGPT. */
   public static final float LAYER_NORM_EPS = 1e-5f;

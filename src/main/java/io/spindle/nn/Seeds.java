@@ -1,5 +1,7 @@
 package io.spindle.nn;
 
+import io.spindle.autograd.SplitMix64;
+
 /**
  * Derives independent seeds from a root seed and a path of integers (step, partition, micro-batch, dropout site...),
  * so every random draw of training is a pure function of its coordinates: a retried Spark task, a resumed run or a
@@ -12,7 +14,7 @@ public final class Seeds {
   public static long derive(long seed, long... keys) {
     long s = seed;
     for (long k : keys) {
-      s = mix(s ^ mix(0x9E3779B97F4A7C15L * (k + 1)));
+      s = SplitMix64.mix(s ^ SplitMix64.mix(SplitMix64.GAMMA * (k + 1)));
     }
     return s;
   }
@@ -20,12 +22,5 @@ public final class Seeds {
   /** The seed of dropout site {@code site} (e.g. layer * 8 + slot) within a pass seeded {@code seed}. */
   static long site(long seed, int site) {
     return derive(seed, site);
-  }
-
-  /** SplitMix64's finaliser: a bijective scramble of 64 bits. */
-  public static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 }

@@ -3,7 +3,7 @@ package io.spindle.spark;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.spindle.nn.GptFolder;
+import io.spindle.nn.ModelFolder;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +30,7 @@ import org.apache.hadoop.fs.Path;
 final class CheckpointManifest {
   static final String FILE_NAME = "manifest.json";
   private static final String FORMAT = "spindle-checkpoint";
-  private static final List<String> REQUIRED = List.of(GptFolder.CONFIG, GptFolder.WEIGHTS,
+  private static final List<String> REQUIRED = List.of(ModelFolder.CONFIG, ModelFolder.WEIGHTS,
       CheckpointStore.OPTIMIZER, CheckpointStore.TRAINER);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int BUFFER = 1 << 16;
@@ -39,14 +39,8 @@ final class CheckpointManifest {
 
   private record Entry(long bytes, String sha256) {}
 
-  /** Writes a file's content to a stream. */
-  @FunctionalInterface
-  interface Content {
-    void writeTo(OutputStream out) throws IOException;
-  }
-
   /** Writes {@code dir/name} from {@code content}, recording its size and digest. */
-  void write(FileSystem fs, Path dir, String name, Content content) throws IOException {
+  void write(FileSystem fs, Path dir, String name, ModelFolder.Content content) throws IOException {
     MessageDigest sha = sha256();
     long bytes;
     try (OutputStream file = fs.create(new Path(dir, name), false)) {

@@ -1,21 +1,13 @@
 package io.spindle.spark;
 
-import io.spindle.autograd.Parameters;
-import io.spindle.data.Tokenizer;
-import io.spindle.nn.Gpt;
-import io.spindle.nn.GptConfig;
-import io.spindle.nn.GptFolder;
-import io.spindle.nn.SafeTensors;
+import io.spindle.nn.ModelFolder;
 import io.spindle.optim.OptimizerState;
 import io.spindle.tensor.Tensor;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,10 +24,12 @@ import org.slf4j.LoggerFactory;
  * The checkpoints of a training run, in one directory of any Hadoop {@link FileSystem} ({@code file:},
  * {@code hdfs:}, {@code s3a:}...).
  *
- * <p>Layout: {@code DIR/step-00000100/} holds {@code config.json}, {@code model.safetensors} and, when the run has
- * one, {@code tokenizer.json} (so a checkpoint is also a model folder), {@code optimizer.bin}
+ * <p>Layout: {@code DIR/step-00000100/} holds the files of a model folder ({@code config.json},
+ * {@code model.safetensors} and the tokenizers the run has, written by {@link io.spindle.nn.ModelFolder}, so a
+ * checkpoint is also a model folder), the trainer's own files ({@link TrainingCheckpoint}), {@code optimizer.bin}
  * ({@link OptimizerState#write}), {@code trainer.json} ({@link TrainerState}) and {@code manifest.json}, which lists
- * every other file with its size and SHA-256 ({@link CheckpointManifest}).
+ * every other file with its size and SHA-256 ({@link CheckpointManifest}). The store itself knows nothing of model
+ * families: it writes, verifies, commits, lists and deletes.
  *
  * <p>Writing: the files go into {@code DIR/.step-00000100.tmp-N}, the manifest last, and the directory is renamed to
  * its final name: a checkpoint directory without the {@code .tmp} suffix is complete unless damaged afterwards. Weights
@@ -50,11 +44,7 @@ import org.slf4j.LoggerFactory;
  * <p>Leftovers: an interrupted write leaves a {@code .tmp} directory (and, when it was rewriting a committed step, an
  * {@code .old} one); {@link #removeUnfinishedWrites} clears them at the start of a run. One run uses a directory at
  * a time: a second run writing into it concurrently could lose an unfinished write to the other's clean-up.
- *
- *
- * <p>The same store holds the checkpoints of other models: a classifier's ({@code ClassifierCheckpoint}) have the
- * same layout with its own {@code config.json} and extra files, written through {@link #write(TrainerState, Tensor,
- * OptimizerState, Map, int)} and read through {@link #verify} and {@link #latestValid(Loader)}.
+
  *
  * <p>Reading: {@link #latestValid} tries the committed checkpoints newest first and returns the first whose manifest
  * and files verify and parse; each one skipped (truncated, a flipped byte, a file missing) and each leftover
@@ -65,8 +55,6 @@ public final class CheckpointStore {
   public static final String OPTIMIZER = "optimizer.bin";
   public static final String TRAINER = "trainer.json";
   private static final Pattern COMMITTED = Pattern.compile("step-(\\d+)");
-  private static final String WTE = "transformer.wte.weight";
-  private static final String LM_HEAD = "lm_head.weight";
 
   private final FileSystem fs;
   private final Path dir;
@@ -77,10 +65,6 @@ public final class CheckpointStore {
     this.dir = dir;
     this.cleanup = new CheckpointCleanup(fs, dir);
   }
-
-  /** A checkpoint read back: the model config, weights, optimizer and trainer state. */
-  public record Checkpoint(String location, GptConfig config, Parameters weights, OptimizerState optimizer,
-      TrainerState trainer) {}
 
   /**
    * The store at {@code location} (a Hadoop path or URI), created if missing. Throws {@link IllegalArgumentException}
@@ -138,17 +122,12 @@ public final class CheckpointStore {
 
   /** Reads one checkpoint by name, throwing naming the problem if it does not verify or parse. */
   @FunctionalInterface
-  interface Loader<T> {
+  public interface Loader<T> {
     T load(String name) throws IOException;
   }
 
-  /** The newest checkpoint that verifies, if any; every one skipped is logged as a warning naming it. */
-  public Optional<Checkpoint> latestValid() throws IOException {
-    return latestValid(this::load);
-  }
-
   /** The newest checkpoint that {@code loader} reads without error, if any; each one skipped is logged. */
-  <T> Optional<T> latestValid(Loader<T> loader) throws IOException {
+  public <T> Optional<T> latestValid(Loader<T> loader) throws IOException {
     for (FileStatus s : fs.listStatus(dir)) {
       if (s.getPath().getName().startsWith(".step-")) {
         LOG.warn("ignoring partial checkpoint {} (never committed)", s.getPath());
@@ -164,39 +143,22 @@ public final class CheckpointStore {
     return Optional.empty();
   }
 
-  /** Reads and verifies checkpoint {@code name}; throws naming the problem if any file is missing or damaged. */
-  public Checkpoint load(String name) throws IOException {
-    Verified cp = verify(name);
-    GptConfig config;
-    try (InputStream in = cp.open(GptFolder.CONFIG)) {
-      config = readConfig(in);
-    }
-    Parameters weights = Gpt.declare(config).build();
-    Map<String, Tensor> into = new LinkedHashMap<>();
-    for (String n : weights.names()) {
-      into.put(n, weights.get(n).value());
-    }
-    into.put(LM_HEAD, Tensor.zeros(config.vocabSize(), config.embedDim()));
-    try (InputStream in = cp.open(GptFolder.WEIGHTS)) {
-      SafeTensors.readInto(in, cp.bytes(GptFolder.WEIGHTS), into);
-    }
-    OptimizerState optimizer = cp.optimizer(weights.count());
-    return new Checkpoint(cp.location(), config, weights, optimizer, cp.trainer());
-  }
-
   /**
    * Checks every file of checkpoint {@code name} against its manifest (sizes and SHA-256) and returns a handle to
    * read them; throws {@link IOException} naming the first problem.
    */
-  Verified verify(String name) throws IOException {
+  public Verified verify(String name) throws IOException {
     Path cp = new Path(dir, name);
     Verified verified = new Verified(cp, CheckpointManifest.verify(fs, cp));
     cleanup.markVerified(name);
     return verified;
   }
 
-  /** A committed checkpoint whose files verified against its manifest. */
-  final class Verified {
+  /**
+   * A committed checkpoint whose files verified against its manifest; as a {@link ModelFolder.Source} it opens only
+   * the files the manifest lists, with their verified sizes.
+   */
+  public final class Verified implements ModelFolder.Source {
     private final Path path;
     private final CheckpointManifest manifest;
 
@@ -205,30 +167,38 @@ public final class CheckpointStore {
       this.manifest = manifest;
     }
 
-    String location() {
+    public String location() {
       return path.toString();
     }
 
     /** Whether the manifest lists {@code file}. */
-    boolean has(String file) {
+    @Override
+    public boolean has(String file) {
       return manifest.lists(file);
     }
 
     /** Size of {@code file} in bytes, as verified. */
-    long bytes(String file) {
+    @Override
+    public long length(String file) {
       return manifest.bytes(file);
     }
 
+    @Override
+    public String where(String file) {
+      return path + "/" + file;
+    }
+
     /** Opens {@code file}, which the manifest must list. */
-    InputStream open(String file) throws IOException {
+    @Override
+    public InputStream open(String file) throws IOException {
       if (!has(file)) {
         throw new IOException(CheckpointManifest.FILE_NAME + " does not list " + file);
       }
       return CheckpointStore.this.open(path, file);
     }
 
-    /** optimizer.bin, which must hold moments for {@code parameters} parameters. */
-    OptimizerState optimizer(int parameters) throws IOException {
+    /** optimizer.bin, which must hold the state of an optimizer of {@code parameters} parameters. */
+    public OptimizerState optimizer(int parameters) throws IOException {
       OptimizerState optimizer;
       try (InputStream in = open(OPTIMIZER)) {
         optimizer = OptimizerState.read(in);
@@ -241,36 +211,11 @@ public final class CheckpointStore {
     }
 
     /** trainer.json. */
-    TrainerState trainer() throws IOException {
+    public TrainerState trainer() throws IOException {
       try (InputStream in = open(TRAINER)) {
         return TrainerState.read(in);
       }
     }
-  }
-
-  /** The model config of checkpoint {@code name} (its config.json, digest verified). */
-  public GptConfig configOf(String name) throws IOException {
-    Path cp = new Path(dir, name);
-    CheckpointManifest.verify(fs, cp, GptFolder.CONFIG);
-    try (InputStream in = open(cp, GptFolder.CONFIG)) {
-      return readConfig(in);
-    }
-  }
-
-  /**
-   * Writes and commits the checkpoint of {@code state.step()}, then keeps the newest {@code keep} (at least 1) valid
-   * ones (see the class comment). Returns false, writing nothing, if a weight or optimizer moment is not finite
-   * (with a warning).
-   */
-  public boolean write(Gpt model, Tokenizer tokenizer, OptimizerState optimizer, TrainerState state, int keep)
-      throws IOException {
-    Map<String, CheckpointManifest.Content> files = new LinkedHashMap<>();
-    files.put(GptFolder.CONFIG, out -> writeConfig(model.config(), out));
-    files.put(GptFolder.WEIGHTS, out -> writeWeights(model.parameters(), out));
-    if (tokenizer != null) {
-      files.put(Tokenizer.FILE_NAME, tokenizer::write);
-    }
-    return write(state, model.parameters().values(), optimizer, files, keep);
   }
 
   /**
@@ -279,8 +224,8 @@ public final class CheckpointStore {
    * {@code keep} valid ones. Returns false, writing nothing, if {@code weights} or a moment is not finite (with a
    * warning).
    */
-  boolean write(TrainerState state, Tensor weights, OptimizerState optimizer,
-      Map<String, CheckpointManifest.Content> files, int keep) throws IOException {
+  public boolean write(TrainerState state, Tensor weights, OptimizerState optimizer,
+      Map<String, ModelFolder.Content> files, int keep) throws IOException {
     if (keep < 1) {
       throw new IllegalArgumentException("keep checkpoints must be >= 1, got " + keep);
     }
@@ -295,7 +240,7 @@ public final class CheckpointStore {
       throw new IOException("cannot create " + tmp);
     }
     CheckpointManifest manifest = new CheckpointManifest();
-    for (Map.Entry<String, CheckpointManifest.Content> file : files.entrySet()) {
+    for (Map.Entry<String, ModelFolder.Content> file : files.entrySet()) {
       manifest.write(fs, tmp, file.getKey(), file.getValue());
     }
     manifest.write(fs, tmp, OPTIMIZER, optimizer::write);
@@ -312,16 +257,6 @@ public final class CheckpointStore {
     cleanup.markVerified(name);
     cleanup.keepNewestValid(committed(), keep);
     return true;
-  }
-
-  /** model.safetensors as {@link GptFolder} writes it: every parameter, and the tied lm_head under its own key. */
-  private static void writeWeights(Parameters p, OutputStream out) throws IOException {
-    Map<String, Tensor> tensors = new LinkedHashMap<>();
-    for (String name : p.names()) {
-      tensors.put(name, p.get(name).value());
-    }
-    tensors.put(LM_HEAD, p.get(WTE).value());
-    SafeTensors.write(tensors, Map.of("format", "pt"), out);
   }
 
   private static boolean allFinite(Tensor values, OptimizerState optimizer) {
@@ -353,19 +288,5 @@ public final class CheckpointStore {
   private static long stepOf(String name) {
     Matcher m = COMMITTED.matcher(name);
     return m.matches() ? Long.parseLong(m.group(1)) : -1;
-  }
-
-  /** config.json with nanoGPT's GPTConfig names, exactly as {@link GptFolder} writes it. */
-  static void writeConfig(GptConfig c, OutputStream out) throws IOException {
-    GptFolder.writeConfig(c, out);
-  }
-
-  /** A checkpoint's config.json; a malformed one is an I/O failure of that checkpoint. */
-  static GptConfig readConfig(InputStream in) throws IOException {
-    try {
-      return GptFolder.readConfig(in, GptFolder.CONFIG);
-    } catch (IllegalArgumentException e) {
-      throw new IOException(e.getMessage(), e);
-    }
   }
 }

@@ -1,14 +1,15 @@
 package io.spindle.spark;
 
 import io.spindle.autograd.Graph;
+import io.spindle.data.BadInputException;
 import io.spindle.data.PaddedBatch;
 import io.spindle.nn.EncoderClassifier;
+import io.spindle.nn.EncoderClassifierFormat;
 import io.spindle.nn.EncoderConfig;
 import io.spindle.tensor.Tensor;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Batched classifier inference inside Spark tasks: the driver broadcasts the weights once
@@ -22,29 +23,25 @@ public final class ClassifierInference implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final int PAD_ID = 0;
 
-  private final Broadcast<float[]> weights;
-  private final EncoderSpec spec;
-  private transient EncoderClassifier model;
+  private final BroadcastModel<EncoderConfig, EncoderClassifier> model;
 
-  private ClassifierInference(Broadcast<float[]> weights, EncoderSpec spec) {
-    this.weights = weights;
-    this.spec = spec;
+  private ClassifierInference(BroadcastModel<EncoderConfig, EncoderClassifier> model) {
+    this.model = model;
   }
 
   /** Broadcasts {@code model}'s current weights. */
   public static ClassifierInference broadcast(JavaSparkContext jsc, EncoderClassifier model) {
-    return new ClassifierInference(jsc.broadcast(model.parameters().values().toArray()),
-        EncoderSpec.of(model.config()));
+    return new ClassifierInference(BroadcastModel.of(jsc, EncoderClassifierFormat.INSTANCE, model));
   }
 
   /** K. */
   public int numClasses() {
-    return spec.numClasses();
+    return model.config().numClasses();
   }
 
   /** V: valid ids are 0..V-1. */
   public int vocabSize() {
-    return spec.vocabSize();
+    return model.config().vocabSize();
   }
 
   /**
@@ -52,21 +49,21 @@ public final class ClassifierInference implements Serializable {
    * {@code maxLength} are truncated. Each sequence needs at least one id, each in the vocabulary.
    */
   public float[] logits(List<int[]> sequences) {
-    EncoderClassifier m = model();
-    int vocab = spec.vocabSize();
+    EncoderClassifier m = model.model();
+    int vocab = model.config().vocabSize();
     for (int b = 0; b < sequences.size(); b++) {
       int[] s = sequences.get(b);
       if (s == null || s.length == 0) {
-        throw new IllegalArgumentException("classifier inference: sequence " + b + " of the batch has no token ids");
+        throw new BadInputException("classifier inference: sequence " + b + " of the batch has no token ids");
       }
       for (int t = 0; t < s.length; t++) {
         if (s[t] < 0 || s[t] >= vocab) {
-          throw new IllegalArgumentException("classifier inference: token id " + s[t] + " at position " + t
+          throw new BadInputException("classifier inference: token id " + s[t] + " at position " + t
               + " outside the vocabulary [0, " + vocab + ")");
         }
       }
     }
-    PaddedBatch batch = PaddedBatch.pad(sequences, PAD_ID, spec.maxLength()); // (B, T)
+    PaddedBatch batch = PaddedBatch.pad(sequences, PAD_ID, model.config().maxLength()); // (B, T)
     Tensor logits = m.logits(Graph.inference(), batch, false, 0L).value(); // (B, K)
     return logits.toArray();
   }
@@ -91,16 +88,6 @@ public final class ClassifierInference implements Serializable {
 
   /** Releases the broadcast weights on the driver and the executors. */
   public void destroy() {
-    weights.destroy();
-  }
-
-  private EncoderClassifier model() {
-    if (model == null) {
-      EncoderConfig config = spec.config();
-      EncoderClassifier m = EncoderClassifier.of(config, EncoderClassifier.declare(config).build());
-      m.parameters().values().copyFrom(weights.value());
-      model = m;
-    }
-    return model;
+    model.destroy();
   }
 }

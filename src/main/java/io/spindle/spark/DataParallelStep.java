@@ -8,9 +8,9 @@ import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
- * The driver side of one data-parallel step, shared by the language-model and the classifier trainers: broadcast the
- * flat weights, {@code treeAggregate} the tasks' {@link GradientSum}s over the cached partitions, destroy the
- * broadcast (also when the job fails), and put the summed gradient into the model's gradient buffer.
+ * The driver side of one data-parallel step of the {@link SparkTrainer}: broadcast the flat weights,
+ * {@code treeAggregate} the tasks' {@link GradientSum}s over the cached partitions, destroy the broadcast (also when
+ * the job fails), and put the summed gradient into the model's gradient buffer.
  *
  * <p>The task is built from the broadcast handle alone plus whatever small serialisable values its factory closes
  * over, so the closure Spark ships never holds a SparkContext, a trainer or the driver's model.
@@ -24,14 +24,13 @@ final class DataParallelStep {
    * Runs one step's job over {@code data} with the current values of {@code parameters} and copies the summed
    * gradient into {@code parameters.grads()} (zeros if no task contributed one); returns the sum.
    */
-  static <T> GradientSum run(String what, JavaRDD<T> data, Parameters parameters, int depth, boolean bf16,
+  static <T> GradientSum run(String what, JavaRDD<T> data, Parameters parameters, int depth, GradientSum zero,
       Function<Broadcast<float[]>, Function2<GradientSum, T, GradientSum>> task) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
     Broadcast<float[]> weights = jsc.broadcast(parameters.values().toArray());
     try {
       Function2<GradientSum, T, GradientSum> sequence = task.apply(weights);
-      GradientSum sum = SparkJobs.run(what, () -> data.treeAggregate(GradientSum.empty(bf16), sequence, MERGE,
-          depth));
+      GradientSum sum = SparkJobs.run(what, () -> data.treeAggregate(zero, sequence, MERGE, depth));
       float[] gradient = sum.gradient();
       if (gradient != null) {
         parameters.grads().copyFrom(gradient);

@@ -1,5 +1,6 @@
 package io.spindle.spark;
 
+import io.spindle.train.CanonicalSum;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -24,9 +26,17 @@ import java.util.TreeMap;
  * whole sum is a function of the partition count and depth alone. The price: a tree node holds all its inputs until
  * it sends its sum on (at most about {@code scale + P / scale} gradients at the driver's final fold).
  *
+ * <p><b>Canonical summation</b> ({@link #canonical}): with {@code TrainingConfig.deterministic}, tasks add each draw's
+ * gradient as a leaf of a {@link CanonicalSum}, a fixed pairwise tree over the draw indices, and merging combines
+ * sibling subtrees only; the sum is then a function of the global batch alone, the same bits for any partitioning,
+ * aggregation depth and thread count (float32 only: bfloat16 rounding where subtrees cross the wire would depend on
+ * the partitioning).
+ *
  * <p><b>Wire format</b> (Java serialization and {@link SpindleKryoRegistrator}'s Kryo serializer alike): token count,
  * compression flag, part count (0 or 1), then the part's key, loss sum, length and elements, float32 or, when
- * compressed, bfloat16 ({@link Bf16}, rounded at every tree level).
+ * compressed, bfloat16 ({@link Bf16}, rounded at every tree level). A canonical sum writes a negative part count,
+ * {@code -(nodes + 1)}, then the tree's leaf count and each node's level, index, loss sum, length and float32
+ * elements.
  */
 public final class GradientSum implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -35,6 +45,8 @@ public final class GradientSum implements Serializable {
   private transient TreeMap<Integer, Part> parts;
   private transient long tokens;
   private transient boolean bf16;
+  /** The canonical sum, in canonical mode (then {@link #parts} is unused); null otherwise. */
+  private transient CanonicalSum canonical;
 
   private record Part(float[] gradient, double lossSum) {}
 
@@ -49,6 +61,21 @@ public final class GradientSum implements Serializable {
     return new GradientSum(new TreeMap<>(), 0, bf16);
   }
 
+  /** The empty canonical sum over a global batch of {@code draws} draws. */
+  public static GradientSum canonical(int draws) {
+    GradientSum s = empty(false);
+    s.canonical = new CanonicalSum(draws);
+    return s;
+  }
+
+  /** A task's canonical partial sum (its subtrees; taken, not copied). */
+  public static GradientSum of(CanonicalSum sum) {
+    GradientSum s = empty(false);
+    s.canonical = sum;
+    s.tokens = sum.count();
+    return s;
+  }
+
   /** The contribution of one partition (the array is taken, not copied). */
   public static GradientSum of(int partition, float[] gradient, double lossSum, long tokens, boolean bf16) {
     GradientSum s = empty(bf16);
@@ -59,6 +86,14 @@ public final class GradientSum implements Serializable {
 
   /** Adds {@code other} into this one (taking its arrays) and returns this; both must cover disjoint partitions. */
   public GradientSum mergeInPlace(GradientSum other) {
+    if ((canonical == null) != (other.canonical == null)) {
+      throw new IllegalStateException("GradientSum: a canonical and a partition-keyed sum cannot be merged");
+    }
+    if (canonical != null) {
+      canonical.merge(other.canonical);
+      tokens = canonical.count();
+      return this;
+    }
     for (Map.Entry<Integer, Part> e : other.parts.entrySet()) {
       if (parts.putIfAbsent(e.getKey(), e.getValue()) != null) {
         throw new IllegalStateException("GradientSum: partition " + e.getKey() + " merged twice");
@@ -76,12 +111,18 @@ public final class GradientSum implements Serializable {
 
   /** The summed loss. */
   public double lossSum() {
+    if (canonical != null) {
+      return canonical.root().lossSum();
+    }
     collapse();
     return parts.isEmpty() ? 0 : parts.firstEntry().getValue().lossSum();
   }
 
   /** The summed gradient, or null if no partition contributed one. Owned by this sum. */
   public float[] gradient() {
+    if (canonical != null) {
+      return canonical.root().gradient();
+    }
     collapse();
     return parts.isEmpty() ? null : parts.firstEntry().getValue().gradient();
   }
@@ -109,17 +150,33 @@ public final class GradientSum implements Serializable {
   }
 
   void writeTo(DataOutput out) throws IOException {
-    collapse();
     out.writeLong(tokens);
     out.writeBoolean(bf16);
+    if (canonical != null) {
+      List<CanonicalSum.Node> nodes = canonical.nodes();
+      out.writeInt(-(nodes.size() + 1));
+      out.writeInt(canonical.leaves());
+      for (CanonicalSum.Node n : nodes) {
+        out.writeInt(n.level());
+        out.writeInt(n.index());
+        out.writeDouble(n.lossSum());
+        writeFloats(out, n.gradient(), false);
+      }
+      return;
+    }
+    collapse();
     out.writeInt(parts.size());
     if (parts.isEmpty()) {
       return;
     }
     Map.Entry<Integer, Part> e = parts.firstEntry();
-    float[] g = e.getValue().gradient();
     out.writeInt(e.getKey());
     out.writeDouble(e.getValue().lossSum());
+    writeFloats(out, e.getValue().gradient(), bf16);
+  }
+
+  /** The length and the elements of {@code g}, float32 or bfloat16, in blocks. */
+  private static void writeFloats(DataOutput out, float[] g, boolean bf16) throws IOException {
     out.writeInt(g.length);
     int width = bf16 ? 2 : 4;
     ByteBuffer block = ByteBuffer.allocate(BLOCK * width).order(ByteOrder.LITTLE_ENDIAN);
@@ -142,6 +199,18 @@ public final class GradientSum implements Serializable {
     boolean bf16 = in.readBoolean();
     int count = in.readInt();
     GradientSum s = new GradientSum(new TreeMap<>(), tokens, bf16);
+    if (count < 0) {
+      CanonicalSum sum = new CanonicalSum(in.readInt());
+      for (int i = 0; i < -count - 1; i++) {
+        int level = in.readInt();
+        int index = in.readInt();
+        double loss = in.readDouble();
+        sum.addNode(new CanonicalSum.Node(level, index, readFloats(in, false), loss));
+      }
+      sum.addCount(tokens);
+      s.canonical = sum;
+      return s;
+    }
     if (count == 0) {
       return s;
     }
@@ -150,6 +219,12 @@ public final class GradientSum implements Serializable {
     }
     int key = in.readInt();
     double loss = in.readDouble();
+    s.parts.put(key, new Part(readFloats(in, bf16), loss));
+    return s;
+  }
+
+  /** Elements written by {@link #writeFloats}. */
+  private static float[] readFloats(DataInput in, boolean bf16) throws IOException {
     int length = in.readInt();
     if (length < 0) {
       throw new IOException("GradientSum: negative length " + length);
@@ -166,8 +241,7 @@ public final class GradientSum implements Serializable {
         g[i] = bf16 ? Bf16.toFloat(block.getShort()) : block.getFloat();
       }
     }
-    s.parts.put(key, new Part(g, loss));
-    return s;
+    return g;
   }
 
   private void writeObject(ObjectOutputStream out) throws IOException {
@@ -181,10 +255,12 @@ public final class GradientSum implements Serializable {
     parts = s.parts;
     tokens = s.tokens;
     bf16 = s.bf16;
+    canonical = s.canonical;
   }
 
   @Override
   public String toString() {
-    return "GradientSum(" + parts.size() + " part(s), " + tokens + " tokens" + (bf16 ? ", bf16" : "") + ")";
+    return "GradientSum(" + (canonical != null ? canonical.nodes().size() + " subtree(s) of " + canonical.leaves()
+        + " draws" : parts.size() + " part(s)") + ", " + tokens + " tokens" + (bf16 ? ", bf16" : "") + ")";
   }
 }

@@ -1,8 +1,10 @@
 package io.spindle.spark;
 
+import io.spindle.data.BadInputException;
 import io.spindle.data.Tokenizer;
 import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
+import io.spindle.nn.GptFormat;
 import io.spindle.nn.Sampler;
 import io.spindle.nn.Seeds;
 import io.spindle.train.BatchGradient;
@@ -36,34 +38,18 @@ public final class LmInference implements Serializable {
   /** Evaluation windows per forward pass in {@link #score}. */
   public static final int WINDOWS_PER_PASS = 32;
 
-  private final Broadcast<float[]> weights;
+  private final BroadcastModel<GptConfig, Gpt> model;
   private final Broadcast<byte[]> tokenizerJson;
-  private final Spec spec;
-  private transient Gpt model;
   private transient Tokenizer tokenizer;
 
-  /** The model config as plain serialisable values. */
-  private record Spec(int vocabSize, int blockSize, int numLayers, int numHeads, int embedDim, double dropout,
-      boolean bias) implements Serializable {
-    static Spec of(GptConfig c) {
-      return new Spec(c.vocabSize(), c.blockSize(), c.numLayers(), c.numHeads(), c.embedDim(), c.dropout(), c.bias());
-    }
-
-    GptConfig config() {
-      return new GptConfig(vocabSize, blockSize, numLayers, numHeads, embedDim, dropout, bias);
-    }
-  }
-
-  private LmInference(Broadcast<float[]> weights, Broadcast<byte[]> tokenizerJson, Spec spec) {
-    this.weights = weights;
+  private LmInference(BroadcastModel<GptConfig, Gpt> model, Broadcast<byte[]> tokenizerJson) {
+    this.model = model;
     this.tokenizerJson = tokenizerJson;
-    this.spec = spec;
   }
 
   /** Broadcasts {@code model}'s current weights and {@code tokenizer}. */
   public static LmInference broadcast(JavaSparkContext jsc, Gpt model, Tokenizer tokenizer) {
-    return new LmInference(jsc.broadcast(model.parameters().values().toArray()),
-        jsc.broadcast(TextSequences.toJson(tokenizer)), Spec.of(model.config()));
+    return new LmInference(BroadcastModel.of(jsc, GptFormat.INSTANCE, model), jsc.broadcast(tokenizer.toBytes()));
   }
 
   /**
@@ -76,7 +62,7 @@ public final class LmInference implements Serializable {
     for (String text : texts) {
       ids.add(text == null ? new int[0] : tok.encode(text));
     }
-    return Perplexity.scoreEach(model(), ids, WINDOWS_PER_PASS);
+    return Perplexity.scoreEach(model.model(), ids, WINDOWS_PER_PASS);
   }
 
   /**
@@ -89,35 +75,25 @@ public final class LmInference implements Serializable {
     Tokenizer tok = tokenizer();
     int[] ids = tok.encodeStrict(prompt);
     if (ids.length == 0) {
-      throw new IllegalArgumentException("the prompt '" + prompt + "' has no tokens");
+      throw new BadInputException("the prompt '" + prompt + "' has no tokens");
     }
     long[] keys = new long[ids.length];
     for (int i = 0; i < ids.length; i++) {
       keys[i] = ids[i];
     }
-    int[] generated = new Sampler(model()).generate(ids, maxNewTokens, temperature, topK, Seeds.derive(seed, keys));
+    int[] generated = new Sampler(model.model()).generate(ids, maxNewTokens, temperature, topK, Seeds.derive(seed, keys));
     return tok.decode(generated);
   }
 
   /** Releases the broadcast weights and tokenizer on the driver and the executors. */
   public void destroy() {
-    weights.destroy();
+    model.destroy();
     tokenizerJson.destroy();
-  }
-
-  private Gpt model() {
-    if (model == null) {
-      GptConfig config = spec.config();
-      Gpt m = Gpt.of(config, Gpt.declare(config).build());
-      m.parameters().values().copyFrom(weights.value());
-      model = m;
-    }
-    return model;
   }
 
   private Tokenizer tokenizer() {
     if (tokenizer == null) {
-      tokenizer = TextSequences.fromJson(tokenizerJson.value());
+      tokenizer = Tokenizer.fromBytes(tokenizerJson.value());
     }
     return tokenizer;
   }

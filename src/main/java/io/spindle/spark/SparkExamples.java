@@ -1,5 +1,10 @@
 package io.spindle.spark;
 
+import io.spindle.data.BadInputException;
+import io.spindle.nn.EncoderConfig;
+import io.spindle.train.ClassifierObjective;
+import io.spindle.train.ExampleChunk;
+import io.spindle.train.TrainingConfig;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -12,20 +17,13 @@ import org.apache.spark.api.java.function.Function2;
  * runs one job that validates every example, so bad data is reported before any training step: an empty dataset, a
  * missing or empty id sequence, an id outside the vocabulary, a label outside {@code [0, numClasses)}, each naming
  * the partition and row.
- *
- * <p>{@link #close()} unpersists the chunks.
  */
-public final class SparkExamples implements AutoCloseable {
-  private final JavaRDD<ExampleChunk> chunks;
-  private final long[] offsets;
-  private final long count;
+public final class SparkExamples extends IndexedParts<ExampleChunk> {
   private final int vocabSize;
   private final int numClasses;
 
-  private SparkExamples(JavaRDD<ExampleChunk> chunks, long[] offsets, long count, int vocabSize, int numClasses) {
-    this.chunks = chunks;
-    this.offsets = offsets;
-    this.count = count;
+  private SparkExamples(JavaRDD<ExampleChunk> chunks, int vocabSize, int numClasses) {
+    super(chunks, ExampleChunk::size, "training examples");
     this.vocabSize = vocabSize;
     this.numClasses = numClasses;
   }
@@ -33,15 +31,12 @@ public final class SparkExamples implements AutoCloseable {
   /** Validates and caches {@code examples} (one task per input partition). */
   public static SparkExamples of(JavaRDD<LabeledSequence> examples, int vocabSize, int numClasses) {
     if (vocabSize < 1 || numClasses < 2) {
-      throw new IllegalArgumentException("training examples: vocabulary size must be >= 1 and classes >= 2, got "
+      throw new BadInputException("training examples: vocabulary size must be >= 1 and classes >= 2, got "
           + vocabSize + " and " + numClasses);
     }
     Function2<Integer, Iterator<LabeledSequence>, Iterator<ExampleChunk>> gather =
         (index, rows) -> List.of(chunk(index, rows, vocabSize, numClasses)).iterator();
-    JavaRDD<ExampleChunk> chunks = examples.mapPartitionsWithIndex(gather, true).cache()
-        .setName("spindle classifier examples (" + examples.getNumPartitions() + " chunks)");
-    ChunkOffsets counted = ChunkOffsets.of(chunks, ExampleChunk::size, "training examples");
-    return new SparkExamples(chunks, counted.offsets(), counted.count(), vocabSize, numClasses);
+    return new SparkExamples(examples.mapPartitionsWithIndex(gather, true), vocabSize, numClasses);
   }
 
   private static ExampleChunk chunk(int index, Iterator<LabeledSequence> rows, int vocabSize, int numClasses) {
@@ -51,14 +46,14 @@ public final class SparkExamples implements AutoCloseable {
       LabeledSequence e = rows.next();
       String where = "training examples: partition " + index + ", row " + ids.size();
       if (e == null || e.ids() == null || e.ids().length == 0) {
-        throw new IllegalArgumentException(where + ": no token ids (null or empty sequence)");
+        throw new BadInputException(where + ": no token ids (null or empty sequence)");
       }
       if (e.label() < 0 || e.label() >= numClasses) {
-        throw new IllegalArgumentException(where + ": label " + e.label() + " outside [0, " + numClasses + ")");
+        throw new BadInputException(where + ": label " + e.label() + " outside [0, " + numClasses + ")");
       }
       for (int t = 0; t < e.ids().length; t++) {
         if (e.ids()[t] < 0 || e.ids()[t] >= vocabSize) {
-          throw new IllegalArgumentException(where + ": token id " + e.ids()[t] + " at position " + t
+          throw new BadInputException(where + ": token id " + e.ids()[t] + " at position " + t
               + " outside the vocabulary [0, " + vocabSize + ")");
         }
       }
@@ -72,23 +67,22 @@ public final class SparkExamples implements AutoCloseable {
     return new ExampleChunk(index, ids.toArray(new int[0][]), labelArray);
   }
 
-  JavaRDD<ExampleChunk> chunks() {
-    return chunks;
+  /**
+   * The objective of training a classifier of {@code model} with {@code training} on these examples; throws naming
+   * both when they were checked for a larger vocabulary or another class count.
+   */
+  public ClassifierObjective objective(EncoderConfig model, TrainingConfig training) {
+    checkFits(model);
+    return new ClassifierObjective(model, training.seed(), training.batchSize(), offsets(), count());
   }
 
-  /** The global index of the first example of each partition. */
-  long[] offsets() {
-    return offsets.clone();
-  }
-
-  /** N, the number of examples. */
-  public long count() {
-    return count;
-  }
-
-  /** P, partitions and hence tasks per training step. */
-  public int partitions() {
-    return offsets.length;
+  /** Throws unless these examples were checked for {@code model}'s vocabulary (or a smaller one) and classes. */
+  public void checkFits(EncoderConfig model) {
+    if (vocabSize > model.vocabSize() || numClasses != model.numClasses()) {
+      throw new IllegalArgumentException("examples were checked for vocabulary " + vocabSize + " and "
+          + numClasses + " classes; the model has vocab_size " + model.vocabSize() + " and num_classes "
+          + model.numClasses());
+    }
   }
 
   public int vocabSize() {
@@ -99,8 +93,4 @@ public final class SparkExamples implements AutoCloseable {
     return numClasses;
   }
 
-  @Override
-  public void close() {
-    chunks.unpersist(false);
-  }
 }

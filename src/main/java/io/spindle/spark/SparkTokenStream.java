@@ -1,6 +1,11 @@
 package io.spindle.spark;
 
+import io.spindle.data.BadInputException;
 import io.spindle.data.Tokenizer;
+import io.spindle.nn.GptConfig;
+import io.spindle.train.LmObjective;
+import io.spindle.train.TokenChunk;
+import io.spindle.train.TrainingConfig;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,8 +45,9 @@ import scala.Tuple2;
  *
  * <p>{@link #close()} unpersists the chunks.
  */
-public final class SparkTokenStream implements AutoCloseable {
+public final class SparkTokenStream implements SparkParts<TokenChunk>, AutoCloseable {
   private final JavaRDD<TokenChunk> chunks;
+  private JavaRDD<TokenChunk> validation;
   private final StreamLayout layout;
   private final int vocabSize;
   private final int[] validationTokens;
@@ -68,11 +74,11 @@ public final class SparkTokenStream implements AutoCloseable {
   public static SparkTokenStream of(JavaRDD<int[]> sequences, int blockSize, int vocabSize, int partitions,
       double validationFraction) {
     if (blockSize < 1 || vocabSize < 1 || partitions < 1) {
-      throw new IllegalArgumentException("training data: block size, vocab size and partitions must be >= 1, got "
+      throw new BadInputException("training data: block size, vocab size and partitions must be >= 1, got "
           + blockSize + ", " + vocabSize + ", " + partitions);
     }
     if (!(validationFraction >= 0 && validationFraction < 1)) {
-      throw new IllegalArgumentException("training data: validation fraction must be in [0, 1), got "
+      throw new BadInputException("training data: validation fraction must be in [0, 1), got "
           + validationFraction);
     }
     boolean cache = sequences.getStorageLevel().equals(StorageLevel.NONE());
@@ -97,7 +103,7 @@ public final class SparkTokenStream implements AutoCloseable {
     long total = 0;
     for (long[] s : stats) {
       if (s[3] >= 0) {
-        throw new IllegalArgumentException("training data: token id " + s[4] + " (sequence " + s[3]
+        throw new BadInputException("training data: token id " + s[4] + " (sequence " + s[3]
             + " of input partition " + s[0] + ", position " + s[5] + ") is outside the vocabulary [0, " + vocabSize
             + ")");
       }
@@ -105,19 +111,19 @@ public final class SparkTokenStream implements AutoCloseable {
       total += s[2];
     }
     if (total == 0) {
-      throw new IllegalArgumentException("training data: the dataset is empty (no tokens in "
+      throw new BadInputException("training data: the dataset is empty (no tokens in "
           + sequences.getNumPartitions() + " partition(s))");
     }
     long held = (long) Math.floor(total * validationFraction);
     long trainLength = total - held;
     if (trainLength < blockSize + 1L) {
-      throw new IllegalArgumentException("training data: the token stream has " + total + " tokens"
+      throw new BadInputException("training data: the token stream has " + total + " tokens"
           + (held > 0 ? " (" + trainLength + " for training after holding out " + held + " for validation)" : "")
           + "; block size " + blockSize + " needs at least " + (blockSize + 1L)
           + " (T inputs and one more target)");
     }
     if (held > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("training data: " + held + " validation tokens do not fit in one array on"
+      throw new BadInputException("training data: " + held + " validation tokens do not fit in one array on"
           + " the driver; use a smaller validation fraction");
     }
     int[] validation = held == 0 ? new int[0] : tail(sequences, offsets, total, trainLength, (int) held);
@@ -212,7 +218,7 @@ public final class SparkTokenStream implements AutoCloseable {
       FileSystem fs = p.getFileSystem(context.hadoopConfiguration());
       FileStatus[] matches = fs.globStatus(p);
       if (matches == null || matches.length == 0) {
-        throw new IllegalArgumentException("training data: no file matches " + path);
+        throw new BadInputException("training data: no file matches " + path);
       }
       for (FileStatus m : matches) {
         for (FileStatus f : m.isDirectory() ? fs.listStatus(m.getPath()) : new FileStatus[] {m}) {
@@ -223,10 +229,10 @@ public final class SparkTokenStream implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      throw new IllegalArgumentException("training data: cannot read " + path + ": " + e.getMessage(), e);
+      throw new BadInputException("training data: cannot read " + path + ": " + e.getMessage(), e);
     }
     if (files.isEmpty()) {
-      throw new IllegalArgumentException("training data: no readable file in " + path);
+      throw new BadInputException("training data: no readable file in " + path);
     }
     JavaRDD<int[]> sequences = context.textFile(String.join(",", files)).map(SparkTokenStream::parseIds);
     return of(sequences, blockSize, vocabSize, partitions);
@@ -243,7 +249,7 @@ public final class SparkTokenStream implements AutoCloseable {
       try {
         ids[i] = Integer.parseInt(words[i]);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("training data: '" + words[i] + "' is not a token id (line \""
+        throw new BadInputException("training data: '" + words[i] + "' is not a token id (line \""
             + (trimmed.length() > 60 ? trimmed.substring(0, 60) + "..." : trimmed) + "\")", e);
       }
     }
@@ -255,12 +261,58 @@ public final class SparkTokenStream implements AutoCloseable {
     return chunks;
   }
 
+  @Override
+  public JavaRDD<TokenChunk> parts() {
+    return chunks;
+  }
+
   /**
-   * The tokens held out for validation, the stream's tail, on the driver (empty when none were); pass them to
-   * {@link SparkLmTrainer#train}. Not copied: do not modify.
+   * The tokens held out for validation, the stream's tail, on the driver (empty when none were). Not copied: do not
+   * modify.
    */
   public int[] validationTokens() {
     return validationTokens;
+  }
+
+  /**
+   * The validation tail as data for the trainer, one cached part (scored in consecutive windows), or null when it
+   * has fewer than 2 tokens.
+   */
+  public SparkParts<TokenChunk> validation() {
+    if (validationTokens.length < 2) {
+      return null;
+    }
+    if (validation == null) {
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(chunks.context());
+      validation = jsc.parallelize(List.of(LmObjective.whole(validationTokens, layout.blockSize())), 1).cache()
+          .setName("spindle validation tokens");
+    }
+    JavaRDD<TokenChunk> parts = validation;
+    long size = validationTokens.length;
+    return new SparkParts<>() {
+      @Override
+      public JavaRDD<TokenChunk> parts() {
+        return parts;
+      }
+
+      @Override
+      public long size() {
+        return size;
+      }
+    };
+  }
+
+  /**
+   * The objective of training a model of {@code model} with {@code training} on this stream; throws naming both when
+   * the stream was built for another block size or a larger vocabulary.
+   */
+  public LmObjective objective(GptConfig model, TrainingConfig training) {
+    if (blockSize() != model.blockSize() || vocabSize > model.vocabSize()) {
+      throw new IllegalArgumentException("training data was built for block size " + blockSize()
+          + " and vocabulary " + vocabSize + "; the model has block_size " + model.blockSize()
+          + " and vocab_size " + model.vocabSize());
+    }
+    return new LmObjective(model, training.seed(), training.batchSize(), length());
   }
 
   /** n, the number of training tokens in the stream (the validation tail excluded). */
@@ -268,7 +320,13 @@ public final class SparkTokenStream implements AutoCloseable {
     return layout.length();
   }
 
+  @Override
+  public long size() {
+    return layout.length();
+  }
+
   /** P, chunks and hence tasks per training step. */
+  @Override
   public int partitions() {
     return layout.chunks();
   }
@@ -284,6 +342,9 @@ public final class SparkTokenStream implements AutoCloseable {
   @Override
   public void close() {
     chunks.unpersist(false);
+    if (validation != null) {
+      validation.unpersist(false);
+    }
   }
 
   /**

@@ -1,5 +1,11 @@
 package io.spindle.spark;
 
+import io.spindle.data.BadInputException;
+import io.spindle.data.Tokenizer;
+import io.spindle.nn.EncoderDecoderConfig;
+import io.spindle.train.PairChunk;
+import io.spindle.train.TrainingConfig;
+import io.spindle.train.TranslationObjective;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -11,21 +17,14 @@ import org.apache.spark.api.java.function.Function2;
  * with the global index of every pair (partition by partition, in input order). Building it runs one job that
  * validates every pair, so bad data is reported before any training step: an empty dataset, a missing or empty
  * source, a missing target, an id outside its vocabulary, each naming the partition and row.
- *
- * <p>{@link #close()} unpersists the chunks.
  */
-public final class SparkTranslationPairs implements AutoCloseable {
-  private final JavaRDD<PairChunk> chunks;
-  private final long[] offsets;
-  private final long count;
+public final class SparkTranslationPairs extends IndexedParts<PairChunk> {
   private final int sourceVocabSize;
   private final int targetVocabSize;
 
-  private SparkTranslationPairs(JavaRDD<PairChunk> chunks, long[] offsets, long count, int sourceVocabSize,
+  private SparkTranslationPairs(JavaRDD<PairChunk> chunks, int sourceVocabSize,
       int targetVocabSize) {
-    this.chunks = chunks;
-    this.offsets = offsets;
-    this.count = count;
+    super(chunks, PairChunk::size, "translation pairs");
     this.sourceVocabSize = sourceVocabSize;
     this.targetVocabSize = targetVocabSize;
   }
@@ -33,15 +32,12 @@ public final class SparkTranslationPairs implements AutoCloseable {
   /** Validates and caches {@code pairs} (one task per input partition). */
   public static SparkTranslationPairs of(JavaRDD<TranslationPair> pairs, int sourceVocabSize, int targetVocabSize) {
     if (sourceVocabSize < 1 || targetVocabSize < 1) {
-      throw new IllegalArgumentException("translation pairs: vocabulary sizes must be >= 1, got source "
+      throw new BadInputException("translation pairs: vocabulary sizes must be >= 1, got source "
           + sourceVocabSize + " and target " + targetVocabSize);
     }
     Function2<Integer, Iterator<TranslationPair>, Iterator<PairChunk>> gather =
         (index, rows) -> List.of(chunk(index, rows, sourceVocabSize, targetVocabSize)).iterator();
-    JavaRDD<PairChunk> chunks = pairs.mapPartitionsWithIndex(gather, true).cache()
-        .setName("spindle translation pairs (" + pairs.getNumPartitions() + " chunks)");
-    ChunkOffsets counted = ChunkOffsets.of(chunks, PairChunk::size, "translation pairs");
-    return new SparkTranslationPairs(chunks, counted.offsets(), counted.count(), sourceVocabSize, targetVocabSize);
+    return new SparkTranslationPairs(pairs.mapPartitionsWithIndex(gather, true), sourceVocabSize, targetVocabSize);
   }
 
   private static PairChunk chunk(int index, Iterator<TranslationPair> rows, int sourceVocabSize,
@@ -52,10 +48,10 @@ public final class SparkTranslationPairs implements AutoCloseable {
       TranslationPair p = rows.next();
       String where = "translation pairs: partition " + index + ", row " + sources.size();
       if (p == null || p.source() == null || p.source().length == 0) {
-        throw new IllegalArgumentException(where + ": no source ids (null or empty sequence)");
+        throw new BadInputException(where + ": no source ids (null or empty sequence)");
       }
       if (p.target() == null) {
-        throw new IllegalArgumentException(where + ": no target ids (null)");
+        throw new BadInputException(where + ": no target ids (null)");
       }
       checkIds(where, "source", p.source(), sourceVocabSize);
       checkIds(where, "target", p.target(), targetVocabSize);
@@ -68,29 +64,25 @@ public final class SparkTranslationPairs implements AutoCloseable {
   private static void checkIds(String where, String side, int[] ids, int vocabSize) {
     for (int t = 0; t < ids.length; t++) {
       if (ids[t] < 0 || ids[t] >= vocabSize) {
-        throw new IllegalArgumentException(where + ": " + side + " id " + ids[t] + " at position " + t
+        throw new BadInputException(where + ": " + side + " id " + ids[t] + " at position " + t
             + " outside the " + side + " vocabulary [0, " + vocabSize + ")");
       }
     }
   }
 
-  JavaRDD<PairChunk> chunks() {
-    return chunks;
-  }
-
-  /** The global index of the first pair of each partition. */
-  long[] offsets() {
-    return offsets.clone();
-  }
-
-  /** N, the number of pairs. */
-  public long count() {
-    return count;
-  }
-
-  /** P, partitions and hence tasks per training step. */
-  public int partitions() {
-    return offsets.length;
+  /**
+   * The objective of training a model of {@code model} with {@code training} on these pairs, batches built with the
+   * specials of the tokenizers; throws naming both when the pairs were checked for larger vocabularies.
+   */
+  public TranslationObjective objective(EncoderDecoderConfig model, Tokenizer source, Tokenizer target,
+      TrainingConfig training) {
+    if (sourceVocabSize > model.sourceVocabSize() || targetVocabSize > model.targetVocabSize()) {
+      throw new IllegalArgumentException("translation pairs were checked for source vocabulary " + sourceVocabSize
+          + " and target vocabulary " + targetVocabSize + "; the model has source_vocab_size "
+          + model.sourceVocabSize() + " and target_vocab_size " + model.targetVocabSize());
+    }
+    return TranslationObjective.of(model, source, target, training.seed(), training.batchSize(), offsets(),
+        count());
   }
 
   public int sourceVocabSize() {
@@ -101,8 +93,4 @@ public final class SparkTranslationPairs implements AutoCloseable {
     return targetVocabSize;
   }
 
-  @Override
-  public void close() {
-    chunks.unpersist(false);
-  }
 }

@@ -4,6 +4,10 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import io.spindle.train.Evaluation;
+import io.spindle.train.ExampleChunk;
+import io.spindle.train.PairChunk;
+import io.spindle.train.TokenChunk;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -20,7 +24,7 @@ import org.apache.spark.serializer.KryoRegistrator;
  * what building them shuffles or collects (pieces keyed by {@link SparkTokenStream.ChunkKey}, {@code int[]},
  * {@code long[]} statistics), for classifiers the examples ({@link LabeledSequence}) and their cached
  * {@link ExampleChunk}s, for translation models the pairs ({@link TranslationPair}) and their cached
- * {@link PairChunk}s; for text, the per-partition token counts of {@link SparkVocabulary} and the broadcast
+ * {@link PairChunk}s; validation scores ({@link Evaluation}); for text, the per-partition token counts of {@link SparkVocabulary} and the broadcast
  * {@code tokenizer.json} ({@code byte[]}). Records get explicit serializers: Kryo's field serializer cannot build
  * them.
  */
@@ -40,6 +44,21 @@ public final class SpindleKryoRegistrator implements KryoRegistrator {
     kryo.register(SparkVocabulary.Counts.class, new CountsSerializer());
     kryo.register(TranslationPair.class, new TranslationPairSerializer());
     kryo.register(PairChunk.class, new PairChunkSerializer());
+    kryo.register(Evaluation.class, new EvaluationSerializer());
+  }
+
+  static final class EvaluationSerializer extends Serializer<Evaluation> {
+    @Override
+    public void write(Kryo kryo, Output output, Evaluation e) {
+      output.writeDouble(e.lossSum());
+      output.writeLong(e.count());
+      output.writeLong(e.correct());
+    }
+
+    @Override
+    public Evaluation read(Kryo kryo, Input input, Class<Evaluation> type) {
+      return new Evaluation(input.readDouble(), input.readLong(), input.readLong());
+    }
   }
 
   static final class TranslationPairSerializer extends Serializer<TranslationPair> {

@@ -1,11 +1,10 @@
 package io.spindle.spark;
 
-import io.spindle.autograd.Parameters;
-import io.spindle.data.Batch;
-import io.spindle.nn.Gpt;
-import io.spindle.nn.GptConfig;
+import io.spindle.nn.Network;
 import io.spindle.train.BatchGradient;
-import io.spindle.train.GlobalBatch;
+import io.spindle.train.CanonicalSum;
+import io.spindle.train.DataPart;
+import io.spindle.train.Objective;
 import java.io.Serializable;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function2;
@@ -14,84 +13,78 @@ import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * The executor side of one training step, as {@code treeAggregate}'s sequence operation over a partition's single
- * {@link TokenChunk}: draw the step's global batch ({@link GlobalBatch}, a pure function of seed, step and window
- * index), keep the windows this chunk owns, run forward and backward over them in {@code microBatches} groups with
- * the broadcast weights, and return the summed gradient, loss and token count.
+ * The executor side of one training step, for every model family, as {@code treeAggregate}'s sequence operation over
+ * a partition's part of the data: take the draws of the step's global batch that the part holds
+ * ({@link Objective#owned}, a pure function of the seed, the step and the data's layout), run forward and backward
+ * over them in {@code microBatches} groups with the broadcast weights ({@link Objective#accumulateInGroups}) or, in
+ * deterministic mode, one by one as leaves of a {@link CanonicalSum} ({@link Objective#accumulateDraws}), and
+ * return the summed gradient, loss and count, adding the count and loss to the named accumulators the Spark UI shows.
  *
- * <p>Captures only the weights' broadcast handle and a small {@link Spec}; the gradient depends on nothing else, so
- * a retried attempt returns the same bits.
+ * <p>Captures only the weights' broadcast handle, the objective and the small {@link Step}; the gradient depends on
+ * nothing else, so a retried attempt returns the same bits.
  */
-final class StepTask implements Function2<GradientSum, TokenChunk, GradientSum> {
+final class StepTask<M extends Network<?>, D extends DataPart> implements Function2<GradientSum, D, GradientSum> {
   private static final long serialVersionUID = 1L;
 
   private final Broadcast<float[]> weights;
-  private final Spec spec;
+  private final Objective<M, D> objective;
+  private final Step step;
 
   /**
-   * What a task needs besides the weights: the model config (as plain values), the step's coordinates, the options,
-   * the accumulators the Spark UI shows, and a test hook (a chunk whose first attempt at a step fails, or -1).
+   * What a task needs besides the weights and the objective: the step (0-based), the options, the accumulators, and
+   * a test hook (the part whose first attempt at step {@code failStep} fails, or -1).
    */
-  record Spec(int vocabSize, int blockSize, int numLayers, int numHeads, int embedDim, double dropout, boolean bias,
-      long seed, long step, int batchSize, long streamLength, int microBatches, boolean bf16, long failStep,
-      int failChunk, LongAccumulator tokenCounter, DoubleAccumulator lossCounter) implements Serializable {
-
-    static Spec of(GptConfig c, long seed, long step, int batchSize, long streamLength, int microBatches,
-        boolean bf16, long failStep, int failChunk, LongAccumulator tokens, DoubleAccumulator loss) {
-      return new Spec(c.vocabSize(), c.blockSize(), c.numLayers(), c.numHeads(), c.embedDim(), c.dropout(), c.bias(),
-          seed, step, batchSize, streamLength, microBatches, bf16, failStep, failChunk, tokens, loss);
-    }
-
-    GptConfig config() {
-      return new GptConfig(vocabSize, blockSize, numLayers, numHeads, embedDim, dropout, bias);
-    }
+  record Step(long step, int microBatches, boolean bf16, boolean deterministic, long failStep, int failPart,
+      LongAccumulator counted, DoubleAccumulator lossSum) implements Serializable {
+    private static final long serialVersionUID = 1L;
   }
 
-  StepTask(Broadcast<float[]> weights, Spec spec) {
+  StepTask(Broadcast<float[]> weights, Objective<M, D> objective, Step step) {
     this.weights = weights;
-    this.spec = spec;
+    this.objective = objective;
+    this.step = step;
   }
 
   @Override
-  public GradientSum call(GradientSum sum, TokenChunk chunk) {
+  public GradientSum call(GradientSum sum, D part) {
     TaskContext context = TaskContext.get();
     if (context != null) {
       ExecutorModels.useBlasThreads(Math.max(1, context.cpus()));
     }
-    int blockSize = spec.blockSize();
-    long[] starts = GlobalBatch.starts(spec.seed(), spec.step(), spec.batchSize(), spec.streamLength(), blockSize);
-    int[] mine = chunk.ownedWindows(starts);
+    int[] mine = objective.owned(part, step.step());
     if (mine.length == 0) {
-      failIfInjected(context, chunk);
+      failIfInjected(context, part);
       return sum;
     }
-    ExecutorModels.Workspace<Gpt> w = ExecutorModels.borrow(spec.config());
-    Parameters params = w.parameters();
-    params.values().copyFrom(weights.value());
-    params.zeroGrad();
-    BatchGradient.Result total = new BatchGradient.Result(0, 0);
-    int groups = Math.min(spec.microBatches(), mine.length);
-    for (int m = 0; m < groups; m++) {
-      int from = (int) ((long) m * mine.length / groups);
-      int to = (int) ((long) (m + 1) * mine.length / groups);
-      Batch batch = GlobalBatch.gather(chunk.tokens(), chunk.offset(), starts, mine, from, to, blockSize);
-      long dropoutSeed = GlobalBatch.dropoutSeed(spec.seed(), spec.step(), mine[from]);
-      total = total.plus(BatchGradient.accumulate(w.model(), w.graph(), batch, dropoutSeed));
+    ExecutorModels.Workspace<M> w = ExecutorModels.borrow(objective, weights.value());
+    GradientSum mineSummed;
+    if (step.deterministic()) {
+      CanonicalSum leaves = objective.accumulateDraws(w.model(), w.graph(), part, step.step(), mine, 0, mine.length,
+          new CanonicalSum(objective.batchSize()));
+      mineSummed = GradientSum.of(leaves);
+      double loss = 0;
+      for (CanonicalSum.Node n : leaves.nodes()) {
+        loss += n.lossSum();
+      }
+      step.lossSum().add(loss);
+    } else {
+      BatchGradient.Result total = objective.accumulateInGroups(w.model(), w.graph(), part, step.step(), mine, 0,
+          mine.length, step.microBatches());
+      mineSummed = GradientSum.of(part.index(), w.parameters().grads().toArray(), total.lossSum(), total.tokens(),
+          step.bf16());
+      step.lossSum().add(total.lossSum());
     }
-    float[] gradient = params.grads().toArray();
-    w.graph().reset();
-    failIfInjected(context, chunk);
+    failIfInjected(context, part);
     ExecutorModels.giveBack(w);
-    spec.tokenCounter().add(total.tokens());
-    spec.lossCounter().add(total.lossSum());
-    return sum.mergeInPlace(GradientSum.of(chunk.index(), gradient, total.lossSum(), total.tokens(), spec.bf16()));
+    step.counted().add(mineSummed.tokens());
+    return sum.mergeInPlace(mineSummed);
   }
 
-  /** The test hook: the first attempt of the chosen chunk's task at the chosen step throws, after its work. */
-  private void failIfInjected(TaskContext context, TokenChunk chunk) {
-    if (context != null && spec.step() == spec.failStep() && chunk.index() == spec.failChunk()
+  /** The test hook: the first attempt of the chosen part's task at the chosen step throws, after its work. */
+  private void failIfInjected(TaskContext context, D part) {
+    if (context != null && step.step() == step.failStep() && part.index() == step.failPart()
         && context.attemptNumber() == 0) {
-      throw new IllegalStateException("injected failure: chunk " + chunk.index() + ", step " + (spec.step() + 1)
+      throw new IllegalStateException("injected failure: part " + part.index() + ", step " + (step.step() + 1)
           + ", attempt 0");
     }
   }

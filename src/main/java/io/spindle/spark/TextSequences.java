@@ -1,10 +1,7 @@
 package io.spindle.spark;
 
+import io.spindle.data.BadInputException;
 import io.spindle.data.Tokenizer;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -17,8 +14,11 @@ import org.apache.spark.broadcast.Broadcast;
  * Text lines to token id sequences, tokenized on the executors: the ids of the text
  * {@code String.join("\n", lines)}, one sequence per line (the line's ids, preceded by the newline's ids for every
  * line but the first), so the sequences concatenated in RDD order are exactly
- * {@code tokenizer.encode(String.join("\n", lines))}. That holds because both tokenizers split at whitespace: a
- * character tokenizer maps each code point on its own, and a word tokenizer's tokens never span a newline.
+ * {@code tokenizer.encode(String.join("\n", lines))}. That holds because no token spans a newline: a character
+ * tokenizer maps each code point on its own, a word tokenizer's tokens never hold whitespace, and a BPE tokenizer
+ * learned by Spindle cuts every line break out as a pre-token of its own ({@link io.spindle.data.PreTokenizer#LINES}).
+ * (A BPE tokenizer read with GPT-2's pre-tokenizer may join a line's trailing whitespace with the newline, so there
+ * the ids can differ around such line ends.)
  *
  * <p>The tokenizer travels once per executor as a broadcast of its {@code tokenizer.json} (a tokenizer is not
  * serialisable, and a word vocabulary can be large); each task parses it once. Finding the first line takes one
@@ -36,29 +36,10 @@ final class TextSequences {
         .mapPartitionsWithIndex((Integer index, Iterator<String> it) -> it.hasNext()
             ? Collections.singletonList(index).iterator() : Collections.<Integer>emptyIterator(), false)
         .take(1));
-    Broadcast<byte[]> json = jsc.broadcast(toJson(tokenizer));
+    Broadcast<byte[]> json = jsc.broadcast(tokenizer.toBytes());
     return lines.mapPartitionsWithIndex(new Encoder(json, first.isEmpty() ? -1 : first.get(0)), true);
   }
 
-  static byte[] toJson(Tokenizer tokenizer) {
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      tokenizer.write(out);
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing tokenizer.json", e);
-    }
-  }
-
-  static Tokenizer fromJson(byte[] json) {
-    try {
-      return Tokenizer.read(new ByteArrayInputStream(json));
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading the broadcast tokenizer.json", e);
-    }
-  }
-
-  /** Tokenizes one partition, line by line, as the lines are consumed. */
   private static final class Encoder implements Function2<Integer, Iterator<String>, Iterator<int[]>> {
     private static final long serialVersionUID = 1L;
     private final Broadcast<byte[]> json;
@@ -71,7 +52,7 @@ final class TextSequences {
 
     @Override
     public Iterator<int[]> call(Integer partition, Iterator<String> lines) {
-      Tokenizer tokenizer = fromJson(json.value());
+      Tokenizer tokenizer = Tokenizer.fromBytes(json.value());
       return new Iterator<>() {
         private long line;
         private int[] separator;
@@ -85,7 +66,7 @@ final class TextSequences {
         public int[] next() {
           String text = lines.next();
           if (text == null) {
-            throw new IllegalArgumentException("training text: line " + line + " of partition " + partition
+            throw new BadInputException("training text: line " + line + " of partition " + partition
                 + " is null");
           }
           boolean first = line++ == 0 && partition == firstPartition;

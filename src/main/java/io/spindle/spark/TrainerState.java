@@ -12,14 +12,14 @@ import java.io.OutputStream;
  * pure function of (seed, step, window), so the step count <em>is</em> the data position and the RNG state: resuming
  * at step k redraws exactly the batches an uninterrupted run would have drawn from step k on.
  *
- * <p>A classifier's checkpoint ({@code ClassifierCheckpoint}) uses the same record over examples: B examples per
- * step drawn from the N training examples, and the examples trained on so far.
+ * <p>The same record serves every model family, in the objective's units: windows of a token stream, examples or
+ * pairs drawn from N of them.
  *
  * @param step optimizer steps completed (the next step to run, 0-based)
  * @param seed the run's root seed
- * @param batchSize B, windows (a classifier: examples) per step
- * @param streamLength n, tokens in the training stream the windows are drawn from (a classifier: N, examples)
- * @param tokensSeen target tokens (a classifier: examples) trained on so far
+ * @param batchSize B, draws (windows, examples, pairs) per step
+ * @param streamLength the data's size: n tokens of a stream, or N examples or pairs
+ * @param tokensSeen what the losses were summed over so far (target tokens, or examples)
  */
 public record TrainerState(long step, long seed, int batchSize, long streamLength, long tokensSeen) {
   static final String FORMAT = "spindle-trainer-state";

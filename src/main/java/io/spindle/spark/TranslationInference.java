@@ -1,20 +1,18 @@
 package io.spindle.spark;
 
+import io.spindle.data.BadInputException;
 import io.spindle.data.PaddedBatch;
 import io.spindle.data.Tokenizer;
 import io.spindle.nn.EncoderDecoder;
 import io.spindle.nn.EncoderDecoderConfig;
+import io.spindle.nn.EncoderDecoderFormat;
 import io.spindle.nn.Translator;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import io.spindle.train.TranslationObjective;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Batched translation inside Spark tasks: the driver broadcasts the weights once ({@link #broadcast}); this small
@@ -32,18 +30,18 @@ import org.apache.spark.broadcast.Broadcast;
 public final class TranslationInference implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final Broadcast<float[]> weights;
-  private final EncoderDecoderSpec spec;
+  private final BroadcastModel<EncoderDecoderConfig, EncoderDecoder> model;
+  private final TranslationObjective specials;
   private final byte[] sourceTokenizerJson;
   private final byte[] targetTokenizerJson;
   private transient Translator translator;
   private transient Tokenizer sourceTokenizer;
   private transient Tokenizer targetTokenizer;
 
-  private TranslationInference(Broadcast<float[]> weights, EncoderDecoderSpec spec, byte[] sourceTokenizerJson,
-      byte[] targetTokenizerJson) {
-    this.weights = weights;
-    this.spec = spec;
+  private TranslationInference(BroadcastModel<EncoderDecoderConfig, EncoderDecoder> model,
+      TranslationObjective specials, byte[] sourceTokenizerJson, byte[] targetTokenizerJson) {
+    this.model = model;
+    this.specials = specials;
     this.sourceTokenizerJson = sourceTokenizerJson;
     this.targetTokenizerJson = targetTokenizerJson;
   }
@@ -51,9 +49,11 @@ public final class TranslationInference implements Serializable {
   /** Broadcasts {@code model}'s current weights; the tokenizers must have the specials the model was trained with. */
   public static TranslationInference broadcast(JavaSparkContext jsc, EncoderDecoder model,
       Tokenizer sourceTokenizer, Tokenizer targetTokenizer) {
-    EncoderDecoderSpec spec = EncoderDecoderSpec.of(model.config(), sourceTokenizer, targetTokenizer);
-    return new TranslationInference(jsc.broadcast(model.parameters().values().toArray()), spec,
-        json(sourceTokenizer), json(targetTokenizer));
+    // the objective is where the specials are looked up and checked, once (its batch layout is not used here)
+    TranslationObjective specials = TranslationObjective.of(model.config(), sourceTokenizer, targetTokenizer, 0, 1,
+        new long[] {0}, 1);
+    return new TranslationInference(BroadcastModel.of(jsc, EncoderDecoderFormat.INSTANCE, model), specials,
+        sourceTokenizer.toBytes(), targetTokenizer.toBytes());
   }
 
   /**
@@ -94,57 +94,36 @@ public final class TranslationInference implements Serializable {
    */
   public int[][] translateIds(List<int[]> sources, int beamSize, double lengthPenalty, int maxOutputLength) {
     if (beamSize < 1) {
-      throw new IllegalArgumentException("translation: beam size must be >= 1, got " + beamSize);
+      throw new BadInputException("translation: beam size must be >= 1, got " + beamSize);
     }
     if (maxOutputLength < 0) {
-      throw new IllegalArgumentException("translation: max output length must be >= 0 (0 = the model's "
+      throw new BadInputException("translation: max output length must be >= 0 (0 = the model's "
           + "max_target_length), got " + maxOutputLength);
     }
-    int cap = spec.maxTargetLength();
+    int cap = model.config().maxTargetLength();
     int maxLength = maxOutputLength == 0 ? cap : Math.min(cap, maxOutputLength + 1); // + <eos>
-    PaddedBatch batch = PaddedBatch.pad(sources, spec.sourcePad(), spec.maxSourceLength()); // (B, S)
+    PaddedBatch batch = PaddedBatch.pad(sources, specials.sourcePad(), model.config().maxSourceLength()); // (B, S)
     Translator t = translator();
     return beamSize == 1 ? t.greedy(batch, maxLength) : t.beamSearch(batch, beamSize, lengthPenalty, maxLength);
   }
 
   /** Releases the broadcast weights on the driver and the executors. */
   public void destroy() {
-    weights.destroy();
+    model.destroy();
   }
 
   private Translator translator() {
     if (translator == null) {
-      EncoderDecoderConfig config = spec.config();
-      EncoderDecoder model = EncoderDecoder.of(config, EncoderDecoder.declare(config).build());
-      model.parameters().values().copyFrom(weights.value());
-      translator = new Translator(model, spec.bos(), spec.eos());
+      translator = new Translator(model.model(), specials.bos(), specials.eos());
     }
     return translator;
   }
 
   private void tokenizers() {
     if (sourceTokenizer == null) {
-      sourceTokenizer = parse(sourceTokenizerJson);
+      sourceTokenizer = Tokenizer.fromBytes(sourceTokenizerJson);
       targetTokenizer = Arrays.equals(sourceTokenizerJson, targetTokenizerJson) ? sourceTokenizer
-          : parse(targetTokenizerJson);
-    }
-  }
-
-  private static byte[] json(Tokenizer tokenizer) {
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      tokenizer.write(out);
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing tokenizer.json", e);
-    }
-  }
-
-  private static Tokenizer parse(byte[] json) {
-    try {
-      return Tokenizer.read(new ByteArrayInputStream(json));
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading tokenizer.json", e);
+          : Tokenizer.fromBytes(targetTokenizerJson);
     }
   }
 }

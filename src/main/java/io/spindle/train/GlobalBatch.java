@@ -61,10 +61,10 @@ public final class GlobalBatch {
   }
 
   /**
-   * The B example indices of step {@code step} of a classifier's training set of {@code count} examples, each in
-   * {@code [0, count)}: the j-th of B draws {@code nextLong(count)} from a {@link SplittableRandom} seeded with
-   * {@code Seeds.derive(seed, step, 0)}, so, like {@link #starts}, a pure function of (seed, step, j) and the count.
-   * Draws are with replacement.
+   * The B example indices of step {@code step} of a training set of {@code count} examples (a classifier's, a
+   * translator's pairs), each in {@code [0, count)}: the j-th of B draws {@code nextLong(count)} from a
+   * {@link SplittableRandom} seeded with {@code Seeds.derive(seed, step, 0)}, so, like {@link #starts}, a pure
+   * function of (seed, step, j) and the count. Draws are with replacement.
    */
   public static long[] examples(long seed, long step, int batchSize, long count) {
     if (batchSize < 1 || count < 1) {
@@ -77,6 +77,24 @@ public final class GlobalBatch {
       picks[j] = random.nextLong(count);
     }
     return picks;
+  }
+
+  /**
+   * The rank of each draw among {@code keys} (ascending; equal keys by draw index): draw j's leaf in a
+   * {@link CanonicalSum} that lists the draws in data order, so that a partition holding a contiguous range of the
+   * data holds a contiguous range of leaves.
+   */
+  public static int[] ranks(long[] keys) {
+    Integer[] order = new Integer[keys.length];
+    for (int j = 0; j < keys.length; j++) {
+      order[j] = j;
+    }
+    Arrays.sort(order, (a, b) -> keys[a] != keys[b] ? Long.compare(keys[a], keys[b]) : Integer.compare(a, b));
+    int[] rank = new int[keys.length];
+    for (int r = 0; r < keys.length; r++) {
+      rank[order[r]] = r;
+    }
+    return rank;
   }
 
   /**

@@ -1,28 +1,25 @@
 package io.spindle.train;
 
 import io.spindle.autograd.Graph;
-import io.spindle.data.Batch;
-import io.spindle.nn.Gpt;
+import io.spindle.nn.Network;
 import io.spindle.tensor.Blas;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.IntToLongFunction;
 
 /**
- * Data parallelism inside one JVM: the Spark trainer's scheme, on threads. A batch's rows are split into
- * {@code threads} contiguous shards; each shard runs forward and backward on its own replica of the model (the same
- * weights, its own gradient buffer and graph) on its own thread, and the shard gradients are then added into the
- * model's gradient buffer in shard order.
+ * Data parallelism inside one JVM: the Spark trainer's scheme, on threads, for any model family. A step's draws are
+ * split into {@code threads} contiguous shards; each shard runs forward and backward ({@link
+ * Objective#accumulateInGroups}, in micro-batches) on its own replica of the model (the same weights, its own
+ * gradient buffer and graph) on its own thread, and the shard gradients are then added into the model's gradient
+ * buffer in shard order.
  *
  * <p>Why not threaded BLAS instead: every op of the step, not only the matrix products, runs in parallel, and each
  * thread's products keep the full batch's row count halved rather than split into bands per call, so there is no
- * synchronisation inside the step at all. On 2 cores this is the faster of the two for both benchmark configs (see
- * the README's Benchmarks section).
+ * synchronisation inside the step at all. On 2 cores this is the faster of the two (docs/benchmarks.md).
  *
  * <p>Shard 0 runs on the calling thread against the model itself; shards 1.. run on worker threads against replicas
  * whose weights are copied from the model at the start of each call, so an optimizer step between calls is always
@@ -31,28 +28,26 @@ import java.util.function.IntToLongFunction;
  *
  * <p>Results are deterministic for a given thread count. Across thread counts they agree to float rounding only:
  * the shards' gradients, and the weight gradients' sums over rows inside each shard, are added in a different
- * order. With one thread this class adds nothing: the model runs the whole batch on the caller's thread.
+ * order. With one thread this class adds nothing: the model runs every draw on the caller's thread, exactly as a
+ * Spark task holding all the data does.
  */
-public final class LocalReplicas implements AutoCloseable {
-  private final Gpt model;
-  private final Gpt[] replicas; // [0] is the model itself
+public final class LocalReplicas<M extends Network<?>, D> implements AutoCloseable {
+  private final Objective<M, D> objective;
+  private final List<M> replicas; // [0] is the model itself
   private final Graph[] graphs;
   private final ExecutorService workers;
   private final int savedBlasThreads;
 
   /** Replicas of {@code model} for {@code threads} threads (>= 1). */
-  public LocalReplicas(Gpt model, int threads) {
+  public LocalReplicas(Objective<M, D> objective, M model, int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("LocalReplicas: threads must be >= 1, got " + threads);
     }
-    this.model = model;
-    this.replicas = new Gpt[threads];
+    this.objective = objective;
+    this.replicas = new ArrayList<>(threads);
     this.graphs = new Graph[threads];
-    replicas[0] = model;
     for (int r = 0; r < threads; r++) {
-      if (r > 0) {
-        replicas[r] = Gpt.of(model.config(), Gpt.declare(model.config()).build());
-      }
+      replicas.add(r == 0 ? model : objective.build());
       graphs[r] = Graph.training();
     }
     if (threads > 1) {
@@ -70,55 +65,84 @@ public final class LocalReplicas implements AutoCloseable {
   }
 
   public int threads() {
-    return replicas.length;
+    return replicas.size();
   }
 
   /**
-   * Forward and backward of {@code batch}, split by rows into {@link #threads()} shards; the gradient of the summed
-   * loss is added to the model's gradient buffer. Shard s covers rows {@code [s B / n, (s + 1) B / n)} and draws its
-   * dropout masks from {@code dropoutSeed.applyAsLong(firstRow)}; a batch of fewer rows than threads uses fewer
-   * shards.
+   * Forward and backward of the draws {@code owned} of step {@code step} over {@code part}, split into
+   * {@link #threads()} shards of consecutive draws and each shard into {@code microBatches} groups; the gradient of
+   * the summed loss is added to the model's gradient buffer.
    */
-  public BatchGradient.Result accumulate(Batch batch, IntToLongFunction dropoutSeed) {
-    int shards = Math.min(replicas.length, batch.batch());
-    if (shards == 1) {
-      return BatchGradient.accumulate(model, graphs[0], batch, dropoutSeed.applyAsLong(0));
+  public BatchGradient.Result accumulate(D part, long step, int[] owned, int microBatches) {
+    int n = owned.length;
+    int shards = Math.min(replicas.size(), n);
+    M model = replicas.get(0);
+    if (shards <= 1) {
+      return objective.accumulateInGroups(model, graphs[0], part, step, owned, 0, n, microBatches);
     }
     syncWeights(shards);
     BatchGradient.Result[] results = new BatchGradient.Result[shards];
     runShards(shards, s -> {
-      int from = (int) ((long) s * batch.batch() / shards);
-      int to = (int) ((long) (s + 1) * batch.batch() / shards);
-      results[s] = BatchGradient.accumulate(replicas[s], graphs[s], rows(batch, from, to),
-          dropoutSeed.applyAsLong(from));
+      int from = (int) ((long) s * n / shards);
+      int to = (int) ((long) (s + 1) * n / shards);
+      results[s] = objective.accumulateInGroups(replicas.get(s), graphs[s], part, step, owned, from, to,
+          microBatches);
     });
     BatchGradient.Result total = results[0];
     for (int s = 1; s < shards; s++) {
-      model.parameters().grads().addInPlace(replicas[s].parameters().grads());
-      replicas[s].parameters().zeroGrad();
+      model.parameters().grads().addInPlace(replicas.get(s).parameters().grads());
+      replicas.get(s).parameters().zeroGrad();
       total = total.plus(results[s]);
     }
     return total;
   }
 
   /**
-   * The summed loss over {@code batches} in inference mode, the batches spread over the threads. The sum is taken
-   * in batch order, so it equals {@link BatchGradient#evaluate(Gpt, Iterable)} bit for bit.
+   * Like {@link #accumulate}, but each draw's gradient computed on its own and the draws summed along the canonical
+   * tree ({@link CanonicalSum}, over a global batch of {@code batchSize} draws), shard subtrees merged: the result is
+   * the same bits for any thread count, and equals a Spark run's of any partitioning. The model's gradient buffer
+   * ends holding the sum.
    */
-  public BatchGradient.Result evaluate(List<Batch> batches) {
-    int n = Math.min(replicas.length, batches.size());
+  public BatchGradient.Result accumulateCanonically(D part, long step, int[] owned, int batchSize) {
+    int n = owned.length;
+    int shards = Math.max(1, Math.min(replicas.size(), n));
+    syncWeights(shards);
+    CanonicalSum[] sums = new CanonicalSum[shards];
+    runShards(shards, s -> {
+      int from = (int) ((long) s * n / shards);
+      int to = (int) ((long) (s + 1) * n / shards);
+      sums[s] = objective.accumulateDraws(replicas.get(s), graphs[s], part, step, owned, from, to,
+          new CanonicalSum(batchSize));
+    });
+    for (int s = 1; s < shards; s++) {
+      sums[0].merge(sums[s]);
+    }
+    CanonicalSum.Node root = sums[0].root();
+    replicas.get(0).parameters().grads().copyFrom(root.gradient());
+    return new BatchGradient.Result(root.lossSum(), sums[0].count());
+  }
+
+  /**
+   * The model scored on evaluation batches {@code 0 .. min(n, maxBatches) - 1} of {@code part} (all when
+   * {@code maxBatches} is 0), the batches spread over the threads and summed in batch order, so the result equals
+   * {@link Objective#evaluateAll} on one thread bit for bit.
+   */
+  public Evaluation evaluate(D part, int maxBatches) {
+    int all = objective.evaluationBatches(part);
+    int batches = maxBatches > 0 ? Math.min(all, maxBatches) : all;
+    int n = Math.min(replicas.size(), batches);
     if (n <= 1) {
-      return BatchGradient.evaluate(model, batches);
+      return objective.evaluateAll(replicas.get(0), part, maxBatches);
     }
     syncWeights(n);
-    BatchGradient.Result[] results = new BatchGradient.Result[batches.size()];
+    Evaluation[] results = new Evaluation[batches];
     runShards(n, s -> {
-      for (int i = s; i < batches.size(); i += n) {
-        results[i] = BatchGradient.evaluate(replicas[s], batches.get(i));
+      for (int i = s; i < batches; i += n) {
+        results[i] = objective.evaluate(replicas.get(s), part, i);
       }
     });
-    BatchGradient.Result total = new BatchGradient.Result(0, 0);
-    for (BatchGradient.Result r : results) {
+    Evaluation total = Evaluation.none(objective.measuresAccuracy());
+    for (Evaluation r : results) {
       total = total.plus(r);
     }
     return total;
@@ -134,7 +158,7 @@ public final class LocalReplicas implements AutoCloseable {
 
   private void syncWeights(int shards) {
     for (int s = 1; s < shards; s++) {
-      replicas[s].parameters().values().copyFrom(model.parameters().values());
+      replicas.get(s).parameters().values().copyFrom(replicas.get(0).parameters().values());
     }
   }
 
@@ -173,12 +197,5 @@ public final class LocalReplicas implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
-  }
-
-  /** Rows [from, to) of a batch. */
-  private static Batch rows(Batch batch, int from, int to) {
-    int t = batch.time();
-    return new Batch(Arrays.copyOfRange(batch.inputs(), from * t, to * t),
-        Arrays.copyOfRange(batch.targets(), from * t, to * t), to - from, t);
   }
 }

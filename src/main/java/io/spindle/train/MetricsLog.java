@@ -1,5 +1,6 @@
 package io.spindle.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedWriter;
@@ -25,6 +26,13 @@ public final class MetricsLog implements Closeable {
   }
 
   public void append(StepMetrics m) throws IOException {
+    out.write(JSON.writeValueAsString(toJson(m)));
+    out.newLine();
+    out.flush();
+  }
+
+  /** One line's object (non-finite numbers as the strings "NaN", "Infinity"). */
+  static ObjectNode toJson(StepMetrics m) {
     ObjectNode o = JSON.createObjectNode();
     o.put("step", m.step());
     o.put("loss", m.loss());
@@ -35,9 +43,14 @@ public final class MetricsLog implements Closeable {
     if (m.evaluated()) {
       o.put("val_loss", m.validationLoss());
     }
-    out.write(JSON.writeValueAsString(o));
-    out.newLine();
-    out.flush();
+    return o;
+  }
+
+  /** The metrics of one line written by {@link #toJson}. */
+  static StepMetrics fromJson(JsonNode o) {
+    return new StepMetrics(o.path("step").asLong(), o.path("loss").asDouble(), o.path("lr").asDouble(),
+        o.path("tokens_per_sec").asDouble(), o.path("elapsed_s").asDouble(), o.path("grad_norm").asDouble(),
+        o.has("val_loss") ? o.get("val_loss").asDouble() : Double.NaN);
   }
 
   @Override

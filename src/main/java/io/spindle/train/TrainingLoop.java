@@ -1,204 +1,187 @@
 package io.spindle.train;
 
 import io.spindle.autograd.Parameters;
-import io.spindle.data.Batch;
-import io.spindle.data.TokenWindows;
-import io.spindle.nn.Gpt;
-import io.spindle.optim.AdamW;
 import io.spindle.optim.GradientClipping;
+import io.spindle.optim.LearningRateSchedule;
+import io.spindle.optim.Optimizer;
 import io.spindle.optim.WarmupCosineSchedule;
+import io.spindle.tensor.Tensor;
 import java.io.IOException;
-import java.util.List;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The driver side of language-model training, shared by every trainer: where the summed gradient of a step's global
- * batch comes from is the only thing that differs ({@link GradientSource}: this JVM for {@link LmTrainer}, Spark
- * executors for the Spark trainer).
+ * The driver side of training, the same for every model family and every trainer: where the summed gradient of a
+ * step's global batch comes from ({@link GradientSource}: threads of this JVM for {@link LocalTrainer}, Spark
+ * executors for the Spark trainer) and how the model is validated ({@link Validation}) are the only things that
+ * differ.
  *
- * <p>Each step: zero the gradients; let the source add the gradient of the summed loss over the global batch
- * ({@link GlobalBatch}); divide by the token count (so it is the mean loss's gradient); clip to the global norm; take
- * an AdamW step at the scheduled rate (linear warm-up, cosine decay to the minimum at the last step, or also paced by
- * the time limit with {@link LmTrainingConfig#decayOverTime}). A step whose
- * loss or gradient is not finite is skipped with a warning, or stops training, per {@link NonFinite}. The validation
- * loss is the mean over consecutive windows of the validation tokens.
+ * <p>Each step: zero the gradients; let the source add the gradient of the loss summed over the global batch; divide
+ * by the count it is over (so it is the mean loss's gradient); clip to the global norm; step the optimizer at the
+ * scheduled rate ({@link TrainingConfig}). A step whose loss or gradient is not finite is skipped with a warning, or
+ * stops training, per {@link TrainingConfig#nonFinite()}; an update that makes a weight non-finite (a learning rate
+ * far too high, say) always stops training with an {@link ArithmeticException} naming the step, since it cannot be
+ * taken back, so no trainer ever hands on non-finite weights. Validation runs when the {@link ValidationPolicy} says,
+ * and its early-stopping rule may end the run; the model then ends with the weights of the best evaluation. A time
+ * limit ({@link TrainingConfig#maxSeconds()}) counts the elapsed time of earlier, resumed parts of the run too.
  *
- * <p>Order of use: build, optionally restore {@link #optimizer()} and the weights of a checkpoint, then
- * {@link #run} from the step to continue at. Not thread-safe.
+ * <p>Order of use: build, optionally restore {@link #optimizer()} and the weights of a checkpoint, then {@link #run}
+ * with a fresh or restored {@link TrainingProgress}. Not thread-safe.
  */
 public final class TrainingLoop {
   private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+  /** Skipped steps in a row after which {@link TrainingConfig.NonFinite#SKIP} stops training. */
+  public static final int MAX_SKIPPED_IN_A_ROW = 10;
 
-  private final Gpt model;
   private final Parameters parameters;
-  private final LmTrainingConfig config;
-  private final AdamW optimizer;
-  private final WarmupCosineSchedule schedule;
-  /** With {@link LmTrainingConfig#decayOverTime}: the fraction of the post-warm-up time budget used so far. */
+  private final TrainingConfig config;
+  private final Optimizer optimizer;
+  private final LearningRateSchedule schedule;
+  private final WarmupCosineSchedule cosine;
+  /** With {@link TrainingConfig#decayOverTime}: the fraction of the post-warm-up time budget used so far. */
   private double decayFraction;
+  /** Steps skipped in a row, for the non-finite policy. */
+  private int skippedInARow;
 
   /** Supplies the gradient of one step's global batch. */
   @FunctionalInterface
   public interface GradientSource {
     /**
      * Adds the gradient of the loss summed over step {@code step}'s global batch to the model's gradient buffer
-     * (zeroed before the call) and returns that loss sum and the number of target tokens.
+     * (zeroed before the call) and returns that loss sum and the count it is over.
      */
     BatchGradient.Result accumulate(long step) throws IOException;
   }
 
-  /**
-   * The validation loss of the model as it stands: over every validation batch when {@code full} (the last step),
-   * else over at most {@code evalBatches} of them.
-   */
+  /** Scores the model as it stands on the validation data: all of it when {@code full} (the last step). */
   @FunctionalInterface
   public interface Validation {
-    double meanLoss(boolean full);
-  }
-
-  /** What a step with a non-finite loss or gradient does. */
-  public enum NonFinite {
-    /** Leaves weights and optimizer state untouched, logs a warning and goes on with the next step. */
-    SKIP,
-    /** Throws {@link ArithmeticException} naming the step; weights are left as before the step. */
-    STOP
+    Evaluation evaluate(boolean full) throws IOException;
   }
 
   /** What the update of one step did. */
   public record Update(double gradNorm, double learningRate, boolean taken) {}
 
-  public TrainingLoop(Gpt model, LmTrainingConfig config) {
-    this(model, model.parameters(), config);
-  }
-
-  /**
-   * A loop over any model's flat {@code parameters} (a classifier, say): the same update, with
-   * {@link #run(long, GradientSource, Validation, NonFinite, LmTrainer.Listener)} for validation. {@link #model()}
-   * is then null. {@code config.batchSize()} counts the examples of a step's global batch.
-   */
-  public TrainingLoop(Parameters parameters, LmTrainingConfig config) {
-    this(null, parameters, config);
-  }
-
-  private TrainingLoop(Gpt model, Parameters parameters, LmTrainingConfig config) {
-    this.model = model;
+  /** A loop over the flat {@code parameters} of a model. */
+  public TrainingLoop(Parameters parameters, TrainingConfig config) {
     this.parameters = parameters;
     this.config = config;
-    this.optimizer = new AdamW(AdamW.Config.defaults().withBetas(config.beta1(), config.beta2())
-        .withWeightDecay(config.weightDecay()), parameters);
-    this.schedule = new WarmupCosineSchedule(config.learningRate(), config.minLearningRate(),
-        Math.min(config.warmupSteps(), config.steps()), config.steps());
-  }
-
-  /** The language model trained, or null for a loop built over bare parameters. */
-  public Gpt model() {
-    return model;
+    this.optimizer = config.newOptimizer(parameters);
+    this.schedule = config.newSchedule();
+    this.cosine = config.cosine();
   }
 
   public Parameters parameters() {
     return parameters;
   }
 
-  public LmTrainingConfig config() {
+  public TrainingConfig config() {
     return config;
   }
 
-  public AdamW optimizer() {
+  public Optimizer optimizer() {
     return optimizer;
   }
 
-  /** The evaluation batches of a validation stream (empty when it has fewer than 2 tokens). */
-  public static List<Batch> validationBatches(int[] validationTokens, int blockSize, int batchSize) {
-    return validationTokens.length > 1
-        ? new TokenWindows(validationTokens, Math.min(blockSize, validationTokens.length - 1))
-            .evaluationBatches(batchSize)
-        : List.of();
-  }
-
   /**
-   * Runs steps {@code firstStep .. steps-1} (fewer if {@code maxSeconds} runs out) and returns the metrics of the
-   * last step taken, or {@code null} if {@code firstStep} is already past the end.
+   * Runs steps {@code progress.steps() .. steps-1} (fewer if the time limit or early stopping comes first),
+   * evaluating with {@code validation} (null for none) as {@code progress.policy()} says, and reporting each step to
+   * {@code listener} after recording it in {@code progress}. Returns {@code progress}; a run already finished takes
+   * no step.
    */
-  public StepMetrics run(long firstStep, GradientSource gradients, List<Batch> validation, NonFinite nonFinite,
-      LmTrainer.Listener listener) throws IOException {
-    return run(firstStep, gradients, validation(validation, batches -> BatchGradient.evaluate(model, batches)),
-        nonFinite, listener);
-  }
-
-  /**
-   * The {@link Validation} over {@code batches} (null when there are none): {@code evaluator}'s mean loss over all
-   * of them for the full evaluation, else over the first {@code evalBatches} of the config.
-   */
-  public Validation validation(List<Batch> batches, Function<List<Batch>, BatchGradient.Result> evaluator) {
-    return batches.isEmpty() ? null : full -> evaluator.apply(full || config.evalBatches() == 0 ? batches
-        : batches.subList(0, Math.min(config.evalBatches(), batches.size()))).meanLoss();
-  }
-
-  /** {@link #run(long, GradientSource, List, NonFinite, LmTrainer.Listener)} with any validation, or none (null). */
-  public StepMetrics run(long firstStep, GradientSource gradients, Validation validation, NonFinite nonFinite,
-      LmTrainer.Listener listener) throws IOException {
-    Parameters params = parameters;
+  public TrainingProgress run(TrainingProgress progress, GradientSource gradients, Validation validation,
+      StepListener listener) throws IOException {
     long start = System.nanoTime();
-    long tokens = 0;
+    double before = progress.elapsedSeconds();
+    long counted = 0;
     long evalNanos = 0;
     double warmupEnd = -1; // seconds into this run when warm-up was over
-    StepMetrics last = null;
-    for (long step = firstStep; step < config.steps(); step++) {
+    ValidationPolicy policy = validation == null ? null : progress.policy();
+    for (long step = progress.steps(); step < config.steps() && !progress.finished(); step++) {
       if (config.decayOverTime()) {
         double now = (System.nanoTime() - start) / 1e9;
         if (step >= config.warmupSteps() && warmupEnd < 0) {
           warmupEnd = now;
         }
-        double budget = config.maxSeconds() - warmupEnd;
+        double budget = config.maxSeconds() - before - warmupEnd;
         decayFraction = warmupEnd < 0 ? 0 : budget > 0 ? (now - warmupEnd) / budget : 1;
       }
-      params.zeroGrad();
+      parameters.zeroGrad();
       BatchGradient.Result r = gradients.accumulate(step);
-      Update u = update(step, r, nonFinite);
-      tokens += r.tokens();
-      double elapsed = (System.nanoTime() - start) / 1e9;
-      boolean lastStep = step == config.steps() - 1 || (config.maxSeconds() > 0 && elapsed >= config.maxSeconds());
-      double valLoss = Double.NaN;
-      if (validation != null && (lastStep || (config.evalEvery() > 0 && (step + 1) % config.evalEvery() == 0))) {
+      Update u = update(step, r);
+      counted += r.tokens();
+      double elapsed = before + (System.nanoTime() - start) / 1e9;
+      boolean outOfTime = config.maxSeconds() > 0 && elapsed >= config.maxSeconds() && step < config.steps() - 1;
+      boolean last = step == config.steps() - 1 || outOfTime;
+      double validationLoss = Double.NaN;
+      if (policy != null && policy.due(step + 1, last)) {
         long evalStart = System.nanoTime();
-        valLoss = validation.meanLoss(lastStep);
+        Evaluation e = validation.evaluate(last);
         evalNanos += System.nanoTime() - evalStart;
+        validationLoss = e.meanLoss();
+        LOG.info("step {}: validation loss {}{}", step + 1, String.format("%.4f", validationLoss),
+            Double.isNaN(e.accuracy()) ? "" : String.format(", accuracy %.4f", e.accuracy()));
+        if (progress.recordEvaluation(step + 1, e, parameters.values())) {
+          LOG.info(progress.stopReason());
+        }
+      }
+      if (last && !progress.finished()) {
+        progress.complete(step + 1, outOfTime);
       }
       double trainSeconds = (System.nanoTime() - start - evalNanos) / 1e9;
-      last = new StepMetrics(step + 1, r.meanLoss(), u.learningRate(), tokens / trainSeconds, elapsed, u.gradNorm(),
-          valLoss);
-      listener.onStep(last);
-      if (lastStep) {
-        break;
-      }
+      StepMetrics m = new StepMetrics(step + 1, r.meanLoss(), u.learningRate(), counted / trainSeconds, elapsed,
+          u.gradNorm(), validationLoss);
+      progress.recordStep(m);
+      listener.onStep(m);
     }
-    return last;
+    float[] best = progress.bestWeights();
+    if (policy != null && policy.earlyStopping() && best != null) {
+      parameters.values().copyFrom(best);
+    }
+    return progress;
   }
 
   /**
-   * The update of step {@code step} once the model's gradient buffer holds the gradient of the summed loss
-   * {@code r}: divide by the token count, clip, AdamW at the scheduled rate; skipped (or stopped, per
-   * {@code nonFinite}) when the loss or the gradient norm is not finite.
+   * The update of step {@code step} once the gradient buffer holds the gradient of the summed loss {@code r}: divide
+   * by the count, clip, step the optimizer at the scheduled rate; skipped (or stopped, per the config) when the loss
+   * or the gradient norm is not finite; stopped when the update makes a weight non-finite.
    */
-  public Update update(long step, BatchGradient.Result r, NonFinite nonFinite) {
-    Parameters params = parameters;
-    params.grads().scaleInPlace((float) (1.0 / r.tokens()));
+  public Update update(long step, BatchGradient.Result r) {
+    parameters.grads().scaleInPlace((float) (1.0 / r.tokens()));
     double norm = config.gradClip() > 0
-        ? GradientClipping.clipGlobalNorm(params.grads(), config.gradClip())
-        : GradientClipping.globalNorm(params.grads());
-    double lr = config.decayOverTime() ? schedule.rate(step, decayFraction) : schedule.rate(step);
+        ? GradientClipping.clipGlobalNorm(parameters.grads(), config.gradClip())
+        : GradientClipping.globalNorm(parameters.grads());
+    double lr = config.decayOverTime() ? cosine.rate(step, decayFraction) : schedule.rate(step);
     if (Double.isFinite(norm) && Double.isFinite(r.lossSum())) {
-      optimizer.step(params, lr);
+      skippedInARow = 0;
+      optimizer.step(parameters, lr);
+      int bad = firstNonFinite(parameters.values());
+      if (bad >= 0) {
+        throw new ArithmeticException("step " + (step + 1) + ": the update at learning rate " + lr + " made "
+            + parameters.nameAt(bad) + " non-finite (loss " + r.meanLoss() + ", grad norm " + norm + "); training "
+            + "stopped, lower the learning rate");
+      }
       return new Update(norm, lr, true);
     }
-    if (nonFinite == NonFinite.STOP) {
+    skippedInARow++;
+    if (config.nonFinite() == TrainingConfig.NonFinite.STOP || skippedInARow >= MAX_SKIPPED_IN_A_ROW) {
       throw new ArithmeticException("step " + (step + 1) + ": non-finite loss or gradient (loss " + r.meanLoss()
-          + ", grad norm " + norm + "); training stopped");
+          + ", grad norm " + norm + ")" + (skippedInARow > 1 ? ", " + skippedInARow + " steps in a row" : "")
+          + "; training stopped (a learning rate too high, or bad data?)");
     }
     LOG.warn("step {}: non-finite loss or gradient (loss {}, grad norm {}); step skipped", step + 1, r.meanLoss(),
         norm);
     return new Update(norm, lr, false);
+  }
+
+  /** The index of the first non-finite element, or -1. */
+  private static int firstNonFinite(Tensor values) {
+    int n = values.size();
+    for (int i = 0; i < n; i++) {
+      if (!Float.isFinite(values.get(i))) {
+        return i;
+      }
+    }
+    return -1;
   }
 }

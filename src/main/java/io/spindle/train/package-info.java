@@ -1,10 +1,24 @@
 /**
- * The training loop for language models and the pieces every trainer shares: the global batch of a step as a pure
- * function of (seed, step, window) over the whole token stream ({@link io.spindle.train.GlobalBatch}), the gradient
- * of one batch ({@link io.spindle.train.BatchGradient}), the driver-side step (divide, clip, AdamW, non-finite
- * policy), evaluation and metrics ({@link io.spindle.train.TrainingLoop}), the in-process trainer
- * ({@link io.spindle.train.LmTrainer}), step metrics and their JSON-lines log, and the scoring of whole texts
- * ({@link io.spindle.train.Perplexity}, the measure of {@code spindle score}).
+ * The trainer core every model family and every trainer shares, independent of Spark.
+ *
+ * <ul>
+ *   <li>A model family, described once: an {@link io.spindle.train.Objective} (its model's format and config, which
+ *       draws of a step's global batch a part of the data holds, and the summed loss and gradient of a group of
+ *       them): {@link io.spindle.train.LmObjective} over {@link io.spindle.train.TokenChunk}s,
+ *       {@link io.spindle.train.ClassifierObjective} over {@link io.spindle.train.ExampleChunk}s,
+ *       {@link io.spindle.train.TranslationObjective} over {@link io.spindle.train.PairChunk}s.
+ *   <li>The global batch of a step as a pure function of (seed, step, draw) over the whole data
+ *       ({@link io.spindle.train.GlobalBatch}), so every trainer and partitioning trains on the same draws.
+ *   <li>The driver side of a step ({@link io.spindle.train.TrainingLoop}: divide, clip, optimizer and schedule of the
+ *       {@link io.spindle.train.TrainingConfig}, non-finite policy, validation and early stopping by a
+ *       {@link io.spindle.train.ValidationPolicy}, recorded in a {@link io.spindle.train.TrainingProgress}).
+ *   <li>The trainer in this JVM ({@link io.spindle.train.LocalTrainer}, threads as replicas:
+ *       {@link io.spindle.train.LocalReplicas}); the deterministic sum of any split of a step's draws
+ *       ({@link io.spindle.train.CanonicalSum}).
+ *   <li>Step metrics and their JSON-lines log ({@link io.spindle.train.StepMetrics},
+ *       {@link io.spindle.train.MetricsLog}), and the scoring of whole texts ({@link io.spindle.train.Perplexity}, the
+ *       measure of {@code spindle score}).
+ * </ul>
  *
  * <p>May import {@code io.spindle.nn}, {@code io.spindle.optim}, {@code io.spindle.data} and below.
  */

@@ -39,7 +39,7 @@ class DropoutTest {
     float scale = (float) (1 / 0.75);
     int kept = 0;
     for (int i = 0; i < y.length; i++) {
-      boolean keep = Dropout.keep(Dropout.mix64(11L + 0x9E3779B97F4A7C15L), i, 0.25f);
+      boolean keep = Dropout.keep(SplitMix64.mix(11L + 0x9E3779B97F4A7C15L), i, 0.25f);
       assertEquals(keep ? x.get(i) * scale : 0f, y[i], 0f, "element " + i);
       kept += keep ? 1 : 0;
     }

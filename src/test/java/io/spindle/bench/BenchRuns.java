@@ -1,18 +1,16 @@
 package io.spindle.bench;
 
-import io.spindle.data.Batch;
 import io.spindle.nn.Gpt;
-import io.spindle.spark.SparkLmTrainer;
 import io.spindle.spark.SparkTokenStream;
+import io.spindle.spark.SparkTrainer;
 import io.spindle.spark.SparkTrainingOptions;
 import io.spindle.tensor.Blas;
 import io.spindle.tensor.Parallel;
-import io.spindle.train.BatchGradient;
 import io.spindle.train.GlobalBatch;
-import io.spindle.train.LmTrainer;
-import io.spindle.train.LocalReplicas;
-import io.spindle.train.LmTrainingConfig;
-import io.spindle.train.TrainingLoop;
+import io.spindle.train.LmObjective;
+import io.spindle.train.LocalTrainer;
+import io.spindle.train.TokenChunk;
+import io.spindle.train.TrainingConfig;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,14 +18,13 @@ import java.util.SplittableRandom;
 
 /**
  * The timed training runs {@link SparkTrainBench} compares: the same model, seed, token stream and global batch,
- * trained in this process or by {@link SparkLmTrainer}, each run from freshly initialised weights.
+ * trained in this process or by {@link SparkTrainer}, each run from freshly initialised weights.
  *
- * <p><b>In process</b>: {@link TrainingLoop} with {@link LmTrainer}'s gradient source split into micro-batches: the
- * step's global batch ({@link GlobalBatch}) in {@code microBatches} consecutive groups of {@code batchSize} windows,
- * forward and backward of each split over {@code threads} threads by {@link LocalReplicas} (single-threaded BLAS), as
- * {@code train-lm} runs. With one micro-batch this is exactly {@link LmTrainer#train}'s step.
+ * <p><b>In process</b>: {@link LocalTrainer}, as {@code train-lm} runs it: the step's global batch
+ * ({@link GlobalBatch}) split over {@code threads} threads (single-threaded BLAS), each thread's share in
+ * {@code microBatches} micro-batches.
  *
- * <p><b>Spark</b>: {@link SparkLmTrainer} over a {@link SparkTokenStream} of P chunks with {@code microBatches}
+ * <p><b>Spark</b>: {@link SparkTrainer} over a {@link SparkTokenStream} of P chunks with {@code microBatches}
  * micro-batches per task: every task takes the windows of the global batch that start in its chunk (to within one,
  * {@code batchSize * microBatches / P}: the starts are stratified) in {@code microBatches} groups. In local mode the tasks run in this JVM; each
  * sets BLAS to {@code spark.task.cpus} threads (1), and the run sets it to 1 beforehand because the executors'
@@ -90,53 +87,39 @@ final class BenchRuns {
     Blas.get().setThreads(1);
     Parallel.setThreads(opThreads);
     Gpt model = Gpt.create(setup.model(), seed);
-    LmTrainingConfig config = setup.training(warmup + steps, seed);
-    int blockSize = setup.model().blockSize();
-    int global = setup.globalBatch();
-    int[] all = GlobalBatch.all(global);
-    LocalReplicas replicas = new LocalReplicas(model, threads);
-    TrainingLoop.GradientSource source = step -> {
-      long[] starts = GlobalBatch.starts(seed, step, global, tokens.length, blockSize);
-      BatchGradient.Result total = new BatchGradient.Result(0, 0);
-      for (int m = 0; m < setup.microBatches(); m++) {
-        int from = m * setup.batchSize();
-        Batch batch = GlobalBatch.gather(tokens, 0, starts, all, from, from + setup.batchSize(), blockSize);
-        total = total.plus(replicas.accumulate(batch, first -> GlobalBatch.dropoutSeed(seed, step, from + first)));
-      }
-      return total;
-    };
+    TrainingConfig config = setup.training(warmup + steps, seed);
     List<StepClock.Lap> laps = new ArrayList<>();
     List<Double> losses = new ArrayList<>();
     StepClock clock = new StepClock();
     clock.start();
-    try (replicas) {
-      new TrainingLoop(model, config).run(0, source, List.of(), TrainingLoop.NonFinite.SKIP, m -> {
-        StepClock.Lap lap = clock.lap();
-        losses.add(m.loss());
-        if (m.step() > warmup) {
-          laps.add(lap);
-        }
-      });
-    }
+    new LocalTrainer<>(new LmObjective(setup.model(), seed, config.batchSize(), tokens.length), model, config,
+        threads).train(LmObjective.whole(tokens, setup.model().blockSize()), null, null, m -> {
+          StepClock.Lap lap = clock.lap();
+          losses.add(m.loss());
+          if (m.step() > warmup) {
+            laps.add(lap);
+          }
+        });
     return new Run(model.parameters().count(), laps, losses, List.of(), null);
   }
 
-  /** {@code warmup + steps} steps with {@link SparkLmTrainer} over {@code data}; the first {@code warmup} untimed. */
+  /** {@code warmup + steps} steps with {@link SparkTrainer} over {@code data}; the first {@code warmup} untimed. */
   static Run spark(BenchSetup setup, SparkTokenStream data, int warmup, int steps, long seed, boolean bf16,
       SparkStepEvents events) throws IOException {
     Blas.get().setThreads(1);
     Parallel.setThreads(1);
     Gpt model = Gpt.create(setup.model(), seed);
-    SparkTrainingOptions options = SparkTrainingOptions.defaults().withMicroBatches(setup.microBatches())
-        .withCompressedGradients(bf16);
-    SparkLmTrainer trainer = new SparkLmTrainer(model, setup.training(warmup + steps, seed), options, null);
+    SparkTrainingOptions options = SparkTrainingOptions.defaults().withCompressedGradients(bf16);
+    TrainingConfig config = setup.training(warmup + steps, seed);
+    SparkTrainer<Gpt, TokenChunk> trainer = new SparkTrainer<>(data.objective(setup.model(), config), model, config,
+        options, null, null);
     List<StepClock.Lap> laps = new ArrayList<>();
     List<Double> losses = new ArrayList<>();
     StepClock clock = new StepClock();
     events.clear();
     HeapWatch heap = HeapWatch.start();
     clock.start();
-    trainer.train(data, new int[0], m -> {
+    trainer.train(data, null, null, m -> {
       StepClock.Lap lap = clock.lap();
       losses.add(m.loss());
       if (m.step() > warmup) {

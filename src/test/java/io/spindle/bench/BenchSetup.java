@@ -1,7 +1,7 @@
 package io.spindle.bench;
 
 import io.spindle.nn.GptConfig;
-import io.spindle.train.LmTrainingConfig;
+import io.spindle.train.TrainingConfig;
 
 /**
  * What one row of {@link SparkTrainBench} trains: a GPT config (vocabulary 256, bias on, dropout 0), the windows per
@@ -63,11 +63,11 @@ record BenchSetup(String name, GptConfig model, int batchSize, int microBatches)
   }
 
   /**
-   * {@code steps} steps at this global batch: AdamW (0.9, 0.99), lr 1e-3 after 5 warm-up steps decaying to 1e-4,
+   * {@code steps} steps at this global batch in {@code microBatches} micro-batches per thread or task: AdamW (0.9, 0.99), lr 1e-3 after 5 warm-up steps decaying to 1e-4,
    * weight decay 0.1, clip 1, no evaluation, seed {@code seed}.
    */
-  LmTrainingConfig training(int steps, long seed) {
-    return new LmTrainingConfig(steps, globalBatch(), 1e-3, 1e-4, Math.min(5, steps), 0.1, 0.9, 0.99, 1.0, seed, 0,
-        0, 0);
+  TrainingConfig training(int steps, long seed) {
+    return TrainingConfig.builder().steps(steps).batchSize(globalBatch()).microBatches(microBatches())
+        .learningRate(1e-3).minLearningRate(1e-4).warmupSteps(Math.min(5, steps)).seed(seed).build();
   }
 }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  *
  * <ol>
  *   <li><b>Throughput</b>: configs A and B trained in process (2 threads, each on its share of the batch, as
- *       {@code train-lm} runs) and by {@code SparkLmTrainer} in
+ *       {@code train-lm} runs) and by {@code SparkTrainer} in
  *       {@code local[2]} with 2 partitions (1 BLAS thread per task), the same global batch, seed and token stream,
  *       in alternating runs in this JVM; median ms/step, tokens/s and the ratio.</li>
  *   <li><b>Anatomy of a Spark step</b>: the Spark runs of table 1 and runs of about 1M, 10M and 50M parameters at
@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  *   <li><b>bf16 gradients</b>: the first config trained by Spark with float32 and with bfloat16 gradients in the
  *       aggregation, same seed: step time, bytes of task results and the loss after N steps.</li>
  * </ol>
- * Runs and their timing are in {@link BenchRuns} and {@link StepClock}; the README's "Benchmarks" section explains
+ * Runs and their timing are in {@link BenchRuns} and {@link StepClock}; docs/benchmarks.md explains
  * every column.
  */
 @Command(name = "bin/bench spark", mixinStandardHelpOptions = true, sortOptions = false,

@@ -8,10 +8,11 @@ import io.spindle.optim.AdamW;
 import io.spindle.optim.GradientClipping;
 import io.spindle.train.BatchGradient;
 import io.spindle.train.LocalReplicas;
+import io.spindle.train.RowsObjective;
 import java.util.SplittableRandom;
 
 /**
- * One GPT training step as {@code /work/shared/bench/gpt_ref.py} times PyTorch's: zero the gradients, forward, summed
+ * One GPT training step as {@code src/test/python/gpt_ref.py} times PyTorch's: zero the gradients, forward, summed
  * cross-entropy, backward, division by the token count (so the gradient is the mean loss's), clip the global gradient
  * norm to 1 (gpt_ref.py does not clip; the clip is one pass over the gradients), one AdamW step (lr 3e-4, weight decay
  * 0.1). Forward and backward run through {@link LocalReplicas}, the in-process trainer's path: with one replica on
@@ -32,7 +33,7 @@ final class TrainStep {
   private final Gpt model;
   private final Parameters parameters;
   private final AdamW optimizer;
-  private final LocalReplicas replicas;
+  private final LocalReplicas<Gpt, RowsObjective.Rows> replicas;
   private final int batch;
   private final int time;
   private final int[][] ids;
@@ -48,7 +49,7 @@ final class TrainStep {
     model = Gpt.create(new GptConfig(vocab, time, d[2], d[3], d[1], 0.0, true), 0L);
     parameters = model.parameters();
     optimizer = new AdamW(AdamW.Config.defaults().withWeightDecay(0.1), parameters);
-    this.replicas = new LocalReplicas(model, replicas);
+    this.replicas = new LocalReplicas<>(new RowsObjective(model.config()), model, replicas);
     SplittableRandom rnd = new SplittableRandom(1234);
     ids = new int[BATCHES][batch * time];
     targets = new int[BATCHES][batch * time];
@@ -99,7 +100,7 @@ final class TrainStep {
     int n = next;
     next = (next + 1) % BATCHES;
     parameters.zeroGrad();
-    BatchGradient.Result r = replicas.accumulate(new Batch(ids[n], targets[n], batch, time), firstRow -> n);
+    BatchGradient.Result r = RowsObjective.accumulate(replicas, new Batch(ids[n], targets[n], batch, time));
     parameters.grads().scaleInPlace((float) (1.0 / r.tokens()));
     GradientClipping.clipGlobalNorm(parameters.grads(), 1.0);
     optimizer.step(parameters, 3e-4);

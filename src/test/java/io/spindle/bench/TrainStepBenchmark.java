@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.State;
 /**
  * One full GPT training step ({@link TrainStep}: zero grads, forward, mean cross-entropy, backward, clip to global
  * norm 1, AdamW, graph reset) on random tokens, for configs {@code A} and {@code B} of
- * {@code /work/shared/bench/gpt_ref.py}, on {@code threads} threads used as {@code parallelism} says:
+ * {@code src/test/python/gpt_ref.py}, on {@code threads} threads used as {@code parallelism} says:
  * {@code replicas} (default; what {@code train-lm} does) splits the batch's rows over that many threads, each
  * running the whole step on its share with single-threaded BLAS ({@link io.spindle.train.LocalReplicas}); {@code blas}
  * runs the batch on one thread with that many BLAS threads ({@link Blas#setThreads}) and {@code opThreads} intra-op

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Times {@link TrainStep} the way {@code gpt_ref.py} times PyTorch, for a like-for-like comparison on a shared
- * machine: after {@code warmup} steps, each of {@code steps} steps is timed on the wall clock and dropped as
- * <em>dirty</em> when other processes used more than 10% of its duration in CPU time (machine busy time from
+ * Times {@link TrainStep} the way {@code src/test/python/gpt_ref.py} times PyTorch, for a like-for-like comparison
+ * on a shared machine: after {@code warmup} steps, each of {@code steps} steps is timed on the wall clock and dropped
+ * as <em>dirty</em> when other processes used more than 10% of its duration in CPU time (machine busy time from
  * {@code /proc/stat} minus this process's CPU time; {@link StepClock}). Prints the median of the clean steps,
  * tokens/s, the number of dirty steps, and the median CPU time per step of the whole process (a contention-proof
  * figure when few steps are clean).

@@ -168,7 +168,12 @@ class CliFuzzTest {
         bad("--min-lr must be in [0, --lr", with(train, "--min-lr", "1")),
         bad("--decay-over-time needs --max-minutes > 0", with(train, "--decay-over-time")),
         bad("need --master", with(train, "--checkpoint-every", "5")),
-        bad("--tokenizer must be char or word", with(train, "--tokenizer", "bpe")),
+        bad("--tokenizer must be char, word or bpe", with(train, "--tokenizer", "wordpiece")),
+        bad("--vocab-size must be at least 260 for --tokenizer bpe", with(train, "--tokenizer", "bpe",
+            "--vocab-size", "100")),
+        bad("--optimizer must be one of", with(train, "--optimizer", "adam")),
+        bad("--schedule must be one of", with(train, "--schedule", "linear")),
+        bad("--early-stopping needs validation tokens", with(train, "--early-stopping", "2", "--val-fraction", "0")),
         bad(text + " is a file, not a folder", "train-lm", "--text", t, "--model-dir", underAFile),
         bad("--model-dir / is a file system root", "train-lm", "--text", t, "--model-dir", "/"),
         bad(thesis + " is not a Spindle model folder", "train-lm", "--text", t, "--model-dir", thesis.toString()),
@@ -189,7 +194,9 @@ class CliFuzzTest {
         {"--threads", "-1"}, {"--batch-size", "0"}, {"--n-layer", "0"}, {"--n-head", "0"}, {"--n-embd", "0"},
         {"--block-size", "0"}, {"--steps", "0"}, {"--warmup", "-1"}, {"--eval-every", "-1"},
         {"--eval-batches", "-1"}, {"--sample-tokens", "-1"}, {"--micro-batches", "0"}, {"--keep-checkpoints", "0"},
-        {"--partitions", "0"}, {"--checkpoint-every", "-1"}, {"--aggregation-depth", "-1"}, {"--seed", "1.5"}};
+        {"--partitions", "0"}, {"--checkpoint-every", "-1"}, {"--aggregation-depth", "-1"}, {"--seed", "1.5"},
+        {"--vocab-size", "4"}, {"--momentum", "1"}, {"--momentum", "-0.5"}, {"--momentum", "NaN"},
+        {"--early-stopping", "-1"}};
     for (String[] option : outOfRange) {
       cases.add(bad(option[0], with(train, option)));
     }

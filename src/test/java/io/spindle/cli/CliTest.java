@@ -100,6 +100,21 @@ class CliTest {
     assertTrue(r.out().startsWith("the c"), r.out());
   }
 
+  @Test
+  void bpeModelsLearnSubwordsAndGenerateFromAnyPrompt() throws Exception {
+    Path bpe = dir.resolve("bpe-model");
+    Run r = run("train-lm", "--text", text.toString(), "--model-dir", bpe.toString(), "--tokenizer", "bpe",
+        "--vocab-size", "270", "--steps", "2", "--n-layer", "1", "--n-head", "2", "--n-embd", "16", "--block-size", "8",
+        "--batch-size", "2", "--sample-tokens", "0");
+    assertEquals(0, r.status(), r.err());
+    io.spindle.data.Tokenizer tok = io.spindle.data.Tokenizer.load(bpe.resolve("tokenizer.json"));
+    assertEquals("bpe", tok.type());
+    assertEquals(270, tok.vocabSize(), "4 specials, 256 bytes and 10 merges");
+    Run generated = run("generate", "--model-dir", bpe.toString(), "--prompt", "zebra! ✓", "--max-new-tokens", "3");
+    assertEquals(0, generated.status(), generated.err());
+    assertTrue(generated.out().startsWith("zebra! ✓"), generated.out());
+  }
+
   private static void assertOneLineError(Run r, int status, String fragment) {
     assertEquals(status, r.status(), r.err());
     assertTrue(r.err().contains(fragment), r.err());
@@ -116,12 +131,36 @@ class CliTest {
         "divisible");
     assertOneLineError(run("train-lm", "--bogus", "--text", text.toString()), 2, "Unknown option: '--bogus'");
     assertOneLineError(run("train-lm"), 2, "Missing required option: '--text=PATH'");
+    assertOneLineError(run("train-lm", "--text", text.toString(), "--tokenizer", "bpe", "--vocab-size", "100"), 1,
+        "--vocab-size must be at least 260");
+    assertOneLineError(run("train-lm", "--text", text.toString(), "--tokenizer", "bytes"), 1,
+        "--tokenizer must be char, word or bpe");
     assertOneLineError(run("train-lm", "--text", text.toString(), "--decay-over-time"), 1,
         "--decay-over-time needs --max-minutes > 0");
     assertOneLineError(run("generate", "--model-dir", model.toString(), "--prompt", "zebra!"), 1,
         "not in the vocabulary");
     assertOneLineError(run("score", "--model-dir", dir.resolve("nope").toString(), "--text", text.toString()), 1,
         "does not exist");
+  }
+
+  @Test
+  void aLearningRateThatBreaksTheModelStopsTrainingAndSavesNothing() {
+    Path broken = dir.resolve("lr-too-high");
+    Run r = run("train-lm", "--text", text.toString(), "--model-dir", broken.toString(), "--steps", "20",
+        "--n-layer", "1", "--n-head", "2", "--n-embd", "16", "--block-size", "16", "--batch-size", "4",
+        "--eval-every", "0", "--sample-tokens", "0", "--threads", "1", "--lr", "1e30");
+    assertOneLineError(r, 1, "training stopped");
+    assertFalse(Files.exists(broken), "no model folder of non-finite or broken weights");
+  }
+
+  @Test
+  void aFolderHoldingOnlyCheckpointsSaysHowToResume() throws Exception {
+    Path interrupted = dir.resolve("interrupted");
+    Files.createDirectories(interrupted.resolve("checkpoints/step-00000004"));
+    assertOneLineError(run("score", "--model-dir", interrupted.toString(), "--text", text.toString()), 1,
+        "holds only the checkpoints of an interrupted Spark run");
+    assertOneLineError(run("generate", "--model-dir", interrupted.toString(), "--prompt", "the"), 1,
+        "train-lm --resume");
   }
 
   @Test

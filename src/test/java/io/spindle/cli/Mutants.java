@@ -87,7 +87,7 @@ final class Mutants {
       }
       int original = Integer.parseInt(valueOf(json, field));
       // A size that no longer matches the tensors; for n_head, one that does not divide n_embd (a divisor would
-      // load: the weights cannot tell, see GptFolder).
+      // load: the weights cannot tell, see GptFormat).
       String other = field.equals("n_head") ? "3" : Integer.toString(original + 1);
       out.add(text(name, field + " = " + other, replaceValue(json, field, other)));
       out.add(text(name, "without " + field, json.replaceFirst("\\s*\"" + field + "\" : [^,\\n]*,", "")));

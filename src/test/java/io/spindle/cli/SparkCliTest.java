@@ -12,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPOutputStream;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,12 +57,20 @@ class SparkCliTest {
     CliTest.Run again = CliTest.run(trainArgs(model, 4, "--master", "local[2]", "--checkpoint-every", "2"));
     assertEquals(1, again.status(), again.err());
     assertTrue(again.err().contains("already holds checkpoints"), again.err());
+    assertTrue(again.err().contains("with --resume") && !again.err().contains("spindle: Spark"),
+        "refused before Spark started and the text was read: " + again.err());
 
     CliTest.Run more = CliTest.run(trainArgs(model, 6, "--master", "local[2]", "--resume", "--checkpoint-every",
         "2", "--keep-checkpoints", "2"));
     assertEquals(0, more.status(), more.err());
     assertTrue(more.err().contains("resumed from") && more.err().contains("step-00000004"), more.err());
-    assertEquals(2, Files.readAllLines(model.resolve("metrics.jsonl")).size(), "steps 5 and 6");
+    // every step once: the resumed run's metrics.jsonl starts with the checkpoint's history of steps 1 to 4
+    List<String> metrics = Files.readAllLines(model.resolve("metrics.jsonl"));
+    assertEquals(6, metrics.size(), "steps 1 to 6");
+    for (int i = 0; i < 6; i++) {
+      assertTrue(metrics.get(i).startsWith("{\"step\":" + (i + 1) + ","), metrics.get(i));
+    }
+    assertTrue(more.err().indexOf("resumed from") < more.err().indexOf("train-lm"), "said before the first step");
     assertTrue(Files.isDirectory(model.resolve("checkpoints/step-00000006")));
     assertFalse(Files.exists(model.resolve("checkpoints/step-00000002")), "only the newest 2 are kept");
     assertTrue(Files.isDirectory(model.resolve("checkpoints/step-00000004")));

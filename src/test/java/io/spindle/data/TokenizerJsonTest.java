@@ -65,7 +65,8 @@ class TokenizerJsonTest {
          "options": {"minCount": 1, "maxVocabSize": null, "lowercase": false},
          "specials": {"pad": 0, "unk": 1},
          "vocab": ["<pad>", "<unk>", "a", "b"]}""";
-    assertRejected(good.replace("\"char\"", "\"bpe\""), "bad type 'bpe'");
+    assertRejected(good.replace("\"char\"", "\"bytes\""), "bad type 'bytes'");
+    assertRejected(good.replace("\"char\"", "\"bpe\""), "tokenizer.json: missing field 'merges'");
     assertRejected(good.replace("\"type\": \"char\",", ""), "missing field 'type'");
     assertRejected(good.replace("\"minCount\": 1, ", ""), "missing field 'minCount'");
     assertRejected(good.replace("\"a\", \"b\"", "\"a\", \"b\", \"a\""), "duplicate token 'a' at ids 2 and 4");

@@ -12,9 +12,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineStage;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerJobStart;
-import org.apache.spark.scheduler.StageInfo;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -26,7 +23,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The classifier's validation indicator column, early stopping and checkpoints on a shared {@code local[2]} session:
@@ -165,7 +161,7 @@ class TransformerClassifierValidationTest {
     String checkpoints = dir.resolve("checkpoints").toUri().toString();
     TransformerClassifier checkpointed = uninterrupted.copy(new org.apache.spark.ml.param.ParamMap())
         .setCheckpointDir(checkpoints).setCheckpointInterval(2);
-    CancelTrainingSteps cancel = new CancelTrainingSteps(5);
+    CancelTrainingSteps cancel = new CancelTrainingSteps(spark.sparkContext(), 5);
     spark.sparkContext().addSparkListener(cancel);
     try {
       assertThrows(Exception.class, () -> checkpointed.fit(data), "a cancelled training step fails the fit");
@@ -185,28 +181,5 @@ class TransformerClassifierValidationTest {
     assertTrue(e.getMessage().contains("another run") && e.getMessage().contains("steps: 12 in this run, 10 in the "
         + "checkpoint"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> classifier(2).setCheckpointInterval(0));
-  }
-
-  /** Cancels every classifier training step's job from the {@code from}-th on, as a lost driver would end them. */
-  static final class CancelTrainingSteps extends SparkListener {
-    final int from;
-    int seen;
-    volatile int cancelled;
-
-    CancelTrainingSteps(int from) {
-      this.from = from;
-    }
-
-    @Override
-    public void onJobStart(SparkListenerJobStart start) {
-      boolean step = false;
-      for (StageInfo s : CollectionConverters.asJava(start.stageInfos())) {
-        step |= s.name().contains("DataParallelStep");
-      }
-      if (step && ++seen >= from) {
-        spark.sparkContext().cancelJob(start.jobId());
-        cancelled++;
-      }
-    }
   }
 }

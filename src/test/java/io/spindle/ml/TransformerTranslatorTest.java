@@ -8,7 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spindle.nn.EncoderDecoder;
-import io.spindle.nn.EncoderDecoderFolder;
+import io.spindle.nn.EncoderDecoderFormat;
+import io.spindle.nn.ModelFolder;
 import io.spindle.nn.Translator;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -212,10 +213,11 @@ class TransformerTranslatorTest {
     assertFalse(loaded.hasSummary());
     assertArrayEquals(counting.network().parameters().values().toArray(),
         loaded.network().parameters().values().toArray());
-    // data/ is an EncoderDecoderFolder: the model-folder loader reads it, with the target's own tokenizer
-    EncoderDecoderFolder.Loaded folder = EncoderDecoderFolder.load(dir.resolve("model").resolve("data"));
+    // data/ is a model folder: the model-folder loader reads it, with the target's own tokenizer
+    ModelFolder.Contents<EncoderDecoder> folder = ModelFolder.load(EncoderDecoderFormat.INSTANCE,
+        dir.resolve("model").resolve("data"));
     assertEquals(counting.targetTokenizer(), folder.targetTokenizer());
-    int[] source = folder.sourceTokenizer().encode("three one");
+    int[] source = folder.tokenizer().encode("three one");
     assertEquals(loaded.targetTokenizer().decode(Translator.of(folder.model(), folder.targetTokenizer())
         .greedy(source, 7)), loaded.setBeamSize(1).transform(spark.createDataFrame(
             List.of(RowFactory.create("three one", "")), SCHEMA)).first().getString(2));
@@ -243,12 +245,17 @@ class TransformerTranslatorTest {
   @Test
   void explainParamsListsEveryParamWithItsDoc() {
     TransformerTranslator translator = new TransformerTranslator();
-    assertEquals(24, translator.params().length);
+    // issue 10: 36, the 24 before and the shared validation (validationIndicatorCol, validationInterval,
+    // earlyStoppingPatience, validationTol), checkpoint (checkpointDir, checkpointInterval) and optimisation
+    // (microBatches, optimizer, schedule, momentum, gradClip, bf16Gradients) Params
+    assertEquals(36, translator.params().length);
     for (Param<?> p : translator.params()) {
       assertTrue(translator.explainParams().contains(p.name() + ": " + p.doc()), p.name());
-      assertTrue(translator.hasDefault(p), p.name() + " has a default");
+      // issue 10: the two new column-like Params have no default, as in MLlib (and as the classifier's)
+      boolean unset = p.name().equals("validationIndicatorCol") || p.name().equals("checkpointDir");
+      assertTrue(translator.hasDefault(p) != unset, p.name() + " has a default unless it is " + unset);
     }
-    assertEquals(24, counting.params().length);
+    assertEquals(36, counting.params().length);
   }
 
   @Test
@@ -257,7 +264,10 @@ class TransformerTranslatorTest {
     TransformerTranslator copy = t.copy(ParamMap.empty());
     assertEquals(t.uid(), copy.uid());
     for (Param<?> p : t.params()) {
-      assertEquals(t.getOrDefault(p), copy.getOrDefault(p), p.name());
+      assertEquals(t.isDefined(p), copy.isDefined(p), p.name());
+      if (t.isDefined(p)) { // issue 10: validationIndicatorCol and checkpointDir have no default, as in MLlib
+        assertEquals(t.getOrDefault(p), copy.getOrDefault(p), p.name());
+      }
     }
     TransformerTranslator extra = t.copy(new ParamMap().put(t.maxIter(), 9));
     assertEquals(9, extra.getInt(extra.maxIter()));

@@ -193,9 +193,10 @@ class EncoderClassifierTest {
         .withPositions(EncoderConfig.Positions.SINUSOIDAL).withPooling(EncoderConfig.Pooling.FIRST)
         .withNormPlacement(NormPlacement.POST).withBias(false);
     EncoderClassifier model = EncoderClassifier.create(config, 3);
-    EncoderClassifierFolder.save(model, tok, dir.resolve("m"));
+    ModelFolder.save(EncoderClassifierFormat.INSTANCE, ModelFolder.Contents.of(model, tok), dir.resolve("m"));
     assertTrue(Files.readString(dir.resolve("m/config.json")).contains("\"model_type\" : \"encoder-classifier\""));
-    EncoderClassifierFolder.Loaded loaded = EncoderClassifierFolder.load(dir.resolve("m"));
+    ModelFolder.Contents<EncoderClassifier> loaded = ModelFolder.load(EncoderClassifierFormat.INSTANCE,
+        dir.resolve("m"));
     assertEquals(config, loaded.model().config());
     assertEquals(model.parameters().names(), loaded.model().parameters().names());
     PaddedBatch batch = PaddedBatch.pad(List.of(tok.encode("hello"), tok.encode("wor")), 0, 12);
@@ -207,9 +208,10 @@ class EncoderClassifierTest {
   @Test
   void loadRejectsAnotherModelType(@TempDir Path dir) throws Exception {
     CharTokenizer tok = CharTokenizer.learn(List.of("ab"), TokenizerOptions.defaults());
-    GptFolder.save(Gpt.create(new GptConfig(tok.vocabSize(), 4, 1, 1, 4, 0, true), 1), tok, dir);
+    ModelFolder.save(GptFormat.INSTANCE, ModelFolder.Contents.of(Gpt.create(new GptConfig(tok.vocabSize(), 4, 1, 1,
+        4, 0, true), 1), tok), dir);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> EncoderClassifierFolder.load(dir));
+        () -> ModelFolder.load(EncoderClassifierFormat.INSTANCE, dir));
     assertTrue(e.getMessage().contains("model_type is 'gpt', expected 'encoder-classifier'"), e.getMessage());
   }
 }

@@ -229,12 +229,12 @@ class EncoderDecoderTest {
         .withActivation(EncoderDecoderConfig.Activation.GELU).withEmbeddings(false, false);
     EncoderDecoder model = EncoderDecoder.create(config, 19);
     Path folder = dir.resolve("m");
-    EncoderDecoderFolder.save(model, SOURCE, TARGET, folder);
+    ModelFolder.save(EncoderDecoderFormat.INSTANCE, new ModelFolder.Contents<>(model, SOURCE, TARGET), folder);
     assertTrue(Files.isRegularFile(folder.resolve("target_tokenizer.json")));
     assertTrue(Files.readString(folder.resolve("config.json")).contains("\"model_type\" : \"encoder-decoder\""));
-    EncoderDecoderFolder.Loaded loaded = EncoderDecoderFolder.load(folder);
+    ModelFolder.Contents<EncoderDecoder> loaded = ModelFolder.load(EncoderDecoderFormat.INSTANCE, folder);
     assertEquals(config, loaded.model().config());
-    assertEquals(SOURCE, loaded.sourceTokenizer());
+    assertEquals(SOURCE, loaded.tokenizer());
     assertEquals(TARGET, loaded.targetTokenizer());
     TranslationBatch batch = batch(new Random(20));
     assertArrayEquals(model.logits(Graph.inference(), batch, true, 3).value().toArray(),
@@ -250,13 +250,13 @@ class EncoderDecoderTest {
     EncoderDecoder model = EncoderDecoder.create(config, 21);
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("target_tokenizer.json"), "stale");
-    EncoderDecoderFolder.save(model, SOURCE, SOURCE, dir);
+    ModelFolder.save(EncoderDecoderFormat.INSTANCE, ModelFolder.Contents.of(model, SOURCE), dir);
     assertFalse(Files.exists(dir.resolve("target_tokenizer.json")));
-    EncoderDecoderFolder.Loaded loaded = EncoderDecoderFolder.load(dir);
+    ModelFolder.Contents<EncoderDecoder> loaded = ModelFolder.load(EncoderDecoderFormat.INSTANCE, dir);
     assertEquals(SOURCE, loaded.targetTokenizer());
     assertArrayEquals(model.parameters().values().toArray(), loaded.model().parameters().values().toArray());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> EncoderClassifierFolder.load(dir));
+        () -> ModelFolder.load(EncoderClassifierFormat.INSTANCE, dir));
     assertTrue(e.getMessage().contains("model_type is 'encoder-decoder', expected 'encoder-classifier'"),
         e.getMessage());
   }

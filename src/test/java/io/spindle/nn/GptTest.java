@@ -131,8 +131,8 @@ class GptTest {
     CharTokenizer tok = CharTokenizer.learn(List.of("hello world"), TokenizerOptions.defaults());
     GptConfig config = new GptConfig(tok.vocabSize(), 8, 2, 2, 8, 0.1, false);
     Gpt model = Gpt.create(config, 3);
-    GptFolder.save(model, tok, dir.resolve("m"));
-    GptFolder.Loaded loaded = GptFolder.load(dir.resolve("m"));
+    ModelFolder.save(GptFormat.INSTANCE, ModelFolder.Contents.of(model, tok), dir.resolve("m"));
+    ModelFolder.Contents<Gpt> loaded = ModelFolder.load(GptFormat.INSTANCE, dir.resolve("m"));
     assertEquals(config, loaded.model().config());
     int[] x = tok.encode("hello wo");
     Variable a = model.logits(Graph.inference(), x, 1, 8, false, 0);

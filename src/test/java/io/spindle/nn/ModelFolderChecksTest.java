@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.spindle.data.CharTokenizer;
 import io.spindle.data.Tokenizer;
 import io.spindle.data.TokenizerOptions;
+import io.spindle.nn.ModelFolder.Contents;
+import java.io.OutputStream;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,7 +39,27 @@ class ModelFolderChecksTest {
   }
 
   private static Path gptFolder(Path dir) throws Exception {
-    GptFolder.save(Gpt.create(new GptConfig(TOK.vocabSize(), 8, 1, 2, 8, 0.0, true), 1), TOK, dir);
+    ModelFolder.save(GptFormat.INSTANCE, ModelFolder.Contents.of(Gpt.create(new GptConfig(TOK.vocabSize(), 8, 1, 2,
+        8, 0.0, true), 1), TOK), dir);
+    return dir;
+  }
+
+  private static <C extends Serializable, M extends Network<?>> Contents<M> load(ModelFormat<C, M> format, Path dir)
+      throws Exception {
+    return ModelFolder.load(format, dir);
+  }
+
+  /**
+   * Saves {@code model} (whose weights {@code poison} then makes non-finite) as a folder of {@code format}: the
+   * folder is written while the weights are finite, since saving refuses others, and its weights file rewritten.
+   */
+  private static <C extends Serializable, M extends Network<?>> Path saveNonFinite(ModelFormat<C, M> format, M model,
+      Runnable poison, Path dir) throws Exception {
+    ModelFolder.save(format, Contents.of(model, TOK), dir);
+    poison.run();
+    try (OutputStream out = Files.newOutputStream(dir.resolve(ModelFolder.WEIGHTS))) {
+      format.writeWeights(format.config(model), model.parameters(), out);
+    }
     return dir;
   }
 
@@ -46,17 +69,17 @@ class ModelFolderChecksTest {
     Path config = folder.resolve("config.json");
     String good = Files.readString(config);
     Files.writeString(config, good.replace("{", "{\n  \"n_layer\" : 1,"));
-    assertContains(failure(() -> GptFolder.load(folder)), config.toString(), "Duplicate field 'n_layer'");
+    assertContains(failure(() -> load(GptFormat.INSTANCE, folder)), config.toString(), "Duplicate field 'n_layer'");
     Files.writeString(config, good + " trailing");
-    assertContains(failure(() -> GptFolder.load(folder)), config.toString(), "not valid JSON");
+    assertContains(failure(() -> load(GptFormat.INSTANCE, folder)), config.toString(), "not valid JSON");
     Files.writeString(config, good + good);
-    assertContains(failure(() -> GptFolder.load(folder)), config.toString(), "not valid JSON", "Trailing token");
+    assertContains(failure(() -> load(GptFormat.INSTANCE, folder)), config.toString(), "not valid JSON", "Trailing token");
     Files.writeString(config, good.replace(",", ",,"));
-    assertContains(failure(() -> GptFolder.load(folder)), config.toString(), "not valid JSON", "line ");
+    assertContains(failure(() -> load(GptFormat.INSTANCE, folder)), config.toString(), "not valid JSON", "line ");
     Files.writeString(config, good.replace("\"n_layer\" : 1", "\"n_layer\" : 1000000000"));
-    assertContains(failure(() -> GptFolder.load(folder)), config.toString(), "n_layer 1000000000", "parameters");
+    assertContains(failure(() -> load(GptFormat.INSTANCE, folder)), config.toString(), "n_layer 1000000000", "parameters");
     Files.writeString(config, good);
-    assertDoesNotThrow(() -> GptFolder.load(folder));
+    assertDoesNotThrow(() -> load(GptFormat.INSTANCE, folder));
   }
 
   @Test
@@ -65,50 +88,53 @@ class ModelFolderChecksTest {
     Path tokenizer = folder.resolve(Tokenizer.FILE_NAME);
     String good = Files.readString(tokenizer);
     Files.writeString(tokenizer, good + "{}");
-    assertContains(failure(() -> GptFolder.load(folder)), tokenizer.toString(), "not valid JSON");
+    assertContains(failure(() -> load(GptFormat.INSTANCE, folder)), tokenizer.toString(), "not valid JSON");
     Files.writeString(tokenizer, good.replaceFirst("\"version\"", "\"type\" : \"char\",\n  \"version\""));
-    assertContains(failure(() -> GptFolder.load(folder)), tokenizer.toString(), "Duplicate field 'type'");
+    assertContains(failure(() -> load(GptFormat.INSTANCE, folder)), tokenizer.toString(), "Duplicate field 'type'");
   }
 
   @Test
   void nonFiniteWeightsAreRefusedNamingTheTensor(@TempDir Path dir) throws Exception {
     Gpt gpt = Gpt.create(new GptConfig(TOK.vocabSize(), 8, 1, 2, 8, 0.0, true), 1);
-    gpt.parameters().get("transformer.h.0.mlp.c_fc.weight").value().set(5, Float.NaN);
-    GptFolder.save(gpt, TOK, dir.resolve("gpt"));
-    assertContains(failure(() -> GptFolder.load(dir.resolve("gpt"))), "model.safetensors",
-        "'transformer.h.0.mlp.c_fc.weight' holds NaN at element 5");
+    Path g = saveNonFinite(GptFormat.INSTANCE, gpt,
+        () -> gpt.parameters().get("transformer.h.0.mlp.c_fc.weight").value().set(5, Float.NaN), dir.resolve("gpt"));
+    assertContains(failure(() -> load(GptFormat.INSTANCE, g)), "model.safetensors",
+        "transformer.h.0.mlp.c_fc.weight[5] holds NaN");
 
     EncoderClassifier classifier = EncoderClassifier.create(EncoderConfig.of(TOK.vocabSize(), 8, 1, 2, 8, 3), 1);
-    classifier.parameters().values().set(3, Float.POSITIVE_INFINITY);
-    EncoderClassifierFolder.save(classifier, TOK, dir.resolve("classifier"));
-    assertContains(failure(() -> EncoderClassifierFolder.load(dir.resolve("classifier"))), "model.safetensors",
-        "holds Infinity");
+    Path c = saveNonFinite(EncoderClassifierFormat.INSTANCE, classifier,
+        () -> classifier.parameters().values().set(3, Float.POSITIVE_INFINITY), dir.resolve("classifier"));
+    assertContains(failure(() -> load(EncoderClassifierFormat.INSTANCE, c)), "model.safetensors", "holds Infinity");
 
     EncoderDecoder translator = EncoderDecoder.create(
         EncoderDecoderConfig.of(TOK.vocabSize(), TOK.vocabSize(), 8, 8, 1, 2, 8), 1);
-    translator.parameters().values().set(7, Float.NaN);
-    EncoderDecoderFolder.save(translator, TOK, TOK, dir.resolve("translator"));
-    assertContains(failure(() -> EncoderDecoderFolder.load(dir.resolve("translator"))), "holds NaN");
+    Path t = saveNonFinite(EncoderDecoderFormat.INSTANCE, translator,
+        () -> translator.parameters().values().set(7, Float.NaN), dir.resolve("translator"));
+    assertContains(failure(() -> load(EncoderDecoderFormat.INSTANCE, t)), "holds NaN");
   }
 
   @Test
   void aTokenizerThatCannotDecodeEveryIdIsRefusedAtLoad(@TempDir Path dir) throws Exception {
     CharTokenizer small = CharTokenizer.learn(List.of("helo"), TokenizerOptions.defaults());
-    GptFolder.save(Gpt.create(new GptConfig(TOK.vocabSize(), 8, 1, 2, 8, 0.0, true), 1), small, dir.resolve("gpt"));
-    assertContains(failure(() -> GptFolder.load(dir.resolve("gpt"))), "tokenizer.json has " + small.vocabSize()
-        + " tokens but vocab_size is " + TOK.vocabSize(), "cannot decode");
+    ModelFolder.save(GptFormat.INSTANCE, Contents.of(Gpt.create(new GptConfig(TOK.vocabSize(), 8, 1, 2, 8, 0.0,
+        true), 1), small), dir.resolve("gpt"));
+    assertContains(failure(() -> load(GptFormat.INSTANCE, dir.resolve("gpt"))),
+        dir.resolve("gpt").resolve(Tokenizer.FILE_NAME).toString(), "has " + small.vocabSize()
+        + " tokens but the model's vocabulary is " + TOK.vocabSize(), "cannot decode");
 
     EncoderDecoder translator = EncoderDecoder.create(
         EncoderDecoderConfig.of(TOK.vocabSize(), TOK.vocabSize(), 8, 8, 1, 2, 8), 1);
-    EncoderDecoderFolder.save(translator, TOK, small, dir.resolve("translator"));
-    assertContains(failure(() -> EncoderDecoderFolder.load(dir.resolve("translator"))), "target tokenizer has",
-        "cannot decode");
-    EncoderDecoderFolder.save(translator, small, TOK, dir.resolve("small-source")); // only encodes: fine
-    assertDoesNotThrow(() -> EncoderDecoderFolder.load(dir.resolve("small-source")));
+    ModelFolder.save(EncoderDecoderFormat.INSTANCE, new Contents<>(translator, TOK, small),
+        dir.resolve("translator"));
+    assertContains(failure(() -> load(EncoderDecoderFormat.INSTANCE, dir.resolve("translator"))),
+        ModelFolder.TARGET_TOKENIZER, "target vocabulary", "cannot decode");
+    ModelFolder.save(EncoderDecoderFormat.INSTANCE, new Contents<>(translator, small, TOK),
+        dir.resolve("small-source")); // only encodes: fine
+    assertDoesNotThrow(() -> load(EncoderDecoderFormat.INSTANCE, dir.resolve("small-source")));
 
     // A classifier's vocabulary may be set larger than its tokenizer's; it never decodes.
-    EncoderClassifierFolder.save(EncoderClassifier.create(EncoderConfig.of(TOK.vocabSize() + 5, 8, 1, 2, 8, 3), 1),
-        TOK, dir.resolve("classifier"));
-    assertDoesNotThrow(() -> EncoderClassifierFolder.load(dir.resolve("classifier")));
+    ModelFolder.save(EncoderClassifierFormat.INSTANCE, Contents.of(EncoderClassifier.create(
+        EncoderConfig.of(TOK.vocabSize() + 5, 8, 1, 2, 8, 3), 1), TOK), dir.resolve("classifier"));
+    assertDoesNotThrow(() -> load(EncoderClassifierFormat.INSTANCE, dir.resolve("classifier")));
   }
 }

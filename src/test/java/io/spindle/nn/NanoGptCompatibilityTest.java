@@ -47,7 +47,7 @@ class NanoGptCompatibilityTest {
     // Any tokenizer of the model's 37 tokens (4 specials and 33 characters): a folder's tokenizer must decode every id.
     CharTokenizer.learn(List.of("abcdefghijklmnopqrstuvwxyz0123456"), TokenizerOptions.defaults())
         .save(dir.resolve("tokenizer.json"));
-    Gpt model = GptFolder.load(dir).model();
+    Gpt model = ModelFolder.load(GptFormat.INSTANCE, dir).model();
     int n = (ids.length - 1) / 16;
     int[] x = Arrays.copyOfRange(ids, 0, n * 16);
     int[] y = Arrays.copyOfRange(ids, 1, n * 16 + 1);

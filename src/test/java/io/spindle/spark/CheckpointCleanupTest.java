@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spindle.nn.Gpt;
+import io.spindle.nn.GptFormat;
+import io.spindle.nn.ModelFolder;
 import io.spindle.optim.AdamW;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -36,7 +38,8 @@ class CheckpointCleanupTest {
   }
 
   private void write(CheckpointStore store, long step, int keep) throws IOException {
-    assertTrue(store.write(model, null, optimizer.state(), new TrainerState(step, 1, 8, 3000, step * 128), keep));
+    assertTrue(store.write(new TrainerState(step, 1, 8, 3000, step * 128), model.parameters().values(),
+        optimizer.state(), ModelFolder.files(GptFormat.INSTANCE, ModelFolder.Contents.of(model, null)), keep));
   }
 
   private Set<String> entries() throws IOException {
@@ -80,7 +83,7 @@ class CheckpointCleanupTest {
     CheckpointStore reopened = open();
     assertEquals(List.of("step-00000008", "step-00000004", "step-00000002"), reopened.committed());
     for (String name : reopened.committed()) {
-      reopened.load(name); // every committed checkpoint, the restored one included, still verifies
+      reopened.verify(name); // every committed checkpoint, the restored one included, still verifies
     }
     assertArrayEquals(weights, Files.readAllBytes(dir.resolve("step-00000004/model.safetensors")));
     assertTrue(reopened.removeUnfinishedWrites().isEmpty(), "nothing left to clean");

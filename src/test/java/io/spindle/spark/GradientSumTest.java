@@ -118,6 +118,42 @@ class GradientSumTest {
     assertEquals(Float.NEGATIVE_INFINITY, Bf16.toFloat(Bf16.fromFloat(Float.NEGATIVE_INFINITY)));
   }
 
+  /**
+   * The canonical sum over 7 draws: any split of the draws, merged in any order, through either wire format, gives
+   * the bits of the tree ((0+1)+(2+3))+((4+5)+6) added by hand.
+   */
+  @Test
+  void theCanonicalSumIsTheSameForEverySplitAndOrder() throws Exception {
+    int n = 33;
+    float[][] leaves = new float[7][];
+    for (int j = 0; j < 7; j++) {
+      leaves[j] = random(n, 100 + j);
+    }
+    float[] byHand = new float[n];
+    for (int i = 0; i < n; i++) {
+      byHand[i] = ((leaves[0][i] + leaves[1][i]) + (leaves[2][i] + leaves[3][i]))
+          + ((leaves[4][i] + leaves[5][i]) + leaves[6][i]);
+    }
+    int[][][] splits = {{{0, 1, 2, 3, 4, 5, 6}}, {{6, 5}, {0, 3, 1}, {4, 2}}, {{2}, {5, 0, 6}, {1, 3, 4}},
+        {{3}, {1}, {6}, {0}, {4}, {2}, {5}}};
+    for (int[][] split : splits) {
+      GradientSum total = GradientSum.canonical(7);
+      for (int[] part : split) {
+        io.spindle.train.CanonicalSum mine = new io.spindle.train.CanonicalSum(7);
+        for (int j : part) {
+          mine.addLeaf(j, leaves[j].clone(), j, 1);
+        }
+        total.mergeInPlace(kryoRoundTrip(javaRoundTrip(GradientSum.of(mine))));
+      }
+      assertArrayEquals(byHand, total.gradient(), java.util.Arrays.deepToString(split));
+      assertEquals(((0.0 + 1) + (2 + 3)) + ((4 + 5) + 6), total.lossSum());
+      assertEquals(7, total.tokens());
+    }
+    GradientSum partial = GradientSum.canonical(7);
+    partial.mergeInPlace(GradientSum.of(new io.spindle.train.CanonicalSum(7)));
+    assertThrows(IllegalStateException.class, partial::gradient, "a missing draw is an error, not a smaller sum");
+  }
+
   @Test
   void aPartitionMergedTwiceIsAnError() {
     GradientSum s = part(1, 10, false);

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
-import io.spindle.train.TrainingLoop;
+import io.spindle.nn.GptFormat;
+import io.spindle.train.TokenChunk;
+import io.spindle.train.TrainingConfig;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -51,11 +53,16 @@ class SparkCheckpointTest {
   /** Trains {@code model} for {@link #STEPS} steps with {@code options}; returns the steps it reported. */
   static List<Long> train(Gpt model, SparkTrainingOptions options, long crashAfter, String[] resumedFrom)
       throws IOException {
+    return train(model, SparkFixtures.training(STEPS), options, crashAfter, resumedFrom);
+  }
+
+  static List<Long> train(Gpt model, TrainingConfig config, SparkTrainingOptions options, long crashAfter,
+      String[] resumedFrom) throws IOException {
     List<Long> steps = new ArrayList<>();
     try (SparkTokenStream data = SparkTokenStream.fromTokens(jsc, SparkFixtures.tokens(), 16, 24, PARTITIONS)) {
-      SparkLmTrainer trainer = new SparkLmTrainer(model, SparkFixtures.training(STEPS), options, null);
+      SparkTrainer<Gpt, TokenChunk> trainer = SparkFixtures.trainer(model, config, options, data);
       try {
-        trainer.train(data, new int[0], m -> {
+        trainer.train(data, null, null, m -> {
           steps.add(m.step());
           if (m.step() == crashAfter) {
             throw new IllegalStateException("simulated crash after step " + crashAfter);
@@ -115,9 +122,9 @@ class SparkCheckpointTest {
     try (RandomAccessFile f = new RandomAccessFile(weights.toFile(), "rw")) {
       f.setLength(f.length() / 2);
     }
-    IOException truncated = assertThrows(IOException.class, () -> store.load("step-00000006"));
+    IOException truncated = assertThrows(IOException.class, () -> load(store, "step-00000006"));
     assertTrue(truncated.getMessage().contains("truncated"), truncated.getMessage());
-    assertTrue(store.latestValid().orElseThrow().location().endsWith("step-00000004"));
+    assertTrue(latestValid(store).endsWith("step-00000004"));
 
     Path optimizer = dir.resolve("step-00000004/optimizer.bin");
     Files.deleteIfExists(dir.resolve("step-00000004/.optimizer.bin.crc")); // so that our SHA-256 is what notices
@@ -127,9 +134,9 @@ class SparkCheckpointTest {
       f.seek(f.length() / 2);
       f.write(b ^ 0x10);
     }
-    IOException corrupt = assertThrows(IOException.class, () -> store.load("step-00000004"));
+    IOException corrupt = assertThrows(IOException.class, () -> load(store, "step-00000004"));
     assertTrue(corrupt.getMessage().contains("SHA-256"), corrupt.getMessage());
-    assertTrue(store.latestValid().orElseThrow().location().endsWith("step-00000002"));
+    assertTrue(latestValid(store).endsWith("step-00000002"));
 
     Gpt resumed = Gpt.create(SparkFixtures.MODEL, 999);
     String[] from = new String[1];
@@ -137,7 +144,17 @@ class SparkCheckpointTest {
     assertTrue(from[0].endsWith("step-00000002"), from[0]);
     assertArrayEquals(uninterrupted, resumed.parameters().values().toArray());
     assertEquals(List.of("step-00000006", "step-00000004", "step-00000002"), store.committed());
-    store.load("step-00000006"); // rewritten whole
+    load(store, "step-00000006"); // rewritten whole
+  }
+
+  /** Reads a language model's checkpoint {@code name}, verifying every file. */
+  static TrainingCheckpoint.Loaded load(CheckpointStore store, String name) throws IOException {
+    return TrainingCheckpoint.load(store, name, GptFormat.INSTANCE, null);
+  }
+
+  /** The location of the newest checkpoint that loads. */
+  static String latestValid(CheckpointStore store) throws IOException {
+    return store.latestValid(name -> load(store, name)).orElseThrow().location();
   }
 
   @Test
@@ -163,8 +180,9 @@ class SparkCheckpointTest {
     Gpt poisoned = Gpt.create(SparkFixtures.MODEL, SparkFixtures.SEED);
     poisoned.parameters().values().set(5, Float.NaN);
     SparkTrainingOptions options = SparkTrainingOptions.defaults().withCheckpoints(dir.toString(), 1);
+    TrainingConfig stopping = SparkFixtures.training(STEPS).toBuilder().nonFinite(TrainingConfig.NonFinite.STOP).build();
     ArithmeticException stop = assertThrows(ArithmeticException.class,
-        () -> train(poisoned, options.withNonFinite(TrainingLoop.NonFinite.STOP), -1, new String[1]));
+        () -> train(poisoned, stopping, options, -1, new String[1]));
     assertTrue(stop.getMessage().contains("step 1"), stop.getMessage());
     List<Long> skipped = train(poisoned, options, -1, new String[1]);
     assertEquals(STEPS, skipped.size(), "every step skipped, none stopped");

@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spindle.nn.EncoderClassifier;
 import io.spindle.nn.EncoderConfig;
+import io.spindle.train.ExampleChunk;
+import io.spindle.train.TrainingConfig;
+import io.spindle.train.TrainingProgress;
+import io.spindle.train.ValidationPolicy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +49,7 @@ class SparkClassifierCheckpointTest {
   }
 
   /** What one training run returned. */
-  record Run(float[] weights, ClassifierProgress progress, List<Long> steps, String resumedFrom) {}
+  record Run(float[] weights, TrainingProgress progress, List<Long> steps, String resumedFrom) {}
 
   /**
    * Trains a model initialised with {@code init} for {@link #STEPS} steps on 200 examples, validating on 60 under
@@ -55,13 +59,14 @@ class SparkClassifierCheckpointTest {
       throws Exception {
     EncoderClassifier model = EncoderClassifier.create(MODEL, init);
     List<Long> steps = new ArrayList<>();
-    SparkClassifierTrainer trainer = new SparkClassifierTrainer(model, SparkClassifierTrainerTest.training(STEPS),
-        options);
+    TrainingConfig config = SparkClassifierTrainerTest.training(STEPS);
     try (SparkExamples data = SparkExamples.of(jsc.parallelize(SparkClassifierTrainerTest.examples(200, 1),
         PARTITIONS), 13, 3);
         SparkExamples validation = policy == null ? null : SparkExamples.of(jsc.parallelize(
             SparkClassifierTrainerTest.examples(60, 9), PARTITIONS), 13, 3)) {
-      ClassifierProgress progress = trainer.train(data, validation, policy, m -> {
+      SparkTrainer<EncoderClassifier, ExampleChunk> trainer = new SparkTrainer<>(data.objective(MODEL, config), model,
+          config, options, null, null);
+      TrainingProgress progress = trainer.train(data, validation, policy, m -> {
         steps.add(m.step());
         if (m.step() == crashAfter) {
           throw new IllegalStateException("simulated crash after step " + crashAfter);
@@ -76,7 +81,8 @@ class SparkClassifierCheckpointTest {
     EncoderClassifier model = EncoderClassifier.create(MODEL, 11);
     try (SparkExamples data = SparkExamples.of(jsc.parallelize(SparkClassifierTrainerTest.examples(200, 1),
         PARTITIONS), 13, 3)) {
-      new SparkClassifierTrainer(model, SparkClassifierTrainerTest.training(STEPS), SparkTrainingOptions.defaults())
+      TrainingConfig config = SparkClassifierTrainerTest.training(STEPS);
+      new SparkTrainer<>(data.objective(MODEL, config), model, config, SparkTrainingOptions.defaults(), null, null)
           .train(data, null, null, m -> {
             if (m.step() == crashAfter) {
               throw new IllegalStateException("stop after step " + crashAfter);
@@ -112,7 +118,7 @@ class SparkClassifierCheckpointTest {
   @Test
   void earlyStoppingStopsByItsRuleAndKeepsTheBestWeights() throws Exception {
     Run run = train(11, STOPPING, SparkTrainingOptions.defaults(), -1);
-    ClassifierProgress p = run.progress();
+    TrainingProgress p = run.progress();
     assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), run.steps());
     assertTrue(p.stoppedEarly());
     assertArrayEquals(new long[] {2, 4, 6}, p.validationSteps());

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spindle.nn.EncoderClassifier;
 import io.spindle.nn.EncoderConfig;
-import io.spindle.train.LmTrainingConfig;
 import io.spindle.train.StepMetrics;
+import io.spindle.train.TrainingConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -48,15 +48,22 @@ class SparkClassifierTrainerTest {
     return out;
   }
 
-  static LmTrainingConfig training(int steps) {
-    return new LmTrainingConfig(steps, 16, 3e-3, 3e-4, 2, 0.01, 0.9, 0.99, 1.0, 5, 0, 0, 0);
+  static TrainingConfig training(int steps) {
+    return TrainingConfig.builder().steps(steps).batchSize(16).learningRate(3e-3).minLearningRate(3e-4)
+        .warmupSteps(2).weightDecay(0.01).betas(0.9, 0.99).gradClip(1.0).seed(5).build();
   }
 
   static float[] train(int partitions, int steps, SparkTrainingOptions options, List<StepMetrics> metrics)
       throws Exception {
+    return train(partitions, training(steps), options, metrics);
+  }
+
+  static float[] train(int partitions, TrainingConfig config, SparkTrainingOptions options,
+      List<StepMetrics> metrics) throws Exception {
     EncoderClassifier model = EncoderClassifier.create(MODEL, 11);
     try (SparkExamples data = SparkExamples.of(jsc.parallelize(examples(200, 1), partitions), 13, 3)) {
-      new SparkClassifierTrainer(model, training(steps), options).train(data, null, null, metrics::add);
+      new SparkTrainer<>(data.objective(MODEL, config), model, config, options, null, null).train(data, null,
+          null, metrics::add);
     }
     return model.parameters().values().toArray();
   }
@@ -64,7 +71,8 @@ class SparkClassifierTrainerTest {
   @Test
   void partitioningsTrainToTheSameWeights() throws Exception {
     float[] one = train(1, 4, SparkTrainingOptions.defaults(), new ArrayList<>());
-    float[] three = train(3, 4, SparkTrainingOptions.defaults().withMicroBatches(2), new ArrayList<>());
+    float[] three = train(3, training(4).toBuilder().microBatches(2).build(), SparkTrainingOptions.defaults(),
+        new ArrayList<>());
     double diff2 = 0;
     double norm2 = 0;
     for (int i = 0; i < one.length; i++) {

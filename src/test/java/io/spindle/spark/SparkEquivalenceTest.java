@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spindle.nn.Gpt;
 import io.spindle.train.StepMetrics;
+import io.spindle.train.TokenChunk;
+import io.spindle.train.TrainingConfig;
+import io.spindle.train.ValidationPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -45,8 +48,9 @@ class SparkEquivalenceTest {
 
   @Test
   void microBatchesAndATreeOfDepthThreeMatchTheInProcessTrainer() throws Exception {
-    SparkTrainingOptions options = SparkTrainingOptions.defaults().withMicroBatches(3).withAggregationDepth(3);
-    SparkFixtures.assertClose(inProcess, SparkFixtures.spark(jsc, 5, 5, options), 1e-5,
+    SparkTrainingOptions options = SparkTrainingOptions.defaults().withAggregationDepth(3);
+    TrainingConfig microBatches = SparkFixtures.training(5).toBuilder().microBatches(3).build();
+    SparkFixtures.assertClose(inProcess, SparkFixtures.spark(jsc, 5, microBatches, options, t -> { }), 1e-5,
         "5 partitions, 3 micro-batches, depth 3");
   }
 
@@ -67,13 +71,13 @@ class SparkEquivalenceTest {
   void stepMetricsAndAccumulatorsCountEveryToken() throws Exception {
     Gpt model = Gpt.create(SparkFixtures.MODEL, SparkFixtures.SEED);
     List<StepMetrics> steps = new ArrayList<>();
-    SparkLmTrainer trainer = new SparkLmTrainer(model, SparkFixtures.training(3), SparkTrainingOptions.defaults(),
-        null);
+    SparkTrainer<Gpt, TokenChunk> trainer;
     try (SparkTokenStream data = SparkTokenStream.fromTokens(jsc, SparkFixtures.tokens(), 16, 24, 3)) {
+      trainer = SparkFixtures.trainer(model, SparkFixtures.training(3), SparkTrainingOptions.defaults(), data);
       assertEquals(3, data.partitions());
       assertEquals(3000, data.length());
-      trainer.train(data, new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20},
-          steps::add);
+      trainer.train(data, SparkFixtures.validation(jsc, new int[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+          16, 17, 18, 19, 20}), ValidationPolicy.every(0), steps::add);
     }
     assertEquals(3, steps.size());
     assertEquals(3, steps.get(2).step());
@@ -81,11 +85,11 @@ class SparkEquivalenceTest {
     for (StepMetrics m : steps) {
       assertTrue(m.loss() > 2 && m.loss() < 4, "loss near ln 24 = 3.18 at the start: " + m.loss());
     }
-    assertEquals(3L * 8 * 16, trainer.tokenCounter().value(), "accumulator: B * T tokens per step");
+    assertEquals(3L * 8 * 16, trainer.countAccumulator().value(), "accumulator: B * T tokens per step");
     double lossSum = 0;
     for (StepMetrics m : steps) {
       lossSum += m.loss() * 8 * 16;
     }
-    assertEquals(lossSum, trainer.lossCounter().value(), 1e-9 * lossSum, "accumulator: summed loss");
+    assertEquals(lossSum, trainer.lossAccumulator().value(), 1e-9 * lossSum, "accumulator: summed loss");
   }
 }

@@ -3,6 +3,7 @@ package io.spindle.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spindle.train.TrainingConfig;
 import org.apache.spark.SparkJobInfo;
 import org.apache.spark.SparkStageInfo;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -42,8 +43,10 @@ class SparkFaultToleranceTest {
 
   @Test
   void theSameRunTwiceGivesTheSameBits() throws Exception {
-    SparkTrainingOptions options = SparkTrainingOptions.defaults().withMicroBatches(2).withAggregationDepth(3);
-    assertArrayEquals(SparkFixtures.spark(jsc, 6, 3, options), SparkFixtures.spark(jsc, 6, 3, options));
+    SparkTrainingOptions options = SparkTrainingOptions.defaults().withAggregationDepth(3);
+    TrainingConfig microBatches = SparkFixtures.training(3).toBuilder().microBatches(2).build();
+    assertArrayEquals(SparkFixtures.spark(jsc, 6, microBatches, options, t -> { }),
+        SparkFixtures.spark(jsc, 6, microBatches, options, t -> { }));
   }
 
   /** Failed task attempts in the jobs of {@code group}, waiting briefly for the listener bus to catch up. */

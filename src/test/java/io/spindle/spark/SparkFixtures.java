@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.spindle.autograd.Parameters;
 import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
-import io.spindle.train.LmTrainer;
-import io.spindle.train.LmTrainingConfig;
+import io.spindle.train.LmObjective;
+import io.spindle.train.LocalTrainer;
+import io.spindle.train.TokenChunk;
+import io.spindle.train.TrainingConfig;
 import java.io.IOException;
 import java.util.SplittableRandom;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /** A tiny model, a synthetic token stream, and the runs the Spark tests compare. */
@@ -46,15 +49,46 @@ final class SparkFixtures {
   }
 
   /** {@code steps} steps of B = 8, warm-up 2, clipping on (so the clip path runs). */
-  static LmTrainingConfig training(int steps) {
-    return new LmTrainingConfig(steps, 8, 3e-3, 3e-4, 2, 0.1, 0.9, 0.99, 1.0, SEED, 0, 0, 0);
+  static TrainingConfig training(int steps) {
+    return TrainingConfig.builder().steps(steps).batchSize(8).learningRate(3e-3).minLearningRate(3e-4)
+        .warmupSteps(2).weightDecay(0.1).betas(0.9, 0.99).gradClip(1.0).seed(SEED).build();
   }
 
   /** The in-process trainer's weights after {@code steps} steps. */
   static float[] inProcess(int steps) throws IOException {
     Gpt model = Gpt.create(MODEL, SEED);
-    new LmTrainer(model, training(steps)).train(tokens(), new int[0], m -> { });
+    int[] tokens = tokens();
+    TrainingConfig config = training(steps);
+    new LocalTrainer<>(objective(config, tokens.length), model, config, 1).train(
+        LmObjective.whole(tokens, MODEL.blockSize()), null, null, m -> { });
     return model.parameters().values().toArray();
+  }
+
+  /** The language-model objective of {@code config} over a stream of {@code length} tokens. */
+  static LmObjective objective(TrainingConfig config, long length) {
+    return new LmObjective(MODEL, config.seed(), config.batchSize(), length);
+  }
+
+  /** A Spark trainer of {@code model} for {@code data} (no tokenizer). */
+  static SparkTrainer<Gpt, TokenChunk> trainer(Gpt model, TrainingConfig config, SparkTrainingOptions options,
+      SparkTokenStream data) {
+    return new SparkTrainer<>(data.objective(model.config(), config), model, config, options, null, null);
+  }
+
+  /** {@code tokens} as validation data: one part on Spark, scored in consecutive windows. */
+  static SparkParts<TokenChunk> validation(JavaSparkContext jsc, int[] tokens) {
+    JavaRDD<TokenChunk> parts = jsc.parallelize(java.util.List.of(LmObjective.whole(tokens, MODEL.blockSize())), 1);
+    return new SparkParts<>() {
+      @Override
+      public JavaRDD<TokenChunk> parts() {
+        return parts;
+      }
+
+      @Override
+      public long size() {
+        return tokens.length;
+      }
+    };
   }
 
   /** The Spark trainer's weights after {@code steps} steps over {@code partitions} chunks. */
@@ -64,13 +98,19 @@ final class SparkFixtures {
   }
 
   static float[] spark(JavaSparkContext jsc, int partitions, int steps, SparkTrainingOptions options,
-      java.util.function.Consumer<SparkLmTrainer> setup) throws IOException {
+      java.util.function.Consumer<SparkTrainer<Gpt, TokenChunk>> setup) throws IOException {
+    return spark(jsc, partitions, training(steps), options, setup);
+  }
+
+  /** The Spark trainer's weights after training with {@code config} over {@code partitions} chunks. */
+  static float[] spark(JavaSparkContext jsc, int partitions, TrainingConfig config, SparkTrainingOptions options,
+      java.util.function.Consumer<SparkTrainer<Gpt, TokenChunk>> setup) throws IOException {
     Gpt model = Gpt.create(MODEL, SEED);
     try (SparkTokenStream data = SparkTokenStream.fromTokens(jsc, tokens(), MODEL.blockSize(), MODEL.vocabSize(),
         partitions)) {
-      SparkLmTrainer trainer = new SparkLmTrainer(model, training(steps), options, null);
+      SparkTrainer<Gpt, TokenChunk> trainer = trainer(model, config, options, data);
       setup.accept(trainer);
-      trainer.train(data, new int[0], m -> { });
+      trainer.train(data, null, null, m -> { });
     }
     return model.parameters().values().toArray();
   }

@@ -7,16 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
+import io.spindle.train.TokenChunk;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.function.Executable;
-
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code local[1]}: with one partition the Spark trainer is the in-process trainer, to the bit; and every kind of bad
@@ -114,8 +114,8 @@ class SparkSingleCoreTest {
   void dataBuiltForAnotherBlockSizeIsRefused() throws Exception {
     Gpt model = Gpt.create(new GptConfig(24, 8, 1, 2, 16, 0.0, true), 1);
     try (SparkTokenStream s = SparkTokenStream.fromTokens(jsc, SparkFixtures.tokens(), 16, 24, 1)) {
-      assertRefused("block size 16", () -> new SparkLmTrainer(model, SparkFixtures.training(1),
-          SparkTrainingOptions.defaults(), null).train(s, new int[0], m -> { }));
+      assertRefused("block size 16", () -> SparkFixtures.trainer(model, SparkFixtures.training(1),
+          SparkTrainingOptions.defaults(), s).train(s, null, null, m -> { }));
     }
   }
 }

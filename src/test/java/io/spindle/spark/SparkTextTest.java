@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.spindle.data.BpeTokenizer;
 import io.spindle.data.CharTokenizer;
 import io.spindle.data.Special;
 import io.spindle.data.Texts;
@@ -15,9 +16,12 @@ import io.spindle.data.TokenizerOptions;
 import io.spindle.data.WordTokenizer;
 import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
-import io.spindle.train.LmTrainer;
-import io.spindle.train.LmTrainingConfig;
+import io.spindle.train.LmObjective;
+import io.spindle.train.LocalTrainer;
 import io.spindle.train.StepMetrics;
+import io.spindle.train.TokenChunk;
+import io.spindle.train.TrainingConfig;
+import io.spindle.train.ValidationPolicy;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,6 +90,24 @@ class SparkTextTest {
   }
 
   @Test
+  void bpeMergesLearnedFromExecutorCountsEqualTheDriversOnTheJoinedText() {
+    TokenizerOptions options = TokenizerOptions.defaults().withMaxVocabSize(4 + 256 + 400).withMinCount(2);
+    BpeTokenizer inProcess = BpeTokenizer.learn(List.of(text), options);
+    Tokenizer onSpark = SparkVocabulary.learn(distributed(), "bpe", options);
+    assertEquals(400, inProcess.merges().size());
+    assertEquals(inProcess.merges(), ((BpeTokenizer) onSpark).merges());
+    assertEquals(inProcess, onSpark);
+    List<String> documents = lines.subList(0, 300);
+    assertEquals(BpeTokenizer.learn(documents, options.withLowercase(true)), SparkVocabulary.learnFromDocuments(
+        jsc.parallelize(documents, 3), "bpe", options.withLowercase(true)));
+    TokenSplit split = TokenSplit.of(inProcess.encode(text), 0.1);
+    try (SparkTokenStream data = SparkTokenStream.fromText(distributed(), onSpark, 16, 2, 0.1)) {
+      assertEquals(split.train().length, data.length(), "the executors' ids are those of the joined text");
+      assertArrayEquals(split.validation(), data.validationTokens());
+    }
+  }
+
+  @Test
   void theStreamHasTheDriversIdsAndValidationTail() {
     for (String type : List.of("char", "word")) {
       TokenizerOptions options = TokenizerOptions.defaults();
@@ -105,15 +127,19 @@ class SparkTextTest {
   void onePartitionTrainsTheInProcessTrainersWeightsBitForBit() throws Exception {
     Tokenizer tok = CharTokenizer.learn(List.of(text), TokenizerOptions.defaults());
     GptConfig config = new GptConfig(tok.vocabSize(), 16, 1, 2, 16, 0.0, true);
-    LmTrainingConfig training = new LmTrainingConfig(3, 8, 3e-3, 3e-4, 1, 0.1, 0.9, 0.99, 1.0, 5, 0, 0, 0);
+    TrainingConfig training = TrainingConfig.builder().steps(3).batchSize(8).learningRate(3e-3)
+        .minLearningRate(3e-4).warmupSteps(1).seed(5).build();
     TokenSplit split = TokenSplit.of(tok.encode(text), 0.05);
     Gpt inProcess = Gpt.create(config, 5);
-    StepMetrics expected = new LmTrainer(inProcess, training).train(split.train(), split.validation(), m -> { });
+    StepMetrics expected = new LocalTrainer<>(new LmObjective(config, 5, 8, split.train().length), inProcess,
+        training, 1).train(LmObjective.whole(split.train(), 16), LmObjective.whole(split.validation(), 16),
+        ValidationPolicy.every(0), m -> { }).last();
     Gpt onSpark = Gpt.create(config, 5);
     StepMetrics actual;
     try (SparkTokenStream data = SparkTokenStream.fromText(distributed(), tok, 16, 1, 0.05)) {
-      actual = new SparkLmTrainer(onSpark, training, SparkTrainingOptions.defaults(), tok)
-          .train(data, data.validationTokens(), m -> { });
+      actual = new SparkTrainer<>(data.objective(config, training), onSpark, training,
+          SparkTrainingOptions.defaults(), tok, tok).train(data, data.validation(), ValidationPolicy.every(0),
+          m -> { }).last();
     }
     assertArrayEquals(inProcess.parameters().values().toArray(), onSpark.parameters().values().toArray());
     assertEquals(expected.validationLoss(), actual.validationLoss());

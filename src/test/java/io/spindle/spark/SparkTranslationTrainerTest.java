@@ -12,8 +12,8 @@ import io.spindle.nn.EncoderDecoder;
 import io.spindle.nn.EncoderDecoderConfig;
 import io.spindle.nn.NormPlacement;
 import io.spindle.nn.Translator;
-import io.spindle.train.LmTrainingConfig;
 import io.spindle.train.StepMetrics;
+import io.spindle.train.TrainingConfig;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -64,17 +64,23 @@ class SparkTranslationTrainerTest {
     return out;
   }
 
-  static LmTrainingConfig training(int steps) {
-    return new LmTrainingConfig(steps, 16, 5e-3, 5e-4, 5, 0.01, 0.9, 0.98, 1.0, 5, 0, 0, 0);
+  static TrainingConfig training(int steps) {
+    return TrainingConfig.builder().steps(steps).batchSize(16).learningRate(5e-3).minLearningRate(5e-4)
+        .warmupSteps(5).weightDecay(0.01).betas(0.9, 0.98).gradClip(1.0).seed(5).build();
   }
 
   static EncoderDecoder train(int partitions, int steps, SparkTrainingOptions options, List<StepMetrics> metrics)
       throws Exception {
+    return train(partitions, training(steps), options, metrics);
+  }
+
+  static EncoderDecoder train(int partitions, TrainingConfig config, SparkTrainingOptions options,
+      List<StepMetrics> metrics) throws Exception {
     EncoderDecoder model = EncoderDecoder.create(MODEL, 11);
     try (SparkTranslationPairs data = SparkTranslationPairs.of(jsc.parallelize(pairs(200, 1), partitions), 12,
         12)) {
-      new SparkTranslationTrainer(model, TOKENIZER, TOKENIZER, training(steps), options).train(data, null,
-          metrics::add);
+      new SparkTrainer<>(data.objective(MODEL, TOKENIZER, TOKENIZER, config), model, config, options, TOKENIZER,
+          TOKENIZER).train(data, null, null, metrics::add);
     }
     return model;
   }
@@ -82,7 +88,8 @@ class SparkTranslationTrainerTest {
   @Test
   void partitioningsTrainToTheSameWeights() throws Exception {
     float[] one = train(1, 4, SparkTrainingOptions.defaults(), new ArrayList<>()).parameters().values().toArray();
-    float[] three = train(3, 4, SparkTrainingOptions.defaults().withMicroBatches(2), new ArrayList<>())
+    float[] three = train(3, training(4).toBuilder().microBatches(2).build(), SparkTrainingOptions.defaults(),
+        new ArrayList<>())
         .parameters().values().toArray();
     double diff2 = 0;
     double norm2 = 0;
@@ -148,7 +155,10 @@ class SparkTranslationTrainerTest {
         12));
     assertTrue(e.getMessage().contains("target id 12 at position 1 outside the target vocabulary [0, 12)"),
         e.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> new SparkTranslationTrainer(EncoderDecoder.create(MODEL, 1),
-        TOKENIZER, TOKENIZER, training(1), SparkTrainingOptions.defaults().withCheckpoints("/tmp/x", 1)));
+    try (SparkTranslationPairs pairs = SparkTranslationPairs.of(jsc.parallelize(pairs(10, 3), 2), 12, 13)) {
+      e = assertThrows(IllegalArgumentException.class, () -> pairs.objective(MODEL, TOKENIZER, TOKENIZER,
+          training(1)));
+      assertTrue(e.getMessage().contains("target vocabulary 13"), e.getMessage());
+    }
   }
 }

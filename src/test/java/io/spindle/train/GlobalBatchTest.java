@@ -1,7 +1,6 @@
 package io.spindle.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,5 +85,11 @@ class GlobalBatchTest {
   void badArgumentsAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> GlobalBatch.starts(1, 0, 4, 16, 16));
     assertThrows(IllegalArgumentException.class, () -> GlobalBatch.starts(1, 0, 0, 100, 16));
+  }
+
+  @Test
+  void ranksOrderDrawsByTheirKeysTiesByIndex() {
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new int[] {2, 0, 3, 1, 4},
+        GlobalBatch.ranks(new long[] {7, 3, 7, 5, 9}));
   }
 }

@@ -14,8 +14,23 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
+/**
+ * {@link LocalReplicas} over a test objective whose single part is a batch of random rows (so that targets need not
+ * follow the inputs): shards add up to the whole batch, deterministically, evaluation equals the single-thread sum
+ * bit for bit, replicas see weight updates, BLAS threads are restored, failures reach the caller.
+ */
 class LocalReplicasTest {
   private static final GptConfig CONFIG = new GptConfig(23, 16, 2, 2, 16, 0.0, true);
+
+  private static final RowsObjective OBJECTIVE = new RowsObjective(CONFIG);
+
+  private static LocalReplicas<Gpt, RowsObjective.Rows> replicas(Gpt model, int threads) {
+    return new LocalReplicas<>(OBJECTIVE, model, threads);
+  }
+
+  private static BatchGradient.Result accumulate(LocalReplicas<Gpt, RowsObjective.Rows> replicas, Batch batch) {
+    return RowsObjective.accumulate(replicas, batch);
+  }
 
   private static Batch randomBatch(long seed, int rows) {
     SplittableRandom rnd = new SplittableRandom(seed);
@@ -31,8 +46,8 @@ class LocalReplicasTest {
 
   private static float[] gradient(int threads, Batch batch, BatchGradient.Result[] result) {
     Gpt model = Gpt.create(CONFIG, 5);
-    try (LocalReplicas replicas = new LocalReplicas(model, threads)) {
-      result[0] = replicas.accumulate(batch, firstRow -> 9);
+    try (LocalReplicas<Gpt, RowsObjective.Rows> replicas = replicas(model, threads)) {
+      result[0] = accumulate(replicas, batch);
     }
     return model.parameters().grads().toArray();
   }
@@ -79,9 +94,9 @@ class LocalReplicasTest {
       batches.add(randomBatch(10 + i, 3));
     }
     BatchGradient.Result expected = BatchGradient.evaluate(model, batches);
-    try (LocalReplicas replicas = new LocalReplicas(model, 2)) {
-      BatchGradient.Result actual = replicas.evaluate(batches);
-      assertEquals(expected, actual);
+    try (LocalReplicas<Gpt, RowsObjective.Rows> replicas = replicas(model, 2)) {
+      Evaluation actual = replicas.evaluate(new RowsObjective.Rows(batches.get(0), batches), 0);
+      assertEquals(new Evaluation(expected.lossSum(), expected.tokens(), -1), actual);
     }
   }
 
@@ -89,18 +104,18 @@ class LocalReplicasTest {
   void replicasSeeWeightUpdatesBetweenCalls() {
     Batch batch = randomBatch(3, 4);
     Gpt model = Gpt.create(CONFIG, 7);
-    try (LocalReplicas replicas = new LocalReplicas(model, 2)) {
-      replicas.accumulate(batch, firstRow -> 0);
+    try (LocalReplicas<Gpt, RowsObjective.Rows> replicas = replicas(model, 2)) {
+      accumulate(replicas, batch);
       model.parameters().values().scaleInPlace(0.5f); // as an optimizer step would change them
       model.parameters().zeroGrad();
-      BatchGradient.Result after = replicas.accumulate(batch, firstRow -> 0);
+      BatchGradient.Result after = accumulate(replicas, batch);
       float[] grad = model.parameters().grads().toArray();
 
       Gpt reference = Gpt.of(CONFIG, Gpt.declare(CONFIG).build());
       reference.parameters().values().copyFrom(model.parameters().values());
       BatchGradient.Result expected;
-      try (LocalReplicas single = new LocalReplicas(reference, 1)) {
-        expected = single.accumulate(batch, firstRow -> 0);
+      try (LocalReplicas<Gpt, RowsObjective.Rows> single = replicas(reference, 1)) {
+        expected = accumulate(single, batch);
       }
       assertEquals(expected.lossSum(), after.lossSum(), 1e-9 * Math.abs(expected.lossSum()) + 1e-4);
       float[] expectedGrad = reference.parameters().grads().toArray();
@@ -114,7 +129,7 @@ class LocalReplicasTest {
   void blasThreadsAreSingleWhileInUseAndRestoredAfter() {
     Blas blas = Blas.get();
     int before = blas.threads();
-    try (LocalReplicas replicas = new LocalReplicas(Gpt.create(CONFIG, 1), 2)) {
+    try (LocalReplicas<Gpt, RowsObjective.Rows> replicas = replicas(Gpt.create(CONFIG, 1), 2)) {
       assertEquals(1, blas.threads());
     }
     assertEquals(before, blas.threads());
@@ -123,13 +138,13 @@ class LocalReplicasTest {
   @Test
   void aShardFailureReachesTheCaller() {
     Batch bad = new Batch(new int[] {0, 1, 2, 99}, new int[] {1, 2, 3, 4}, 2, 2); // id 99 is outside the vocab
-    try (LocalReplicas replicas = new LocalReplicas(Gpt.create(CONFIG, 1), 2)) {
-      assertThrows(IllegalArgumentException.class, () -> replicas.accumulate(bad, firstRow -> 0));
+    try (LocalReplicas<Gpt, RowsObjective.Rows> replicas = replicas(Gpt.create(CONFIG, 1), 2)) {
+      assertThrows(IllegalArgumentException.class, () -> accumulate(replicas, bad));
     }
   }
 
   @Test
   void rejectsNonPositiveThreads() {
-    assertThrows(IllegalArgumentException.class, () -> new LocalReplicas(Gpt.create(CONFIG, 1), 0));
+    assertThrows(IllegalArgumentException.class, () -> replicas(Gpt.create(CONFIG, 1), 0));
   }
 }
