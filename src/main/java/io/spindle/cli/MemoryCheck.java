@@ -1,6 +1,7 @@
 package io.spindle.cli;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import io.spindle.data.BadInputException;
 import io.spindle.nn.GptConfig;
 import io.spindle.nn.GptMemory;
 import io.spindle.tensor.Blas;
@@ -130,7 +131,7 @@ final class MemoryCheck {
   private static void checkTensors(GptConfig c, long rows, long time, boolean training) {
     double largest = GptMemory.largestTensor(c, rows, time, training);
     if (largest > Storage.MAX_LENGTH) {
-      throw new IllegalArgumentException(String.format("%s makes tensors of %s floats, more than one buffer holds "
+      throw new BadInputException(String.format("%s makes tensors of %s floats, more than one buffer holds "
           + "(%s floats, 2 GiB): lower %s", training ? shape(c, rows) : rows + " windows of " + time + " tokens",
           Sizes.count(largest), Sizes.count(Storage.MAX_LENGTH), training ? "--batch-size or --block-size"
               : "--batch-size"));
@@ -152,7 +153,7 @@ final class MemoryCheck {
   private static void require(double bytes, long limit, boolean offHeap, String what, String parts,
       String advice) {
     if (bytes > limit) {
-      throw new IllegalArgumentException(what + " needs about " + Sizes.bytes(bytes) + " for " + parts + ", more "
+      throw new BadInputException(what + " needs about " + Sizes.bytes(bytes) + " for " + parts + ", more "
           + "than the " + Sizes.bytes(limit) + " this JVM allows " + (offHeap ? "off-heap tensors" : "on its heap")
           + " (-Xmx " + Sizes.bytes(Runtime.getRuntime().maxMemory()) + "): " + advice + ", or " + RAISE);
     }

@@ -19,11 +19,11 @@ import java.util.zip.ZipException;
  * Whole text files as strings, for corpora that fit in memory (the Jargon File is 1.7 MB). Input is UTF-8, gzip
  * compressed or not: compression is recognised by the gzip magic bytes {@code 1f 8b}, so {@code jargon.txt.gz}
  * and {@code jargon.txt} read the same. A leading byte order mark is dropped. Bytes that are not valid UTF-8 throw
- * {@link IllegalArgumentException} with their offset rather than being replaced silently.
+ * {@link BadInputException} with their offset rather than being replaced silently.
  *
  * <p>Reading is bounded: {@link #read(Path, long, String)} refuses a text of more than a given number of bytes
  * (after decompression) before holding more than that, so a file too large for the heap, or one that never ends
- * ({@code /dev/zero}), is an {@link IllegalArgumentException} naming the file and the limit rather than an
+ * ({@code /dev/zero}), is a {@link BadInputException} naming the file and the limit rather than an
  * {@link OutOfMemoryError}. A folder, a missing file, and truncated or corrupt gzip data are errors naming the file.
  */
 public final class Texts {
@@ -43,15 +43,15 @@ public final class Texts {
    */
   public static String read(Path file, long maxBytes, String limitReason) throws IOException {
     if (Files.isDirectory(file)) {
-      throw new IllegalArgumentException("text file " + file + " is a folder, not a file");
+      throw new BadInputException("text file " + file + " is a folder, not a file");
     }
     if (!Files.exists(file)) {
-      throw new IllegalArgumentException("text file " + file + " does not exist"
+      throw new BadInputException("text file " + file + " does not exist"
           + (file.toString().equals("-") ? " (standard input is not read: give a file)" : ""));
     }
     long limit = Math.min(maxBytes, MAX_BYTES);
     if (Files.isRegularFile(file) && Files.size(file) > limit && !isGzip(file)) {
-      throw new IllegalArgumentException("text file " + file + " has " + String.format("%,d", Files.size(file))
+      throw new BadInputException("text file " + file + " has " + String.format("%,d", Files.size(file))
           + " bytes, more than the limit of " + String.format("%,d", limit) + " bytes (" + limitReason + ")");
     }
     try (InputStream in = Files.newInputStream(file)) {
@@ -69,7 +69,7 @@ public final class Texts {
 
   /**
    * All bytes of {@code in}, gunzipped if they start with the gzip magic, at most {@code limit} of them (else an
-   * {@link IllegalArgumentException}); leaves {@code in} open. {@code name} labels error messages.
+   * {@link BadInputException}); leaves {@code in} open. {@code name} labels error messages.
    */
   private static byte[] readBytes(InputStream in, String name, long limit, String limitReason) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(in);
@@ -83,10 +83,10 @@ public final class Texts {
       InputStream source = gzip ? new GZIPInputStream(buffered) : buffered;
       bytes = source.readNBytes((int) limit + 1);
     } catch (ZipException | EOFException e) {
-      throw new IllegalArgumentException(name + ": gzip data is truncated or corrupt (" + e.getMessage() + ")", e);
+      throw new BadInputException(name + ": gzip data is truncated or corrupt (" + e.getMessage() + ")", e);
     }
     if (bytes.length > limit) {
-      throw new IllegalArgumentException(name + " holds more than the limit of " + String.format("%,d", limit)
+      throw new BadInputException(name + " holds more than the limit of " + String.format("%,d", limit)
           + " bytes" + (gzip ? " once decompressed" : "") + " (" + limitReason + ")");
     }
     return bytes;

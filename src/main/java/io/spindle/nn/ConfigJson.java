@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.autograd.Parameters;
+import io.spindle.data.BadInputException;
 import io.spindle.tensor.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,16 +55,16 @@ final class ConfigJson {
     try {
       o = JSON.readTree(in);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(source + ": not valid JSON: " + describe(e), e);
+      throw new BadInputException(source + ": not valid JSON: " + describe(e), e);
     }
     if (o == null || !o.isObject()) {
-      throw new IllegalArgumentException(source + ": expected a JSON object");
+      throw new BadInputException(source + ": expected a JSON object");
     }
     JsonNode typeNode = o.get("model_type");
     String type = typeNode == null && typeOptional ? modelType : typeNode == null ? "" : typeNode.isTextual()
         ? typeNode.textValue() : typeNode.toString();
     if (!modelType.equals(type)) {
-      throw new IllegalArgumentException(source + ": model_type is '" + type + "', expected '" + modelType + "'");
+      throw new BadInputException(source + ": model_type is '" + type + "', expected '" + modelType + "'");
     }
     return o;
   }
@@ -91,7 +92,7 @@ final class ConfigJson {
       if (message != null && message.startsWith(source + ": ")) {
         throw e;
       }
-      throw new IllegalArgumentException(source + ": " + message, e);
+      throw new BadInputException(source + ": " + message, e);
     }
   }
 
@@ -102,7 +103,7 @@ final class ConfigJson {
   static int intField(JsonNode o, String name, Object file) {
     JsonNode n = o.get(name);
     if (n == null || !n.isIntegralNumber() || !n.canConvertToInt()) {
-      throw new IllegalArgumentException(file + ": field " + name + " missing or not an integer");
+      throw new BadInputException(file + ": field " + name + " missing or not an integer");
     }
     return n.intValue();
   }
@@ -113,7 +114,7 @@ final class ConfigJson {
       return fallback;
     }
     if (!n.isNumber()) {
-      throw new IllegalArgumentException(file + ": field " + name + " is not a number");
+      throw new BadInputException(file + ": field " + name + " is not a number");
     }
     return n.doubleValue();
   }
@@ -124,7 +125,7 @@ final class ConfigJson {
       return fallback;
     }
     if (!n.isBoolean()) {
-      throw new IllegalArgumentException(file + ": field " + name + " is not true or false");
+      throw new BadInputException(file + ": field " + name + " is not true or false");
     }
     return n.booleanValue();
   }
@@ -144,7 +145,7 @@ final class ConfigJson {
     for (E e : type.getEnumConstants()) {
       allowed.append(allowed.length() == 0 ? "" : ", ").append(name(e));
     }
-    throw new IllegalArgumentException(file + ": field " + name + " is " + n + ", expected one of " + allowed);
+    throw new BadInputException(file + ": field " + name + " is " + n + ", expected one of " + allowed);
   }
 
   /** Every parameter's value by name, in declaration order (views, no copies). */

@@ -3,6 +3,7 @@ package io.spindle.nn;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.autograd.Parameters;
+import io.spindle.data.BadInputException;
 import io.spindle.tensor.Tensor;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -106,7 +107,7 @@ public enum GptFormat implements ModelFormat<GptConfig, Gpt> {
     try {
       header = SafeTensors.readHeader(buffered, length);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+      throw new BadInputException(source + ": " + e.getMessage(), e);
     }
     buffered.reset();
     buffered.mark(0); // from here on the buffer may drop what was read, rather than keep the whole file
@@ -130,13 +131,13 @@ public enum GptFormat implements ModelFormat<GptConfig, Gpt> {
     try {
       SafeTensors.readInto(buffered, length, into);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+      throw new BadInputException(source + ": " + e.getMessage(), e);
     }
     if (lmHead != null) {
       Tensor wte = p.get(WTE).value();
       for (int i = 0; i < wte.size(); i++) {
         if (Float.compare(wte.get(i), lmHead.get(i)) != 0) {
-          throw new IllegalArgumentException(source + ": " + LM_HEAD + " differs from " + WTE + " at element " + i
+          throw new BadInputException(source + ": " + LM_HEAD + " differs from " + WTE + " at element " + i
               + "; Spindle's GPT ties them");
         }
       }

@@ -1,6 +1,7 @@
 package io.spindle.nn;
 
 import io.spindle.autograd.Parameters;
+import io.spindle.data.BadInputException;
 import io.spindle.data.Tokenizer;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -97,13 +98,13 @@ public final class ModelFolder {
   }
 
   /**
-   * Throws {@link IllegalArgumentException} naming the first non-finite weight: a model that NaN or infinity has
+   * Throws {@link BadInputException} naming the first non-finite weight: a model that NaN or infinity has
    * reached computes nothing useful, and is never saved.
    */
   public static void requireFinite(Parameters weights) {
     int i = firstNonFinite(weights);
     if (i >= 0) {
-      throw new IllegalArgumentException("the weights are not finite (" + weights.nameAt(i) + " is "
+      throw new BadInputException("the weights are not finite (" + weights.nameAt(i) + " is "
           + weights.values().get(i) + "); refusing to save them");
     }
   }
@@ -137,7 +138,7 @@ public final class ModelFolder {
       Parameters weights = format.readWeights(config, in, source.length(WEIGHTS), source.where(WEIGHTS));
       int i = firstNonFinite(weights);
       if (i >= 0) {
-        throw new IllegalArgumentException(source.where(WEIGHTS) + ": " + weights.nameAt(i) + " holds "
+        throw new BadInputException(source.where(WEIGHTS) + ": " + weights.nameAt(i) + " holds "
             + weights.values().get(i) + "; a model with non-finite weights cannot score or generate (was it "
             + "trained with too high a learning rate?)");
       }
@@ -147,7 +148,7 @@ public final class ModelFolder {
 
   /**
    * Reads the folder at {@code source}: config, weights and whatever tokenizers it has, each checked against the
-   * vocabulary of its side. Every problem is an {@link IllegalArgumentException} naming the file.
+   * vocabulary of its side. Every problem is a {@link BadInputException} naming the file.
    */
   public static <C extends Serializable, M extends Network<?>> Contents<M> read(ModelFormat<C, M> format, Source source)
       throws IOException {
@@ -158,11 +159,11 @@ public final class ModelFolder {
     Tokenizer target = source.has(TARGET_TOKENIZER) ? tokenizer(source, TARGET_TOKENIZER, vocab[1]) : tokenizer;
     String targetFile = source.has(TARGET_TOKENIZER) ? TARGET_TOKENIZER : TOKENIZER;
     if (target == tokenizer && tokenizer != null && tokenizer.vocabSize() > vocab[1]) {
-      throw new IllegalArgumentException(source.where(TOKENIZER) + ": the tokenizer has " + tokenizer.vocabSize()
+      throw new BadInputException(source.where(TOKENIZER) + ": the tokenizer has " + tokenizer.vocabSize()
           + " tokens but the target vocabulary is " + vocab[1]);
     }
     if (format.generates() && target != null && target.vocabSize() < vocab[1]) {
-      throw new IllegalArgumentException(source.where(targetFile) + ": the tokenizer has " + target.vocabSize()
+      throw new BadInputException(source.where(targetFile) + ": the tokenizer has " + target.vocabSize()
           + " tokens but the model's " + (vocab[0] == vocab[1] && target == tokenizer ? "" : "target ")
           + "vocabulary is " + vocab[1] + ": it cannot decode every id the model may generate; the tokenizer must "
           + "be the model's own");
@@ -175,10 +176,10 @@ public final class ModelFolder {
     try (InputStream in = source.open(name)) {
       tokenizer = Tokenizer.read(in);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(source.where(name) + ": " + e.getMessage(), e);
+      throw new BadInputException(source.where(name) + ": " + e.getMessage(), e);
     }
     if (tokenizer.vocabSize() > vocabSize) {
-      throw new IllegalArgumentException(source.where(name) + ": the tokenizer has " + tokenizer.vocabSize()
+      throw new BadInputException(source.where(name) + ": the tokenizer has " + tokenizer.vocabSize()
           + " tokens but the model's vocabulary is " + vocabSize);
     }
     return tokenizer;
@@ -226,11 +227,11 @@ public final class ModelFolder {
   private static Source complete(Path dir) throws IOException {
     Source source = local(dir);
     if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("model folder " + dir + " does not exist or is not a directory");
+      throw new BadInputException("model folder " + dir + " does not exist or is not a directory");
     }
     for (String f : new String[] {CONFIG, WEIGHTS, TOKENIZER}) {
       if (!source.has(f)) {
-        throw new IllegalArgumentException("model folder " + dir + " has no " + f);
+        throw new BadInputException("model folder " + dir + " has no " + f);
       }
     }
     return source;
@@ -247,7 +248,7 @@ public final class ModelFolder {
       @Override
       public InputStream open(String name) throws IOException {
         if (!has(name)) {
-          throw new IllegalArgumentException("model folder " + dir + " has no " + name);
+          throw new BadInputException("model folder " + dir + " has no " + name);
         }
         return Files.newInputStream(dir.resolve(name));
       }

@@ -1,6 +1,7 @@
 package io.spindle.nn;
 
 import io.spindle.autograd.Parameters;
+import io.spindle.data.BadInputException;
 import io.spindle.tensor.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,7 +71,7 @@ public interface ModelFormat<C extends Serializable, M extends Network<?>> exten
   /**
    * The weights of a model of {@code config} from the {@code model.safetensors} that {@code in} holds
    * ({@code length} bytes, or -1 if unknown; left open): exactly the config's parameter names and shapes, each
-   * missing, extra or misshapen tensor an {@link IllegalArgumentException} naming it and {@code source}.
+   * missing, extra or misshapen tensor a {@link BadInputException} naming it and {@code source}.
    */
   default Parameters readWeights(C config, InputStream in, long length, Object source) throws IOException {
     Parameters p = declare(config).build();
@@ -78,7 +79,7 @@ public interface ModelFormat<C extends Serializable, M extends Network<?>> exten
     try {
       SafeTensors.readInto(in, length, into);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+      throw new BadInputException(source + ": " + e.getMessage(), e);
     }
     return p;
   }
