@@ -1,16 +1,19 @@
 package io.spindle.cli;
 
 import io.spindle.nn.Gpt;
+import io.spindle.nn.GptConfig;
 import io.spindle.nn.GptFormat;
 import io.spindle.nn.ModelFolder;
-import io.spindle.nn.Sampler;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code spindle generate}: continue a prompt with a trained model (KV-cached sampling). */
+/**
+ * {@code spindle generate}: continue a prompt with a trained model (KV-cached sampling), printing the tokens as they
+ * are drawn ({@link StreamedSample}); the model's size is checked against this JVM's memory before it is loaded.
+ */
 @Command(name = "generate", mixinStandardHelpOptions = true, description = "Continue a prompt with a trained model.")
 final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--model-dir", required = true, description = "Model folder written by train-lm.")
@@ -19,7 +22,8 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--prompt", required = true, description = "Text to continue (must use the model's vocabulary).")
   String prompt;
 
-  @Option(names = "--max-new-tokens", defaultValue = "200", description = "Tokens to generate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--max-new-tokens", defaultValue = "200",
+      description = "Tokens to generate, printed as they come (default: ${DEFAULT-VALUE}).")
   int maxNewTokens;
 
   @Option(names = "--temperature", defaultValue = "0.8",
@@ -37,14 +41,19 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OptionChecks.atLeast("--max-new-tokens", maxNewTokens, 0);
+    OptionChecks.atLeast("--temperature", temperature, 0);
+    OptionChecks.atLeast("--top-k", topK, 0);
     ModelFolderTarget.requireModel(modelDir);
+    GptConfig config = ModelFolder.config(GptFormat.INSTANCE, modelDir);
+    MemoryCheck.loading(config, "model folder " + modelDir);
+    MemoryCheck.generating(config);
     ModelFolder.Contents<Gpt> loaded = ModelFolder.load(GptFormat.INSTANCE, modelDir);
     int[] ids = loaded.tokenizer().encodeStrict(prompt);
     if (ids.length == 0) {
       throw new IllegalArgumentException("the prompt is empty");
     }
-    int[] out = new Sampler(loaded.model()).generate(ids, maxNewTokens, temperature, topK, seed);
-    System.out.println(prompt + loaded.tokenizer().decode(out));
+    StreamedSample.print(loaded.model(), loaded.tokenizer(), prompt, ids, maxNewTokens, temperature, topK, seed);
     return 0;
   }
 }

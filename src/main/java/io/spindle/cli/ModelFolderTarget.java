@@ -44,6 +44,15 @@ final class ModelFolderTarget {
     if (target.getParent() == null) {
       throw new IllegalArgumentException("--model-dir " + target + " is a file system root; give a folder below it");
     }
+    for (Path above = target.getParent(); above != null; above = above.getParent()) {
+      if (Files.exists(above)) { // the nearest existing folder above the target, where it will be created
+        if (!Files.isDirectory(above)) {
+          throw new IllegalArgumentException("--model-dir " + target + " cannot be created: " + above
+              + " is a file, not a folder");
+        }
+        break;
+      }
+    }
     if (!Files.exists(target)) {
       return;
     }

@@ -54,9 +54,12 @@ final class SparkRunOptions {
       throw new IllegalArgumentException("--checkpoint-every, --checkpoint-dir, --resume, --partitions, "
           + "--aggregation-depth and --bf16-gradients need --master (Spark training)");
     }
-    if (keepCheckpoints < 1) {
-      throw new IllegalArgumentException("--keep-checkpoints must be >= 1, got " + keepCheckpoints);
+    if (partitions != null) {
+      OptionChecks.atLeast("--partitions", partitions, 1);
     }
+    OptionChecks.atLeast("--aggregation-depth", aggregationDepth, 0);
+    OptionChecks.atLeast("--checkpoint-every", checkpointEvery, 0);
+    OptionChecks.atLeast("--keep-checkpoints", keepCheckpoints, 1);
   }
 
   /** The trainer's options for a run whose model folder is {@code target} (absolute, normalized). */

@@ -12,9 +12,9 @@ import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
 import io.spindle.nn.GptFormat;
 import io.spindle.nn.ModelFolder;
-import io.spindle.nn.Sampler;
 import io.spindle.spark.SparkTokenStream;
 import io.spindle.spark.SparkTrainingOptions;
+import io.spindle.tensor.Storage;
 import io.spindle.train.LmObjective;
 import io.spindle.train.LocalTrainer;
 import io.spindle.train.MetricsLog;
@@ -175,6 +175,7 @@ final class TrainLmCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    checkOptions();
     if (decayOverTime && !(maxMinutes > 0)) {
       throw new IllegalArgumentException("--decay-over-time needs --max-minutes > 0");
     }
@@ -189,9 +190,6 @@ final class TrainLmCommand implements Callable<Integer> {
     if (patience > 0 && valFraction == 0) {
       throw new IllegalArgumentException("--early-stopping needs validation tokens: --val-fraction is 0");
     }
-    if (threads < 0) {
-      throw new IllegalArgumentException("--threads must be >= 0, got " + threads);
-    }
     Path target = modelDir.toAbsolutePath().normalize();
     ModelFolderTarget.checkReplaceable(target); // before any work: a refused folder costs the user nothing
     if (sparkMaster != null) {
@@ -200,6 +198,8 @@ final class TrainLmCommand implements Callable<Integer> {
       try (SparkTraining session = new SparkTraining("train-lm", sparkMaster, spark.partitions, options)) {
         JavaRDD<String> lines = session.lines(texts);
         Tokenizer tok = session.learnTokenizer(lines, tokenizer, tokenizerOptions);
+        MemoryCheck.sparkTraining(gptConfig(tok.vocabSize()), batchSize, microBatches, session.partitions(),
+            sparkMaster.startsWith("local"));
         try (SparkTokenStream data = session.tokenize(lines, tok, blockSize, valFraction)) {
           return trainAndSave(target, tok, data.length(), data.validationTokens().length,
               SparkTraining.firstToken(data),
@@ -207,19 +207,22 @@ final class TrainLmCommand implements Callable<Integer> {
         }
       }
     }
-    String text = readTexts();
+    int trainerThreads = threads == 0 ? Math.min(batchSize, Runtime.getRuntime().availableProcessors()) : threads;
+    // early: before reading the text, with the smallest vocabulary; again below with the tokenizer's
+    MemoryCheck.inProcessTraining(gptConfig(1), batchSize, microBatches, trainerThreads);
+    String text = readTexts(gptConfig(1));
     Tokenizer tok = switch (tokenizer) {
       case "char" -> CharTokenizer.learn(List.of(text), tokenizerOptions);
       case "word" -> WordTokenizer.learn(List.of(text), tokenizerOptions);
       default -> BpeTokenizer.learn(List.of(text), tokenizerOptions);
     };
+    MemoryCheck.inProcessTraining(gptConfig(tok.vocabSize()), batchSize, microBatches, trainerThreads);
     TokenSplit split = TokenSplit.of(tok.encode(text), valFraction);
     if (split.train().length <= blockSize) {
       throw new IllegalArgumentException("the training text has " + split.train().length
           + " tokens; it needs more than --block-size (" + blockSize + ")");
     }
     int[] prompt = tok.encode(text.substring(0, text.offsetByCodePoints(0, 1)));
-    int trainerThreads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
     TokenChunk validation = split.validation().length > 1 ? LmObjective.whole(split.validation(), blockSize) : null;
     return trainAndSave(target, tok, split.train().length, split.validation().length, prompt,
         (model, listener) -> new LocalTrainer<>(new LmObjective(model.config(), seed, batchSize,
@@ -240,8 +243,7 @@ final class TrainLmCommand implements Callable<Integer> {
    */
   private int trainAndSave(Path target, Tokenizer tok, long trainTokens, long validationTokens, int[] prompt,
       Training training) throws IOException {
-    GptConfig config = new GptConfig(tok.vocabSize(), blockSize, numLayers, numHeads, embedDim, dropout, bias);
-    Gpt model = Gpt.create(config, seed);
+    Gpt model = Gpt.create(gptConfig(tok.vocabSize()), seed);
     System.err.printf("spindle: %,d parameters, vocab %d, %,d training / %,d validation tokens%n",
         model.parameters().count(), tok.vocabSize(), trainTokens, validationTokens);
     try (StagedFolder staged = StagedFolder.create(target, SparkTraining.CHECKPOINTS);
@@ -273,10 +275,60 @@ final class TrainLmCommand implements Callable<Integer> {
           progress.stopReason(), target);
     }
     if (sampleTokens > 0) {
-      int[] sample = new Sampler(model).generate(prompt, sampleTokens, 0.8, 0, seed);
-      System.out.println(tok.decode(prompt) + tok.decode(sample));
+      StreamedSample.print(model, tok, tok.decode(prompt), prompt, sampleTokens, 0.8, 0, seed);
     }
     return 0;
+  }
+
+  /** The model for a vocabulary of {@code vocabSize} tokens. */
+  private GptConfig gptConfig(int vocabSize) {
+    return new GptConfig(vocabSize, blockSize, numLayers, numHeads, embedDim, dropout, bias);
+  }
+
+  /**
+   * Refuses, before any work, options outside their ranges and a model no machine can build (more parameters than
+   * one buffer holds, whatever the vocabulary).
+   */
+  private void checkOptions() {
+    OptionChecks.atLeast("--n-layer", numLayers, 1);
+    OptionChecks.atLeast("--n-head", numHeads, 1);
+    OptionChecks.atLeast("--n-embd", embedDim, 1);
+    OptionChecks.atLeast("--block-size", blockSize, 1);
+    if (embedDim % numHeads != 0) {
+      throw new IllegalArgumentException("--n-embd (" + embedDim + ") must be divisible by --n-head (" + numHeads
+          + ")");
+    }
+    double parameters = GptConfig.parameterCount(1, blockSize, numLayers, embedDim, bias);
+    if (parameters > Storage.MAX_LENGTH) {
+      throw new IllegalArgumentException("--n-layer " + numLayers + " x --n-embd " + embedDim + " (with --block-size "
+          + blockSize + ") make " + Sizes.count(parameters) + " parameters, more than the "
+          + Sizes.count(Storage.MAX_LENGTH) + " that one parameter buffer holds: lower --n-layer or --n-embd");
+    }
+    OptionChecks.inHalfOpen("--dropout", dropout, 0, 1);
+    OptionChecks.atLeast("--batch-size", batchSize, 1);
+    OptionChecks.atLeast("--steps", steps, 1);
+    OptionChecks.above("--lr", learningRate, 0);
+    if (minLearningRate != null && !(minLearningRate >= 0 && minLearningRate <= learningRate)) {
+      throw new IllegalArgumentException("--min-lr must be in [0, --lr " + learningRate + "], got "
+          + minLearningRate);
+    }
+    OptionChecks.atLeast("--warmup", warmup, 0);
+    OptionChecks.atLeast("--weight-decay", weightDecay, 0);
+    OptionChecks.inHalfOpen("--beta2", beta2, 0, 1);
+    OptionChecks.atLeast("--grad-clip", gradClip, 0);
+    OptionChecks.atLeast("--eval-every", evalEvery, 0);
+    OptionChecks.atLeast("--eval-batches", evalBatches, 0);
+    OptionChecks.atLeast("--early-stopping", patience, 0);
+    OptionChecks.inHalfOpen("--momentum", momentum, 0, 1);
+    OptionChecks.inHalfOpen("--val-fraction", valFraction, 0, 1);
+    OptionChecks.atLeast("--max-minutes", maxMinutes, 0);
+    OptionChecks.atLeast("--threads", threads, 0);
+    if (threads > batchSize) {
+      throw new IllegalArgumentException("--threads " + threads + " is more than --batch-size " + batchSize
+          + ": each thread trains on a share of the batch of at least one sequence");
+    }
+    OptionChecks.atLeast("--micro-batches", microBatches, 1);
+    OptionChecks.atLeast("--sample-tokens", sampleTokens, 0);
   }
 
   /** The optimisation settings of the options; an impossible one is refused naming it. */
@@ -303,18 +355,25 @@ final class TrainLmCommand implements Callable<Integer> {
         .map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).toList() + ", got '" + value + "'");
   }
 
-
-  private String readTexts() throws IOException {
+  /**
+   * The texts joined by line breaks, read within the heap that training {@code model} leaves (refused, naming the
+   * file and the limit, when they do not fit).
+   */
+  private String readTexts(GptConfig model) throws IOException {
     List<String> parts = new ArrayList<>();
+    long budget = MemoryCheck.textLimit(MemoryCheck.TRAINING_BYTES_PER_TEXT_BYTE, model);
+    String reason = MemoryCheck.textLimitReason(MemoryCheck.TRAINING_BYTES_PER_TEXT_BYTE,
+        "train on Spark (--master 'local[*]'), which reads the text in partitions");
     for (String name : texts) {
       Path p = Path.of(name);
       if (!Files.isRegularFile(p)) {
         throw new IllegalArgumentException("text file " + p + " does not exist or is not a file");
       }
-      String s = Texts.read(p);
+      String s = Texts.read(p, budget, reason + (texts.size() > 1 ? "; the files before it took the rest" : ""));
       if (s.isEmpty()) {
         throw new IllegalArgumentException("text file " + p + " is empty");
       }
+      budget = Math.max(0, budget - s.length()); // a character is at least one byte
       parts.add(s);
     }
     return String.join("\n", parts);

@@ -144,7 +144,9 @@ public interface Tokenizer {
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
       return read(in);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+      String message = e.getMessage(); // the reader's messages start with the file name; the path replaces it
+      throw new IllegalArgumentException(file + ": " + (message.startsWith(FILE_NAME + ": ")
+          ? message.substring(FILE_NAME.length() + 2) : message), e);
     }
   }
 }

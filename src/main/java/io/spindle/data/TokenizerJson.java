@@ -1,8 +1,10 @@
 package io.spindle.data;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -37,9 +39,10 @@ import java.util.Set;
  * text (optional, default none); its vocab holds byte spellings ({@link ByteLevel}).
  *
  * <p>{@link #read} also reads Hugging Face's {@code tokenizer.json} of a byte-level BPE model (recognised by its
- * {@code "model"} field and the absence of {@code "format"}); see {@link HuggingFaceTokenizerJson}. Reading checks every field and throws {@link IllegalArgumentException} naming the first problem: a missing
+ * {@code "model"} field and the absence of {@code "format"}); see {@link HuggingFaceTokenizerJson}. Reading checks every field and throws {@link BadInputException} naming the first problem: a missing
  * or mistyped field, an unknown type or special, a special at the wrong id, a duplicate token, a token the type's
- * rule cannot produce. Unknown extra fields are ignored.
+ * rule cannot produce. Unknown extra fields are ignored. The file must be exactly one JSON object: a key given twice,
+ * a second value or other trailing text after it are errors.
  */
 final class TokenizerJson {
   static final String FORMAT = "spindle-tokenizer";
@@ -48,6 +51,7 @@ final class TokenizerJson {
   static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
       .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
 
@@ -92,39 +96,44 @@ final class TokenizerJson {
     try {
       root = MAPPER.readTree(in);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("tokenizer.json: not valid JSON: " + e.getOriginalMessage(), e);
+      JsonLocation at = e.getLocation();
+      String message = e.getOriginalMessage().replaceAll(" ?\\(bound as `[^`]*`\\)", "")
+          .replaceAll(": not allowed as per `[^`]*`", ""); // Jackson's own class and setting names
+      throw new BadInputException("tokenizer.json: not valid JSON: " + message
+          + (at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr()
+              + ")"), e);
     }
     if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("tokenizer.json: expected a JSON object at the top level");
+      throw new BadInputException("tokenizer.json: expected a JSON object at the top level");
     }
     if (!root.has("format") && root.has("model")) {
       return HuggingFaceTokenizerJson.read(root);
     }
     String format = text(root, "format");
     if (!format.equals(FORMAT)) {
-      throw new IllegalArgumentException("tokenizer.json: format is '" + format + "', expected '" + FORMAT + "'");
+      throw new BadInputException("tokenizer.json: format is '" + format + "', expected '" + FORMAT + "'");
     }
     int version = integer(root, "version");
     if (version != VERSION) {
-      throw new IllegalArgumentException("tokenizer.json: unsupported version " + version + " (this reader knows "
+      throw new BadInputException("tokenizer.json: unsupported version " + version + " (this reader knows "
           + VERSION + ")");
     }
     String type = text(root, "type");
     if (!type.equals("char") && !type.equals("word") && !type.equals("bpe")) {
-      throw new IllegalArgumentException("tokenizer.json: bad type '" + type
+      throw new BadInputException("tokenizer.json: bad type '" + type
           + "', expected \"char\", \"word\" or \"bpe\"");
     }
     JsonNode optionsNode = field(root, "options", "an object");
     if (!optionsNode.isObject()) {
-      throw new IllegalArgumentException("tokenizer.json: options must be an object");
+      throw new BadInputException("tokenizer.json: options must be an object");
     }
     JsonNode max = field(optionsNode, "maxVocabSize", "an integer or null");
     if (!max.isNull() && !max.isInt()) {
-      throw new IllegalArgumentException("tokenizer.json: options.maxVocabSize must be an integer or null, got " + max);
+      throw new BadInputException("tokenizer.json: options.maxVocabSize must be an integer or null, got " + max);
     }
     JsonNode lowercase = field(optionsNode, "lowercase", "a boolean");
     if (!lowercase.isBoolean()) {
-      throw new IllegalArgumentException("tokenizer.json: options.lowercase must be a boolean, got " + lowercase);
+      throw new BadInputException("tokenizer.json: options.lowercase must be a boolean, got " + lowercase);
     }
     Set<Special> specials = specials(field(root, "specials", "an object"));
     int minCount = integer(optionsNode, "minCount");
@@ -142,14 +151,14 @@ final class TokenizerJson {
         default -> new BpeTokenizer(options, learned, merges, PreTokenizer.of(preTokenizer), added);
       };
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("tokenizer.json: " + e.getMessage(), e);
+      throw new BadInputException("tokenizer.json: " + e.getMessage(), e);
     }
   }
 
   /** The specials present, checking each sits at its fixed id (its rank among the present ones). */
   private static Set<Special> specials(JsonNode node) {
     if (!node.isObject()) {
-      throw new IllegalArgumentException("tokenizer.json: specials must be an object of name: id, got " + node);
+      throw new BadInputException("tokenizer.json: specials must be an object of name: id, got " + node);
     }
     Set<Special> present = EnumSet.noneOf(Special.class);
     for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
@@ -157,14 +166,14 @@ final class TokenizerJson {
       try {
         present.add(Special.fromJsonName(name));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("tokenizer.json: " + e.getMessage(), e);
+        throw new BadInputException("tokenizer.json: " + e.getMessage(), e);
       }
     }
     int expected = 0;
     for (Special s : present) {
       JsonNode id = node.get(s.jsonName());
       if (!id.isInt() || id.intValue() != expected) {
-        throw new IllegalArgumentException("tokenizer.json: special " + s.jsonName() + " has id " + id
+        throw new BadInputException("tokenizer.json: special " + s.jsonName() + " has id " + id
             + ", expected " + expected + " (specials take the first ids in the order pad, unk, bos, eos)");
       }
       expected++;
@@ -175,17 +184,17 @@ final class TokenizerJson {
   /** The vocabulary after the specials, checking the specials' texts. */
   private static List<String> learned(JsonNode vocab, Set<Special> specials) {
     if (!vocab.isArray()) {
-      throw new IllegalArgumentException("tokenizer.json: vocab must be an array of strings");
+      throw new BadInputException("tokenizer.json: vocab must be an array of strings");
     }
     if (vocab.size() < specials.size()) {
-      throw new IllegalArgumentException("tokenizer.json: vocab has " + vocab.size() + " tokens, fewer than the "
+      throw new BadInputException("tokenizer.json: vocab has " + vocab.size() + " tokens, fewer than the "
           + specials.size() + " specials");
     }
     int id = 0;
     for (Special s : specials) {
       JsonNode token = vocab.get(id);
       if (!token.isTextual() || !token.textValue().equals(s.token())) {
-        throw new IllegalArgumentException("tokenizer.json: vocab[" + id + "] is " + token + ", expected the "
+        throw new BadInputException("tokenizer.json: vocab[" + id + "] is " + token + ", expected the "
             + s.jsonName() + " token \"" + s.token() + "\"");
       }
       id++;
@@ -194,7 +203,7 @@ final class TokenizerJson {
     for (; id < vocab.size(); id++) {
       JsonNode token = vocab.get(id);
       if (!token.isTextual()) {
-        throw new IllegalArgumentException("tokenizer.json: vocab[" + id + "] is " + token + ", expected a string");
+        throw new BadInputException("tokenizer.json: vocab[" + id + "] is " + token + ", expected a string");
       }
       learned.add(token.textValue());
     }
@@ -204,13 +213,13 @@ final class TokenizerJson {
   /** The merges {@code [["a", "b"], ...]} as pairs of tokens. */
   static List<List<String>> merges(JsonNode merges) {
     if (!merges.isArray()) {
-      throw new IllegalArgumentException("tokenizer.json: merges must be an array of pairs of tokens");
+      throw new BadInputException("tokenizer.json: merges must be an array of pairs of tokens");
     }
     List<List<String>> pairs = new ArrayList<>(merges.size());
     for (int r = 0; r < merges.size(); r++) {
       JsonNode pair = merges.get(r);
       if (!pair.isArray() || pair.size() != 2 || !pair.get(0).isTextual() || !pair.get(1).isTextual()) {
-        throw new IllegalArgumentException("tokenizer.json: merges[" + r + "] is " + pair
+        throw new BadInputException("tokenizer.json: merges[" + r + "] is " + pair
             + ", expected a pair of tokens [\"a\", \"b\"]");
       }
       pairs.add(List.of(pair.get(0).textValue(), pair.get(1).textValue()));
@@ -225,11 +234,11 @@ final class TokenizerJson {
       return strings;
     }
     if (!node.isArray()) {
-      throw new IllegalArgumentException("tokenizer.json: " + name + " must be an array of strings");
+      throw new BadInputException("tokenizer.json: " + name + " must be an array of strings");
     }
     for (JsonNode s : node) {
       if (!s.isTextual()) {
-        throw new IllegalArgumentException("tokenizer.json: " + name + " holds " + s + ", expected a string");
+        throw new BadInputException("tokenizer.json: " + name + " holds " + s + ", expected a string");
       }
       strings.add(s.textValue());
     }
@@ -239,7 +248,7 @@ final class TokenizerJson {
   static JsonNode field(JsonNode parent, String name, String expected) {
     JsonNode node = parent.get(name);
     if (node == null) {
-      throw new IllegalArgumentException("tokenizer.json: missing field '" + name + "' (" + expected + ")");
+      throw new BadInputException("tokenizer.json: missing field '" + name + "' (" + expected + ")");
     }
     return node;
   }
@@ -247,7 +256,7 @@ final class TokenizerJson {
   static String text(JsonNode parent, String name) {
     JsonNode node = field(parent, name, "a string");
     if (!node.isTextual()) {
-      throw new IllegalArgumentException("tokenizer.json: field '" + name + "' must be a string, got " + node);
+      throw new BadInputException("tokenizer.json: field '" + name + "' must be a string, got " + node);
     }
     return node.textValue();
   }
@@ -255,7 +264,7 @@ final class TokenizerJson {
   private static int integer(JsonNode parent, String name) {
     JsonNode node = field(parent, name, "an integer");
     if (!node.isInt()) {
-      throw new IllegalArgumentException("tokenizer.json: field '" + name + "' must be an integer, got " + node);
+      throw new BadInputException("tokenizer.json: field '" + name + "' must be an integer, got " + node);
     }
     return node.intValue();
   }

@@ -1,9 +1,15 @@
 package io.spindle.nn;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.autograd.Parameters;
+import io.spindle.data.BadInputException;
 import io.spindle.tensor.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,12 +17,20 @@ import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * The JSON of the model formats' {@code config.json} files; every error names the file and the field. Enum fields are written in lower case ({@code "post"}, {@code "relu"}).
+ * The JSON of the model formats' {@code config.json} files; every error names the file and the field. Enum fields
+ * are written in lower case ({@code "post"}, {@code "relu"}).
+ *
+ * <p>A {@code config.json} must be exactly one JSON object: a syntax error, a second value or other trailing text,
+ * and a key given twice are refused with one line naming the file (and where in it the problem is).
  */
 final class ConfigJson {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
 
   private ConfigJson() {}
 
@@ -40,24 +54,37 @@ final class ConfigJson {
     JsonNode o;
     try {
       o = JSON.readTree(in);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(source + ": not valid JSON (" + e.getMessage() + ")", e);
+    } catch (JsonProcessingException e) {
+      throw new BadInputException(source + ": not valid JSON: " + describe(e), e);
     }
     if (o == null || !o.isObject()) {
-      throw new IllegalArgumentException(source + ": expected a JSON object");
+      throw new BadInputException(source + ": expected a JSON object");
     }
-    String type = o.path("model_type").asText(typeOptional ? modelType : "");
+    JsonNode typeNode = o.get("model_type");
+    String type = typeNode == null && typeOptional ? modelType : typeNode == null ? "" : typeNode.isTextual()
+        ? typeNode.textValue() : typeNode.toString();
     if (!modelType.equals(type)) {
-      throw new IllegalArgumentException(source + ": model_type is '" + type + "', expected '" + modelType + "'");
+      throw new BadInputException(source + ": model_type is '" + type + "', expected '" + modelType + "'");
     }
     return o;
+  }
+
+  /** A Jackson error in one line: its message without the source excerpt, and the line and column. */
+  static String describe(JsonProcessingException e) {
+    String message = e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+    JsonLocation at = e.getLocation();
+    String where = at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr()
+        + ")";
+    // Jackson names its own classes and settings in some messages; the user needs only what is wrong.
+    return message.strip().replaceAll("\\s*\\R\\s*", " ").replaceAll(" ?\\(bound as `[^`]*`\\)", "")
+        .replaceAll(": not allowed as per `[^`]*`", "") + where;
   }
 
   /**
    * The config {@code make} builds from fields already read, its own checks' {@link IllegalArgumentException}
    * prefixed with {@code source}, so that a bad value names the file it came from.
    */
-  static <C> C build(Object source, java.util.function.Supplier<C> make) {
+  static <C> C build(Object source, Supplier<C> make) {
     try {
       return make.get();
     } catch (IllegalArgumentException e) {
@@ -65,7 +92,7 @@ final class ConfigJson {
       if (message != null && message.startsWith(source + ": ")) {
         throw e;
       }
-      throw new IllegalArgumentException(source + ": " + message, e);
+      throw new BadInputException(source + ": " + message, e);
     }
   }
 
@@ -76,7 +103,7 @@ final class ConfigJson {
   static int intField(JsonNode o, String name, Object file) {
     JsonNode n = o.get(name);
     if (n == null || !n.isIntegralNumber() || !n.canConvertToInt()) {
-      throw new IllegalArgumentException(file + ": field " + name + " missing or not an integer");
+      throw new BadInputException(file + ": field " + name + " missing or not an integer");
     }
     return n.intValue();
   }
@@ -87,7 +114,7 @@ final class ConfigJson {
       return fallback;
     }
     if (!n.isNumber()) {
-      throw new IllegalArgumentException(file + ": field " + name + " is not a number");
+      throw new BadInputException(file + ": field " + name + " is not a number");
     }
     return n.doubleValue();
   }
@@ -98,7 +125,7 @@ final class ConfigJson {
       return fallback;
     }
     if (!n.isBoolean()) {
-      throw new IllegalArgumentException(file + ": field " + name + " is not true or false");
+      throw new BadInputException(file + ": field " + name + " is not true or false");
     }
     return n.booleanValue();
   }
@@ -118,7 +145,7 @@ final class ConfigJson {
     for (E e : type.getEnumConstants()) {
       allowed.append(allowed.length() == 0 ? "" : ", ").append(name(e));
     }
-    throw new IllegalArgumentException(file + ": field " + name + " is " + n + ", expected one of " + allowed);
+    throw new BadInputException(file + ": field " + name + " is " + n + ", expected one of " + allowed);
   }
 
   /** Every parameter's value by name, in declaration order (views, no copies). */

@@ -10,7 +10,13 @@ import java.io.OutputStream;
 /**
  * The files of an {@link EncoderClassifier}: {@code config.json} with {@code model_type}
  * {@code "encoder-classifier"} and the {@link EncoderConfig} fields under the names its javadoc gives, and
- * {@code model.safetensors} holding exactly the model's parameters under their names.
+ * {@code model.safetensors} holding exactly the model's parameters under their names. Its tokenizer may have fewer
+ * tokens than {@code vocab_size} (a classifier's vocabulary can be set larger than the tokenizer's), never more.
+ *
+ * <p>What the weights cannot reveal: {@code n_head}, {@code pooling} and {@code norm_placement} change no tensor's
+ * name or shape, so a {@code config.json} edited in those fields after training loads without error and computes
+ * another function than the one trained. {@code dropout} only matters for further training. The other fields are
+ * checked against the tensors ({@code positions} through the presence of the learned position table).
  */
 public enum EncoderClassifierFormat implements ModelFormat<EncoderConfig, EncoderClassifier> {
   INSTANCE;

@@ -11,7 +11,13 @@ import java.io.OutputStream;
  * The files of an {@link EncoderDecoder}: {@code config.json} with {@code model_type} {@code "encoder-decoder"} and
  * the {@link EncoderDecoderConfig} fields under the names its javadoc gives, and {@code model.safetensors} holding
  * exactly the model's parameters (a tied output projection is one parameter, so it is not written twice). The
- * source tokenizer and, when the target has its own vocabulary, the target tokenizer are {@link ModelFolder}'s.
+ * source tokenizer and, when the target has its own vocabulary, the target tokenizer are {@link ModelFolder}'s; the
+ * target tokenizer must have exactly {@code target_vocab_size} tokens, since the model's output ids must all decode.
+ *
+ * <p>What the weights cannot reveal: {@code n_head}, {@code norm_placement} and {@code activation} change no
+ * tensor's name or shape, so a {@code config.json} edited in those fields after training loads without error and
+ * computes another function than the one trained. {@code dropout} and {@code label_smoothing} only matter for
+ * further training. The other fields are checked against the tensors' names and shapes.
  */
 public enum EncoderDecoderFormat implements ModelFormat<EncoderDecoderConfig, EncoderDecoder> {
   INSTANCE;
@@ -36,6 +42,11 @@ public enum EncoderDecoderFormat implements ModelFormat<EncoderDecoderConfig, En
   @Override
   public int[] vocabSizes(EncoderDecoderConfig config) {
     return new int[] {config.sourceVocabSize(), config.targetVocabSize()};
+  }
+
+  @Override
+  public boolean generates() {
+    return true;
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.spindle.nn;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.autograd.Parameters;
+import io.spindle.data.BadInputException;
 import io.spindle.tensor.Tensor;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -22,9 +23,15 @@ import java.util.Map;
  * older nanoGPT's causal-mask buffers ({@code *.attn.bias} of shape (1, 1, T, T)), which are ignored. Anything else
  * missing, extra or misshapen is an error naming the tensor.
  *
- * <p>What the weights cannot reveal: {@code n_head} only splits {@code n_embd} into heads, so a folder whose
- * {@code n_head} was changed (to another divisor of {@code n_embd}) loads without error and computes another
- * function. Likewise {@code dropout}.
+ * <p>The tokenizer must have exactly {@code vocab_size} tokens ({@link #generates}): nanoGPT pads its vocabularies
+ * (50257 to 50304, say), so give such a model a tokenizer of the padded size.
+ *
+ * <p>What the weights cannot reveal: {@code n_head} changes no tensor's shape ({@code c_attn} is (3C, C) however C is
+ * split into heads), so a folder whose {@code n_head} was changed after training, to another divisor of
+ * {@code n_embd}, loads without error and computes another function than the one trained: its scores and samples
+ * are wrong. {@code dropout} only matters for further training. Every other field ({@code vocab_size},
+ * {@code block_size}, {@code n_layer}, {@code n_embd}, {@code bias}) is checked against the tensors' names and
+ * shapes.
  */
 public enum GptFormat implements ModelFormat<GptConfig, Gpt> {
   INSTANCE;
@@ -51,6 +58,11 @@ public enum GptFormat implements ModelFormat<GptConfig, Gpt> {
   @Override
   public int[] vocabSizes(GptConfig config) {
     return new int[] {config.vocabSize(), config.vocabSize()};
+  }
+
+  @Override
+  public boolean generates() {
+    return true;
   }
 
   @Override
@@ -91,7 +103,12 @@ public enum GptFormat implements ModelFormat<GptConfig, Gpt> {
   public Parameters readWeights(GptConfig config, InputStream in, long length, Object source) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(in);
     buffered.mark(Integer.MAX_VALUE); // grows only as far as the header, which readHeader bounds
-    SafeTensorsHeader header = SafeTensors.readHeader(buffered, length);
+    SafeTensorsHeader header;
+    try {
+      header = SafeTensors.readHeader(buffered, length);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(source + ": " + e.getMessage(), e);
+    }
     buffered.reset();
     buffered.mark(0); // from here on the buffer may drop what was read, rather than keep the whole file
     Parameters p = Gpt.declare(config).build();
@@ -111,12 +128,16 @@ public enum GptFormat implements ModelFormat<GptConfig, Gpt> {
         into.put(name, Tensor.zeros(e.shape())); // nanoGPT's causal-mask buffer: read and dropped
       }
     }
-    SafeTensors.readInto(buffered, length, into);
+    try {
+      SafeTensors.readInto(buffered, length, into);
+    } catch (IllegalArgumentException e) {
+      throw new BadInputException(source + ": " + e.getMessage(), e);
+    }
     if (lmHead != null) {
       Tensor wte = p.get(WTE).value();
       for (int i = 0; i < wte.size(); i++) {
         if (Float.compare(wte.get(i), lmHead.get(i)) != 0) {
-          throw new IllegalArgumentException(source + ": " + LM_HEAD + " differs from " + WTE + " at element " + i
+          throw new BadInputException(source + ": " + LM_HEAD + " differs from " + WTE + " at element " + i
               + "; Spindle's GPT ties them");
         }
       }

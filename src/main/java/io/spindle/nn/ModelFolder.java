@@ -1,6 +1,7 @@
 package io.spindle.nn;
 
 import io.spindle.autograd.Parameters;
+import io.spindle.data.BadInputException;
 import io.spindle.data.Tokenizer;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -25,7 +26,8 @@ import java.util.Map;
  * <p>The codec reads and writes streams: where the files live is a {@link Source} (to read) and a map of named
  * {@link Content}s (to write), so the same code serves a local folder ({@link #save(ModelFormat, Contents, Path)},
  * {@link #load(ModelFormat, Path)}) and any Hadoop file system (the adapters in {@code io.spindle.spark}). Loading
- * checks that every tokenizer fits the vocabulary of its side.
+ * checks that every tokenizer fits the vocabulary of its side (and, for a model that {@link ModelFormat#generates},
+ * that the target tokenizer can decode every target id), and refuses weights that are NaN or infinite.
  */
 public final class ModelFolder {
   public static final String CONFIG = "config.json";
@@ -96,17 +98,26 @@ public final class ModelFolder {
   }
 
   /**
-   * Throws {@link IllegalArgumentException} naming the first non-finite weight: a model that NaN or infinity has
+   * Throws {@link BadInputException} naming the first non-finite weight: a model that NaN or infinity has
    * reached computes nothing useful, and is never saved.
    */
   public static void requireFinite(Parameters weights) {
+    int i = firstNonFinite(weights);
+    if (i >= 0) {
+      throw new BadInputException("the weights are not finite (" + weights.nameAt(i) + " is "
+          + weights.values().get(i) + "); refusing to save them");
+    }
+  }
+
+  /** The index of the first NaN or infinite value of {@code weights}, or -1 if all are finite. */
+  private static int firstNonFinite(Parameters weights) {
     io.spindle.tensor.Tensor values = weights.values();
     for (int i = 0; i < values.size(); i++) {
       if (!Float.isFinite(values.get(i))) {
-        throw new IllegalArgumentException("the weights are not finite (" + weights.nameAt(i) + " is "
-            + values.get(i) + "); refusing to save them");
+        return i;
       }
     }
+    return -1;
   }
 
   /** The config of the folder at {@code source}. */
@@ -117,18 +128,27 @@ public final class ModelFolder {
     }
   }
 
-  /** The model of {@code config} with the weights of the folder at {@code source}. */
+  /**
+   * The model of {@code config} with the weights of the folder at {@code source}, which must all be finite: a model
+   * that a diverged run left NaN scores NaN and generates nonsense.
+   */
   public static <C extends Serializable, M extends Network<?>> M readModel(ModelFormat<C, M> format, C config, Source source)
       throws IOException {
     try (InputStream in = source.open(WEIGHTS)) {
       Parameters weights = format.readWeights(config, in, source.length(WEIGHTS), source.where(WEIGHTS));
+      int i = firstNonFinite(weights);
+      if (i >= 0) {
+        throw new BadInputException(source.where(WEIGHTS) + ": " + weights.nameAt(i) + " holds "
+            + weights.values().get(i) + "; a model with non-finite weights cannot score or generate (was it "
+            + "trained with too high a learning rate?)");
+      }
       return format.assemble(config, weights);
     }
   }
 
   /**
    * Reads the folder at {@code source}: config, weights and whatever tokenizers it has, each checked against the
-   * vocabulary of its side. Every problem is an {@link IllegalArgumentException} naming the file.
+   * vocabulary of its side. Every problem is a {@link BadInputException} naming the file.
    */
   public static <C extends Serializable, M extends Network<?>> Contents<M> read(ModelFormat<C, M> format, Source source)
       throws IOException {
@@ -137,9 +157,16 @@ public final class ModelFolder {
     int[] vocab = format.vocabSizes(config);
     Tokenizer tokenizer = source.has(TOKENIZER) ? tokenizer(source, TOKENIZER, vocab[0]) : null;
     Tokenizer target = source.has(TARGET_TOKENIZER) ? tokenizer(source, TARGET_TOKENIZER, vocab[1]) : tokenizer;
+    String targetFile = source.has(TARGET_TOKENIZER) ? TARGET_TOKENIZER : TOKENIZER;
     if (target == tokenizer && tokenizer != null && tokenizer.vocabSize() > vocab[1]) {
-      throw new IllegalArgumentException(source.where(TOKENIZER) + ": the tokenizer has " + tokenizer.vocabSize()
+      throw new BadInputException(source.where(TOKENIZER) + ": the tokenizer has " + tokenizer.vocabSize()
           + " tokens but the target vocabulary is " + vocab[1]);
+    }
+    if (format.generates() && target != null && target.vocabSize() < vocab[1]) {
+      throw new BadInputException(source.where(targetFile) + ": the tokenizer has " + target.vocabSize()
+          + " tokens but the model's " + (vocab[0] == vocab[1] && target == tokenizer ? "" : "target ")
+          + "vocabulary is " + vocab[1] + ": it cannot decode every id the model may generate; the tokenizer must "
+          + "be the model's own");
     }
     return new Contents<>(model, tokenizer, target);
   }
@@ -149,10 +176,10 @@ public final class ModelFolder {
     try (InputStream in = source.open(name)) {
       tokenizer = Tokenizer.read(in);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(source.where(name) + ": " + e.getMessage(), e);
+      throw new BadInputException(source.where(name) + ": " + e.getMessage(), e);
     }
     if (tokenizer.vocabSize() > vocabSize) {
-      throw new IllegalArgumentException(source.where(name) + ": the tokenizer has " + tokenizer.vocabSize()
+      throw new BadInputException(source.where(name) + ": the tokenizer has " + tokenizer.vocabSize()
           + " tokens but the model's vocabulary is " + vocabSize);
     }
     return tokenizer;
@@ -184,16 +211,30 @@ public final class ModelFolder {
    * folder and what is missing or wrong.
    */
   public static <C extends Serializable, M extends Network<?>> Contents<M> load(ModelFormat<C, M> format, Path dir) throws IOException {
+    return read(format, complete(dir));
+  }
+
+  /**
+   * The config of the local folder {@code dir}, which must hold the files {@link #load} reads: for checking the
+   * model's size before {@code load} builds it.
+   */
+  public static <C extends Serializable, M extends Network<?>> C config(ModelFormat<C, M> format, Path dir)
+      throws IOException {
+    return readConfig(format, complete(dir));
+  }
+
+  /** {@code dir} as a {@link Source}, after checking that it holds a config, the weights and a tokenizer. */
+  private static Source complete(Path dir) throws IOException {
     Source source = local(dir);
     if (!Files.isDirectory(dir)) {
-      throw new IllegalArgumentException("model folder " + dir + " does not exist or is not a directory");
+      throw new BadInputException("model folder " + dir + " does not exist or is not a directory");
     }
     for (String f : new String[] {CONFIG, WEIGHTS, TOKENIZER}) {
       if (!source.has(f)) {
-        throw new IllegalArgumentException("model folder " + dir + " has no " + f);
+        throw new BadInputException("model folder " + dir + " has no " + f);
       }
     }
-    return read(format, source);
+    return source;
   }
 
   /** The local folder {@code dir} as a {@link Source}. */
@@ -207,7 +248,7 @@ public final class ModelFolder {
       @Override
       public InputStream open(String name) throws IOException {
         if (!has(name)) {
-          throw new IllegalArgumentException("model folder " + dir + " has no " + name);
+          throw new BadInputException("model folder " + dir + " has no " + name);
         }
         return Files.newInputStream(dir.resolve(name));
       }

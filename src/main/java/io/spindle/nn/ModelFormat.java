@@ -1,6 +1,7 @@
 package io.spindle.nn;
 
 import io.spindle.autograd.Parameters;
+import io.spindle.data.BadInputException;
 import io.spindle.tensor.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,6 +44,16 @@ public interface ModelFormat<C extends Serializable, M extends Network<?>> exten
   /** The source and target vocabulary sizes of {@code config} (equal for a family with one vocabulary). */
   int[] vocabSizes(C config);
 
+  /**
+   * Whether the model emits ids of its target vocabulary that its target tokenizer must turn back into text (a
+   * generator). Loading then refuses a target tokenizer smaller than the target vocabulary, which could not decode
+   * every id the model may emit; a model that only reads tokens (a classifier) may have a larger vocabulary than its
+   * tokenizer.
+   */
+  default boolean generates() {
+    return false;
+  }
+
   /** Writes {@code config.json} for {@code config} to {@code out}, left open. */
   void writeConfig(C config, OutputStream out) throws IOException;
 
@@ -60,7 +71,7 @@ public interface ModelFormat<C extends Serializable, M extends Network<?>> exten
   /**
    * The weights of a model of {@code config} from the {@code model.safetensors} that {@code in} holds
    * ({@code length} bytes, or -1 if unknown; left open): exactly the config's parameter names and shapes, each
-   * missing, extra or misshapen tensor an {@link IllegalArgumentException} naming it and {@code source}.
+   * missing, extra or misshapen tensor a {@link BadInputException} naming it and {@code source}.
    */
   default Parameters readWeights(C config, InputStream in, long length, Object source) throws IOException {
     Parameters p = declare(config).build();
@@ -68,7 +79,7 @@ public interface ModelFormat<C extends Serializable, M extends Network<?>> exten
     try {
       SafeTensors.readInto(in, length, into);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+      throw new BadInputException(source + ": " + e.getMessage(), e);
     }
     return p;
   }

@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.tensor.Shape;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -168,12 +170,15 @@ public final class SafeTensorsHeader {
    * unknown length (then the reader finds truncation as it reads).
    */
   static SafeTensorsHeader parse(byte[] bytes, long availableDataBytes) {
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException("safetensors: header is not valid UTF-8 (" + e + ")", e);
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (result.isError()) {
+      throw new IllegalArgumentException("safetensors: header is not valid UTF-8 at header byte " + in.position()
+          + " (0x" + Integer.toHexString(bytes[in.position()] & 0xff) + ")");
     }
+    String text = out.flip().toString();
     JsonNode root;
     try {
       root = MAPPER.readTree(text);

@@ -4,6 +4,7 @@ import io.spindle.autograd.Graph;
 import io.spindle.tensor.Tensor;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Autoregressive sampling from a {@link Gpt} with temperature and top-k, using a {@link KvCache} so each new token
@@ -12,9 +13,20 @@ import java.util.SplittableRandom;
  * <p>When the context reaches the block size the cache is rebuilt from the newest {@code blockSize / 2} tokens (the
  * positions restart at 0), so long generations cost one re-prefill every {@code blockSize / 2} tokens. Within the
  * block size the result is exactly what a full recomputation would give.
+ *
+ * <p>{@link #generate(int[], long, double, int, long, TokenSink)} hands each token over as soon as it is drawn and
+ * keeps only the newest block of tokens, so a generation of any length takes the memory of one block size; the sink
+ * may stop it early.
  */
 public final class Sampler {
   private final Gpt model;
+
+  /** Receives each new token as it is drawn. */
+  @FunctionalInterface
+  public interface TokenSink {
+    /** Takes the next token; returns false to stop the generation. */
+    boolean accept(int token);
+  }
 
   public Sampler(Gpt model) {
     this.model = model;
@@ -29,33 +41,54 @@ public final class Sampler {
    * @return the new tokens only
    */
   public int[] generate(int[] prompt, int maxNewTokens, double temperature, int topK, long seed) {
+    IntStream.Builder out = IntStream.builder();
+    generate(prompt, maxNewTokens, temperature, topK, seed, token -> {
+      out.add(token);
+      return true;
+    });
+    return out.build().toArray();
+  }
+
+  /**
+   * Continues {@code prompt} by up to {@code maxNewTokens} tokens, handing each to {@code sink} as it is drawn,
+   * until the sink returns false; the same tokens, in the same order, as {@link #generate(int[], int, double, int,
+   * long)}. Memory does not grow with {@code maxNewTokens}.
+   */
+  public void generate(int[] prompt, long maxNewTokens, double temperature, int topK, long seed, TokenSink sink) {
     if (prompt.length == 0) {
       throw new IllegalArgumentException("generate: empty prompt");
     }
-    if (maxNewTokens < 0 || temperature < 0 || topK < 0) {
-      throw new IllegalArgumentException("generate: maxNewTokens, temperature and topK must be >= 0, got "
+    if (maxNewTokens < 0 || !(temperature >= 0) || Double.isInfinite(temperature) || topK < 0) {
+      throw new IllegalArgumentException("generate: maxNewTokens, temperature and topK must be finite and >= 0, got "
           + maxNewTokens + ", " + temperature + ", " + topK);
     }
+    if (maxNewTokens == 0) {
+      return;
+    }
     int blockSize = model.config().blockSize();
+    int keep = Math.max(1, blockSize / 2);
     SplittableRandom rnd = new SplittableRandom(seed);
-    int[] context = Arrays.copyOf(prompt, prompt.length + maxNewTokens);
-    int length = prompt.length;
+    // The newest tokens: those the cache holds, plus the one just drawn before it is fed in (hence + 1).
+    int[] window = new int[blockSize + 1];
+    int length = Math.min(prompt.length, blockSize);
+    System.arraycopy(prompt, prompt.length - length, window, 0, length);
     KvCache cache = model.newCache(1);
-    float[] last = prefill(cache, context, length, blockSize);
-    for (int n = 0; n < maxNewTokens; n++) {
+    float[] last = prefill(cache, window, length, blockSize);
+    for (long n = 0; n < maxNewTokens; n++) {
       int next = pick(last, temperature, topK, rnd);
-      context[length++] = next;
-      if (n == maxNewTokens - 1) {
-        break;
+      if (!sink.accept(next) || n == maxNewTokens - 1) {
+        return;
       }
+      window[length++] = next;
       if (cache.length() == blockSize) {
         cache.clear();
-        last = prefill(cache, context, length, blockSize / 2);
+        System.arraycopy(window, length - keep, window, 0, keep);
+        length = keep;
+        last = prefill(cache, window, length, keep);
       } else {
         last = step(cache, new int[] {next});
       }
     }
-    return Arrays.copyOfRange(context, prompt.length, length);
   }
 
   /**

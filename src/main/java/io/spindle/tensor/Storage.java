@@ -19,6 +19,13 @@ import org.bytedeco.javacpp.FloatPointer;
  * across training steps are recycled by {@link Arena} rather than reallocated.
  */
 public final class Storage {
+  /**
+   * The most floats one off-heap storage holds: a direct buffer has at most 2^31-1 bytes, less the alignment slack.
+   * On-heap storage could hold up to 2^31-1 floats, but sizes are checked against this bound (a model's parameters
+   * live in one storage, see {@code Parameters}) so that what fits loads under either backend.
+   */
+  public static final int MAX_LENGTH = (Integer.MAX_VALUE - 127) / 64 * 16;
+
   private static final AtomicLong BYTES_ALLOCATED = new AtomicLong();
 
   private final FloatBuffer buffer;
@@ -40,6 +47,10 @@ public final class Storage {
   static Storage allocate(int length, boolean offHeap) {
     if (length < 0) {
       throw new IllegalArgumentException("Storage.allocate: negative length " + length);
+    }
+    if (offHeap && length > MAX_LENGTH) {
+      throw new IllegalArgumentException("Storage.allocate: " + length + " floats exceed the largest off-heap "
+          + "buffer, " + MAX_LENGTH + " floats (2 GiB)");
     }
     BYTES_ALLOCATED.addAndGet(4L * length);
     if (offHeap) {

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,57 @@ class TextsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Texts.read(latin1));
     assertTrue(e.getMessage().contains("byte offset 3 (byte 0xe9)") && e.getMessage().contains("latin1.txt"),
         e.getMessage());
+  }
+
+  @Test
+  void aTextOverTheLimitIsRefusedBeforeItIsHeld(@TempDir Path dir) throws IOException {
+    Path plain = dir.resolve("big.txt");
+    Files.writeString(plain, "x".repeat(1000));
+    assertEquals(1000, Texts.read(plain, 1000, "test").length());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Texts.read(plain, 999, "raise the test limit"));
+    assertTrue(e.getMessage().contains(plain + " has 1,000 bytes, more than the limit of 999 bytes")
+        && e.getMessage().contains("raise the test limit"), e.getMessage());
+    Path gz = dir.resolve("big.txt.gz"); // 1000 bytes that compress to a few dozen: the limit counts what they hold
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write("x".repeat(1000).getBytes(StandardCharsets.UTF_8));
+    }
+    e = assertThrows(IllegalArgumentException.class, () -> Texts.read(gz, 999, "test"));
+    assertTrue(e.getMessage().contains(gz + " holds more than the limit of 999 bytes once decompressed"),
+        e.getMessage());
+  }
+
+  @Test
+  void anEndlessStreamIsCutAtTheLimit() throws IOException {
+    Path zero = Path.of("/dev/zero");
+    assumeTrue(Files.isReadable(zero), "no /dev/zero");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Texts.read(zero, 1 << 20, "test"));
+    assertTrue(e.getMessage().contains("/dev/zero holds more than the limit of 1,048,576 bytes"), e.getMessage());
+  }
+
+  @Test
+  void aFolderAMissingFileAndBrokenGzipNameTheFile(@TempDir Path dir) throws IOException {
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Texts.read(dir)).getMessage()
+        .contains(dir + " is a folder"));
+    Path missing = dir.resolve("missing.txt");
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Texts.read(missing)).getMessage()
+        .contains(missing + " does not exist"));
+    Path gz = dir.resolve("text.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write(TEXT.repeat(50).getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] whole = Files.readAllBytes(gz);
+    Path truncated = dir.resolve("truncated.gz");
+    Files.write(truncated, Arrays.copyOf(whole, whole.length / 2));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Texts.read(truncated));
+    assertTrue(e.getMessage().contains(truncated + ": gzip data is truncated or corrupt"), e.getMessage());
+    Path corrupt = dir.resolve("corrupt.gz");
+    whole[whole.length / 2] ^= 0x5a;
+    whole[whole.length / 2 + 1] ^= 0x33;
+    Files.write(corrupt, whole);
+    e = assertThrows(IllegalArgumentException.class, () -> Texts.read(corrupt));
+    assertTrue(e.getMessage().contains(corrupt.toString()), e.getMessage());
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +21,7 @@ import io.spindle.train.TokenChunk;
 import io.spindle.train.TrainingConfig;
 import io.spindle.train.TrainingProgress;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -179,5 +181,34 @@ class CheckpointFixtureTest {
     TrainingCheckpoint.Loaded c = load();
     assertArrayEquals(c.progress().bestWeights(), model.parameters().values().toArray());
     assertNotEquals(c.weights().values().get(0), model.parameters().values().get(0), "best is not the last step");
+  }
+
+  /**
+   * With {@code --resume}, a directory whose every checkpoint is damaged is refused before any step, naming the
+   * directory: a quiet start from step 0 would throw away the run the user meant to continue.
+   */
+  @Test
+  void resumingWhenEveryCheckpointIsDamagedIsRefused() throws IOException {
+    Path weights = dir.resolve("checkpoints").resolve(NAME).resolve(ModelFolder.WEIGHTS);
+    byte[] bytes = Files.readAllBytes(weights);
+    bytes[bytes.length - 1] ^= 1; // one bit of one weight: only the manifest's checksum can tell
+    Files.write(weights, bytes);
+    Gpt model = Gpt.create(WriteFixtures.GPT, 999);
+    List<Long> steps = new ArrayList<>();
+    try (SparkTokenStream data = SparkTokenStream.fromText(jsc.parallelize(WriteFixtures.TEXT, 1),
+        WriteFixtures.GPT_TOKENIZER, WriteFixtures.GPT.blockSize(), WriteFixtures.PARTITIONS,
+        WriteFixtures.VALIDATION_FRACTION)) {
+      SparkTrainingOptions options = SparkTrainingOptions.defaults()
+          .withCheckpoints(dir.resolve("checkpoints").toUri().toString(), 2).withResume(true);
+      SparkTrainer<Gpt, TokenChunk> trainer = new SparkTrainer<>(data.objective(WriteFixtures.GPT,
+          WriteFixtures.TRAINING), model, WriteFixtures.TRAINING, options, WriteFixtures.GPT_TOKENIZER,
+          WriteFixtures.GPT_TOKENIZER);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> trainer.train(data, data.validation(), WriteFixtures.VALIDATION, m -> steps.add(m.step())));
+      assertTrue(e.getMessage().contains("none of them is a valid checkpoint")
+          && e.getMessage().contains(NAME) && e.getMessage().contains("nothing to resume from"), e.getMessage());
+    }
+    assertEquals(List.of(), steps, "no step taken");
+    assertTrue(Files.isRegularFile(weights), "the damaged checkpoint is left for the user to repair or remove");
   }
 }
