@@ -4,10 +4,14 @@ import org.apache.spark.ml.param.Param;
 
 /** The tokenization of the stages that learn their own tokenizer from text ({@link TransformerLM}, {@link TransformerTranslator}). */
 public interface HasTokenizerMode extends HasTokenizerOptions {
-  /** {@code "char"} (one token per code point) or {@code "word"} (words and punctuation). Default {@code "char"}. */
+  /**
+   * {@code "char"} (one token per code point), {@code "word"} (words and punctuation) or {@code "bpe"} (byte-level
+   * byte-pair encoding learned on the executors, {@link io.spindle.data.BpeTokenizer}; {@code maxVocabSize} is the
+   * size the merges grow the vocabulary to, at least 260). Default {@code "char"}.
+   */
   default Param<String> tokenizerMode() {
-    return declaredParams().choiceParam("tokenizerMode", "tokenization: 'char' (one token per code point) or "
-        + "'word' (words and punctuation)", "char", "char", "word");
+    return declaredParams().choiceParam("tokenizerMode", "tokenization: 'char' (one token per code point), "
+        + "'word' (words and punctuation) or 'bpe' (byte-level byte-pair encoding)", "char", "char", "word", "bpe");
   }
 
   default String getTokenizerMode() {

@@ -2,6 +2,7 @@ package io.spindle.ml;
 
 import io.spindle.data.Tokenizer;
 import io.spindle.nn.Network;
+import io.spindle.optim.ParameterRateScale;
 import io.spindle.spark.SparkParts;
 import io.spindle.spark.SparkTrainer;
 import io.spindle.spark.SparkTrainingOptions;
@@ -131,7 +132,7 @@ public abstract class SpindleEstimator<M extends SpindleModel<?, ?, M>, E extend
   /**
    * The optimisation these Params describe, the one place they map onto it: maxIter steps of batchSize, the
    * optimizer ({@link #adamBeta2()} for AdamW), the schedule at peak stepSize (the cosine decays to stepSize / 10),
-   * warmupSteps, weightDecay, momentum, gradClip, seed and microBatches. Throws, naming the stage, for a combination
+   * warmupSteps, weightDecay, momentum, gradClip, seed and microBatches, and the family's {@link #rateScale()}. Throws, naming the stage, for a combination
    * the config refuses (the Noam schedule without warm-up).
    */
   public TrainingConfig trainingConfig() {
@@ -140,7 +141,8 @@ public abstract class SpindleEstimator<M extends SpindleModel<?, ?, M>, E extend
           .microBatches(getInt(microBatches())).optimizer(choice(TrainingConfig.OptimizerChoice.class, optimizer()))
           .learningRate(getDouble(stepSize())).schedule(choice(TrainingConfig.ScheduleChoice.class, schedule()))
           .warmupSteps(getInt(warmupSteps())).weightDecay(getDouble(weightDecay())).betas(0.9, adamBeta2())
-          .momentum(getDouble(momentum())).gradClip(getDouble(gradClip())).seed(getLong(seed())).build();
+          .momentum(getDouble(momentum())).gradClip(getDouble(gradClip())).seed(getLong(seed()))
+          .rateScale(rateScale()).build();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(getClass().getSimpleName() + ": " + e.getMessage() + " (schedule "
           + getOrDefault(schedule()) + ", warmupSteps " + getInt(warmupSteps()) + ")", e);
@@ -159,6 +161,14 @@ public abstract class SpindleEstimator<M extends SpindleModel<?, ?, M>, E extend
         getBoolean(bf16Gradients()));
     return hasCheckpoints() ? options.withCheckpoints(getOrDefault(checkpointDir()), getInt(checkpointInterval()))
         .withResume(true) : options;
+  }
+
+  /**
+   * A learning rate of its own for a group of the network's parameters (a fine-tuned backbone's), or null (the
+   * default) for one rate.
+   */
+  protected ParameterRateScale rateScale() {
+    return null;
   }
 
   /** AdamW's second-moment decay: 0.99 (nanoGPT's); the translator's is the Transformer paper's 0.98. */

@@ -23,8 +23,11 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Adds a column of token ids ({@code array<int>}) for a string column, with the tokenizer learned by
  * {@link SpindleTokenizer}. Characters or words outside the vocabulary become {@code <unk>} (id 1); a null text gives
- * null ids, an empty one an empty array. The output column's metadata records the vocabulary size under
- * {@link #VOCAB_SIZE_KEY}, which {@link TransformerClassifier} reads.
+ * null ids (or, as {@link #handleInvalid()} says, is dropped or an error), an empty one an empty array. The output
+ * column's metadata records the vocabulary size under {@link #VOCAB_SIZE_KEY}, the tokenizer's fingerprint under
+ * {@link #TOKENIZER_KEY} and the text column under {@link #SOURCE_COLUMN_KEY}, which {@link TransformerClassifier}
+ * reads (to size its vocabulary, to refuse ids of another tokenizer than its initial model's) and its model names in
+ * messages about bad rows.
  *
  * <p>Saved as MLlib's parameter metadata plus {@code data/tokenizer.json} (Spindle's tokenizer format), by the
  * writer and reader every Spindle model uses ({@link ModelPersistence}).
@@ -34,6 +37,10 @@ public class SpindleTokenizerModel extends Model<SpindleTokenizerModel>
   private static final long serialVersionUID = 1L;
   /** Metadata key of the ids column: the vocabulary size, so ids are in {@code [0, vocabSize)}. */
   public static final String VOCAB_SIZE_KEY = "spindle.vocabSize";
+  /** Metadata key of the ids column: a fingerprint of the tokenizer (16 hex digits of its file's SHA-256). */
+  public static final String TOKENIZER_KEY = "spindle.tokenizer";
+  /** Metadata key of the ids column: the name of the text column the ids were made from. */
+  public static final String SOURCE_COLUMN_KEY = "spindle.sourceCol";
 
   private final DeclaredParams params;
   private final Tokenizer tokenizer;
@@ -59,13 +66,19 @@ public class SpindleTokenizerModel extends Model<SpindleTokenizerModel>
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
-    UserDefinedFunction encode = functions.udf(new TokenizerFunction(tokenizer), Schemas.IDS);
-    Column ids = encode.apply(dataset.col(getInputCol()));
-    return dataset.select(functions.col("*"), ids.as(getOutputCol(), outputMetadata()));
+    String handle = getHandleInvalid();
+    String nullError = handle.equals("error") ? getClass().getSimpleName() + ": null text in column '"
+        + getInputCol() + "' (handleInvalid 'error'; 'skip' drops such rows, 'keep' gives them null ids)" : null;
+    Dataset<?> rows = handle.equals("skip") ? dataset.where(dataset.col(getInputCol()).isNotNull()) : dataset;
+    UserDefinedFunction encode = functions.udf(new TokenizerFunction(tokenizer, nullError), Schemas.IDS);
+    Column ids = encode.apply(rows.col(getInputCol()));
+    return rows.select(functions.col("*"), ids.as(getOutputCol(), outputMetadata()));
   }
 
   private Metadata outputMetadata() {
-    return new MetadataBuilder().putLong(VOCAB_SIZE_KEY, tokenizer.vocabSize()).build();
+    return new MetadataBuilder().putLong(VOCAB_SIZE_KEY, tokenizer.vocabSize())
+        .putString(TOKENIZER_KEY, PretrainedLanguageModel.fingerprint(tokenizer))
+        .putString(SOURCE_COLUMN_KEY, getInputCol()).build();
   }
 
   @Override

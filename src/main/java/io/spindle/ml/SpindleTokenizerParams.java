@@ -41,6 +41,24 @@ public interface SpindleTokenizerParams<S> extends HasInputCol<S>, HasTokenizerO
     return getOrDefault(mode());
   }
 
+  /**
+   * What {@code transform} does with a row whose text is null: {@code "keep"} gives it null ids, {@code "skip"}
+   * drops the row, {@code "error"} fails naming the input column. MLlib's {@code handleInvalid}. Default
+   * {@code "keep"} (a classifier's fit then skips and counts such rows).
+   */
+  default Param<String> handleInvalid() {
+    return declaredParams().choiceParam("handleInvalid", "rows whose text is null: 'keep' (null ids), 'skip' (drop "
+        + "the row) or 'error'", "keep", "keep", "skip", "error");
+  }
+
+  default String getHandleInvalid() {
+    return getOrDefault(handleInvalid());
+  }
+
+  default S setHandleInvalid(String value) {
+    return (S) set(handleInvalid(), value);
+  }
+
   /** Whether text is lowercased before learning and encoding. Default false. */
   default BooleanParam lowercase() {
     return declaredParams().booleanParam("lowercase", "whether text is lowercased before learning and encoding",

@@ -1,6 +1,7 @@
 package io.spindle.ml;
 
 import io.spindle.data.BadInputException;
+import io.spindle.data.Tokenizer;
 import io.spindle.nn.EncoderClassifier;
 import io.spindle.nn.EncoderClassifierFormat;
 import io.spindle.nn.ModelFolder;
@@ -13,6 +14,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.Metadata;
 
 /**
  * A trained {@link TransformerClassifier}: adds {@code rawPrediction} (the K class logits), {@code probability}
@@ -21,9 +23,10 @@ import org.apache.spark.sql.functions;
  * <p>{@code transform} broadcasts the weights once and scores each partition in batches of {@link #BATCH} rows, the
  * model built once per task from the broadcast. It reads only the features column: any other column, a label
  * column with classes the model never saw included, passes through unchanged (only {@link #evaluate} reads labels,
- * and refuses such a class). A row whose ids are null or empty is an error naming the column (filter such rows out
- * first), as is a null id or an id outside the model's vocabulary (naming the id and its position); sequences
- * longer than {@code maxSeqLength} are truncated.
+ * and refuses such a class). A row whose ids are null or empty, hold a null id or an id outside the model's
+ * vocabulary is handled as {@link #handleInvalid()} says: by default an error naming the column, the text column
+ * the ids were tokenized from (when a {@link SpindleTokenizerModel} made them) and the id and its position;
+ * sequences longer than the model's maximum length are truncated.
  *
  * <p>Saved as MLlib's parameter metadata plus {@code data/config.json} and {@code data/model.safetensors}
  * ({@link SpindleModel}).
@@ -40,7 +43,20 @@ public class TransformerClassificationModel
 
   /** A model around trained weights (MLlib's copy and persistence build models this way too). */
   public TransformerClassificationModel(String uid, EncoderClassifier network) {
-    this(uid, ModelFolder.Contents.of(network, null));
+    this(uid, network, null);
+  }
+
+  /**
+   * A model around trained weights and the tokenizer its ids come from (a fine-tuned language model's; null for
+   * none), which its folder keeps.
+   */
+  public TransformerClassificationModel(String uid, EncoderClassifier network, Tokenizer tokenizer) {
+    this(uid, ModelFolder.Contents.of(network, tokenizer));
+  }
+
+  /** The tokenizer of the language model this classifier was fine-tuned from, or null (trained on bare ids). */
+  public Tokenizer tokenizer() {
+    return contents().tokenizer();
   }
 
   private TransformerClassificationModel(String uid, ModelFolder.Contents<EncoderClassifier> contents) {
@@ -54,8 +70,15 @@ public class TransformerClassificationModel
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    return mapPartitions(dataset, (jsc, schema) -> new Scorer(ClassifierInference.broadcast(jsc, network()),
-        schema.fieldIndex(getFeaturesCol()), getFeaturesCol(), BATCH));
+    String column = getFeaturesCol();
+    String handle = getHandleInvalid();
+    return mapPartitions(dataset, (jsc, schema) -> {
+      Metadata m = schema.apply(column).metadata();
+      String source = m.contains(SpindleTokenizerModel.SOURCE_COLUMN_KEY)
+          ? m.getString(SpindleTokenizerModel.SOURCE_COLUMN_KEY) : null;
+      return new Scorer(ClassifierInference.broadcast(jsc, network()), schema.fieldIndex(column),
+          column + "'" + (source == null ? "" : " (tokenized from column '" + source + "')"), handle, BATCH);
+    });
   }
 
   public static MLReader<TransformerClassificationModel> read() {
@@ -91,45 +114,78 @@ public class TransformerClassificationModel
         count);
   }
 
-  /** Scores a partition's rows in batches; captures only the inference handle and column facts. */
-  private record Scorer(ClassifierInference inference, int column, String columnName, int batchSize)
-      implements RowBatches {
+  /**
+   * Scores a partition's rows in batches; captures only the inference handle and column facts. {@code where} names
+   * the ids column (and its text column) in messages; {@code handleInvalid} is the Param's value.
+   */
+  private record Scorer(ClassifierInference inference, int column, String where, String handleInvalid,
+      int batchSize) implements RowBatches {
     @Override
     public List<Row> process(List<Row> batch) {
       List<int[]> sequences = new ArrayList<>(batch.size());
-      int vocab = inference.vocabSize();
-      for (Row r : batch) {
-        if (r.isNullAt(column) || r.getList(column).isEmpty()) {
-          throw new BadInputException("TransformerClassificationModel: a row has no token ids in column '"
-              + columnName + "' (null or empty); filter such rows out before transform");
+      List<Row> valid = new ArrayList<>(batch.size());
+      boolean[] invalid = new boolean[batch.size()];
+      for (int b = 0; b < batch.size(); b++) {
+        String problem = problem(batch.get(b));
+        if (problem == null) {
+          sequences.add(ids(batch.get(b)));
+          valid.add(batch.get(b));
+        } else if (handleInvalid.equals("error")) {
+          throw new BadInputException("TransformerClassificationModel: " + problem + " in column '" + where
+              + " (handleInvalid 'error'; 'skip' drops rows whose ids are null, empty or outside the vocabulary, "
+              + "'keep' gives them null predictions)");
+        } else {
+          invalid[b] = true;
         }
-        List<Integer> list = r.getList(column);
-        int[] ids = new int[list.size()];
-        for (int i = 0; i < ids.length; i++) {
-          Integer id = list.get(i);
-          if (id == null || id < 0 || id >= vocab) {
-            throw new BadInputException("TransformerClassificationModel: "
-                + (id == null ? "a null token id" : "token id " + id + ", outside the model's vocabulary (ids 0.."
-                + (vocab - 1) + "),") + " at position " + i + " in column '" + columnName + "'");
-          }
-          ids[i] = id;
-        }
-        sequences.add(ids);
       }
       int k = inference.numClasses();
-      float[] logits = inference.logits(sequences); // (B, K)
+      float[] logits = sequences.isEmpty() ? new float[0] : inference.logits(sequences); // (B, K)
       List<Row> out = new ArrayList<>(batch.size());
+      int scored = 0;
       for (int b = 0; b < batch.size(); b++) {
+        if (invalid[b]) {
+          if (handleInvalid.equals("keep")) {
+            out.add(RowBatches.appended(batch.get(b), null, null, null));
+          }
+          continue;
+        }
         double[] raw = new double[k];
         int best = 0;
         for (int j = 0; j < k; j++) {
-          raw[j] = logits[b * k + j];
+          raw[j] = logits[scored * k + j];
           best = raw[j] > raw[best] ? j : best;
         }
         out.add(RowBatches.appended(batch.get(b), Vectors.dense(raw),
-            Vectors.dense(ClassifierInference.probabilities(logits, b, k)), (double) best));
+            Vectors.dense(ClassifierInference.probabilities(logits, scored, k)), (double) best));
+        scored++;
       }
       return out;
+    }
+
+    /** What is wrong with the row's ids, or null if the model can score them. */
+    private String problem(Row r) {
+      if (r.isNullAt(column) || r.getList(column).isEmpty()) {
+        return "a row has no token ids";
+      }
+      List<Integer> list = r.getList(column);
+      int vocab = inference.vocabSize();
+      for (int i = 0; i < list.size(); i++) {
+        Integer id = list.get(i);
+        if (id == null || id < 0 || id >= vocab) {
+          return (id == null ? "a null token id" : "token id " + id + ", outside the model's vocabulary (ids 0.."
+              + (vocab - 1) + "),") + " at position " + i;
+        }
+      }
+      return null;
+    }
+
+    private int[] ids(Row r) {
+      List<Integer> list = r.getList(column);
+      int[] ids = new int[list.size()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = list.get(i);
+      }
+      return ids;
     }
   }
 }

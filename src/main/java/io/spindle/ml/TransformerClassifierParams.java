@@ -2,6 +2,8 @@ package io.spindle.ml;
 
 import io.spindle.nn.EncoderConfig;
 import org.apache.spark.ml.linalg.SQLDataTypes;
+import java.util.Locale;
+import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamValidators;
@@ -78,10 +80,85 @@ public interface TransformerClassifierParams<S> extends TrainingParams, HasArchi
         + "one more than the largest training id)", ParamValidators.gtEq(0), 0);
   }
 
+  /**
+   * The transformer under the head: {@code "encoder"} (bidirectional blocks) or {@code "gpt"} (causal blocks with
+   * {@link io.spindle.nn.Gpt}'s parameters, the body a pretrained language model fine-tunes; an initial model implies
+   * it). Default {@code "encoder"}.
+   */
+  default Param<String> backbone() {
+    return declaredParams().choiceParam("backbone", "the transformer under the head: 'encoder' (bidirectional) or "
+        + "'gpt' (causal, a language model's body; implied by an initial model)", "encoder", "encoder", "gpt");
+  }
+
+  default String getBackbone() {
+    return getOrDefault(backbone());
+  }
+
+  /**
+   * How the final states become one vector for the head: {@code "mean"} over the real tokens, the {@code "last"}
+   * real token (GPT-1's head; under causal attention the only position that read the whole sequence) or the
+   * {@code "first"}. Default {@code "mean"} (docs/benchmarks.md compares mean and last for a fine-tuned GPT).
+   */
+  default Param<String> pooling() {
+    return declaredParams().choiceParam("pooling", "how the final states are pooled for the head: 'mean' over the "
+        + "real tokens, the 'last' real token, or the 'first'", "mean", "mean", "last", "first");
+  }
+
+  default String getPooling() {
+    return getOrDefault(pooling());
+  }
+
+  /**
+   * What {@code transform} does with a row whose ids are null or empty, or hold a null id or one outside the
+   * model's vocabulary: {@code "error"} fails naming the column (and the text column it was tokenized from),
+   * {@code "skip"} drops the row, {@code "keep"} keeps it with null rawPrediction, probability and prediction.
+   * MLlib's {@code handleInvalid}. Default {@code "error"}.
+   */
+  default Param<String> handleInvalid() {
+    return declaredParams().choiceParam("handleInvalid", "rows with null or empty ids or an id outside the "
+        + "vocabulary at transform: 'error', 'skip' (drop the row) or 'keep' (null predictions)", "error", "error",
+        "skip", "keep");
+  }
+
+  default String getHandleInvalid() {
+    return getOrDefault(handleInvalid());
+  }
+
+  default S setHandleInvalid(String value) {
+    return (S) set(handleInvalid(), value);
+  }
+
+  /**
+   * A pretrained language model to start from: the path of a saved {@link TransformerLMModel} or of a model folder
+   * written by {@code spindle train-lm}. Its body becomes the GPT backbone, its tokenizer the classifier's; the
+   * head is new. Not set: trained from scratch. {@link TransformerClassifier#setInitialModel} sets a fitted model
+   * instead.
+   */
+  default Param<String> initialModelPath() {
+    return declaredParams().stringParam("initialModelPath", "path of a saved TransformerLMModel or a train-lm model "
+        + "folder whose GPT the classifier fine-tunes (unset: from scratch)", null);
+  }
+
+  /**
+   * The backbone's learning rate, at the peak of the schedule, when it should differ from the head's
+   * {@code stepSize}: lower to fine-tune gently, 0 to freeze the backbone and train only the head. Not set: the
+   * backbone steps at {@code stepSize} too.
+   */
+  default DoubleParam backboneStepSize() {
+    return declaredParams().doubleParam("backboneStepSize", "peak learning rate of the backbone (everything but the "
+        + "head); 0 freezes it (unset: stepSize)", ParamValidators.gtEq(0));
+  }
+
   /** The architecture for a vocabulary of {@code vocab} tokens and {@code classes} classes. */
   default EncoderConfig encoderConfig(int vocab, int classes) {
     return EncoderConfig.of(vocab, getInt(maxSeqLength()), getInt(numLayers()), getInt(numHeads()),
-        getInt(modelDim()), classes).withDropout(getDouble(dropout()));
+        getInt(modelDim()), classes).withDropout(getDouble(dropout())).withPooling(poolingChoice())
+        .withBackbone(EncoderConfig.Backbone.valueOf(getBackbone().toUpperCase(Locale.ROOT)));
+  }
+
+  /** The {@link #pooling()} Param as the config's constant. */
+  default EncoderConfig.Pooling poolingChoice() {
+    return EncoderConfig.Pooling.valueOf(getPooling().toUpperCase(Locale.ROOT));
   }
 
   /**
@@ -121,6 +198,22 @@ public interface TransformerClassifierParams<S> extends TrainingParams, HasArchi
 
     default S setVocabSize(int value) {
       return (S) set(vocabSize(), value);
+    }
+
+    default S setBackbone(String value) {
+      return (S) set(backbone(), value);
+    }
+
+    default S setPooling(String value) {
+      return (S) set(pooling(), value);
+    }
+
+    default S setInitialModelPath(String value) {
+      return (S) set(initialModelPath(), value);
+    }
+
+    default S setBackboneStepSize(double value) {
+      return (S) set(backboneStepSize(), value);
     }
   }
 }

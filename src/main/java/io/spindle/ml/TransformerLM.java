@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A GPT decoder language model as an MLlib estimator (named as MLlib's {@code Word2Vec} is, its model
- * {@link TransformerLMModel}): learns a character or word tokenizer from a string column and trains a {@link Gpt}
+ * {@link TransformerLMModel}): learns a character, word or BPE tokenizer from a string column and trains a {@link Gpt}
  * on the column's text over the dataset's SparkContext (its default parallelism is the number of tasks per step).
  * Training, validation and early stopping, checkpoints, micro-batches and bf16 gradients are
  * {@link SpindleEstimator}'s, the same for every family. The fitted model scores and continues text.

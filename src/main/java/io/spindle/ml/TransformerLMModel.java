@@ -10,6 +10,7 @@ import io.spindle.train.BatchGradient;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -59,6 +60,16 @@ public class TransformerLMModel extends SpindleModel<Gpt, TransformerLMTrainingS
   /** The tokenizer learned from the training text. */
   public Tokenizer tokenizer() {
     return contents().tokenizer();
+  }
+
+  /**
+   * A tokenizer stage with this model's tokenizer, reading {@code inputCol} into {@code outputCol}: the first stage
+   * of a classifier fine-tuned from this model ({@link TransformerClassifier#setInitialModel}), whose ids must come
+   * from the tokenizer the language model was trained with.
+   */
+  public SpindleTokenizerModel tokenizerModel(String inputCol, String outputCol) {
+    return new SpindleTokenizerModel(Identifiable.randomUID("spindleTokenizer"), tokenizer()).setInputCol(inputCol)
+        .setOutputCol(outputCol);
   }
 
   @Override

@@ -5,7 +5,7 @@ import io.spindle.autograd.Parameters;
 import io.spindle.autograd.Variable;
 
 /**
- * A bidirectional transformer encoder layer: self-attention over the unpadded positions ({@code attn}, normed by
+ * A transformer encoder layer: self-attention over the unpadded positions (bidirectional, or causal for a GPT body) ({@code attn}, normed by
  * {@code ln_1}), then the feed-forward layer ({@code mlp}, normed by {@code ln_2}), each a {@link Residual}
  * sub-layer with the LayerNorm before or after the sum.
  */
@@ -16,9 +16,9 @@ final class EncoderBlock {
   private final Mlp mlp;
   private final NormPlacement placement;
 
-  EncoderBlock(Parameters p, String prefix, int heads, NormPlacement placement, boolean relu) {
+  EncoderBlock(Parameters p, String prefix, int heads, NormPlacement placement, boolean relu, boolean causal) {
     this.ln1 = new Norm(p, prefix + ".ln_1", GptConfig.LAYER_NORM_EPS);
-    this.attn = new SelfAttention(p, prefix + ".attn", heads, false);
+    this.attn = new SelfAttention(p, prefix + ".attn", heads, causal);
     this.ln2 = new Norm(p, prefix + ".ln_2", GptConfig.LAYER_NORM_EPS);
     this.mlp = new Mlp(p, prefix + ".mlp", relu);
     this.placement = placement;

@@ -18,11 +18,14 @@ import java.util.SplittableRandom;
 
 /**
  * A transformer encoder with a classification head, for labelling whole sequences: token embeddings plus positions,
- * {@link EncoderConfig#numLayers()} bidirectional blocks whose attention ignores padded positions (4x GELU MLP), a
- * final LayerNorm (pre-LN only), a pooling step (mean over the non-padded positions, or the first position) and a
- * Linear head to K class logits.
+ * {@link EncoderConfig#numLayers()} blocks whose attention ignores padded positions (4x GELU MLP), a final LayerNorm
+ * (pre-LN only), a pooling step (mean over the non-padded positions, the first position, or the last non-padded one)
+ * and a Linear head to K class logits. The blocks are bidirectional, or causal with the {@link
+ * EncoderConfig.Backbone#GPT GPT backbone}, whose body is exactly a {@link Gpt}'s (GPT-1's recipe: pretrain the
+ * language model, then fine-tune it with a new head; {@link #fromLanguageModel}).
  *
- * <p>Parameter names, in order, following the GPT-2 scheme under an {@code encoder.} prefix:
+ * <p>Parameter names, in order, following the GPT-2 scheme under an {@code encoder.} prefix ({@code transformer.}
+ * with the GPT backbone, the prefix of {@link Gpt}'s names):
  * {@code encoder.wte.weight} (V, C); {@code encoder.wpe.weight} (maxLength, C), learned positions only;
  * per block i {@code encoder.h.i.ln_1}, {@code encoder.h.i.attn.c_attn} (3C, C), {@code encoder.h.i.attn.c_proj},
  * {@code encoder.h.i.ln_2}, {@code encoder.h.i.mlp.c_fc} (4C, C), {@code encoder.h.i.mlp.c_proj} (C, 4C), each with
@@ -49,12 +52,13 @@ public final class EncoderClassifier implements Network<EncoderConfig> {
   private EncoderClassifier(EncoderConfig config, Parameters parameters) {
     this.config = config;
     this.parameters = parameters;
-    this.wte = parameters.get("encoder.wte.weight");
+    String prefix = config.backbone().prefix();
+    this.wte = parameters.get(prefix + ".wte.weight");
     boolean learned = config.positions() == EncoderConfig.Positions.LEARNED;
-    this.wpe = learned ? parameters.get("encoder.wpe.weight") : null;
+    this.wpe = learned ? parameters.get(prefix + ".wpe.weight") : null;
     this.sinusoids = learned ? null : SinusoidalPositions.table(config.maxLength(), config.embedDim());
-    this.encoder = new TransformerEncoder(parameters, "encoder", config.numLayers(), config.numHeads(),
-        config.normPlacement(), false);
+    this.encoder = new TransformerEncoder(parameters, prefix, config.numLayers(), config.numHeads(),
+        config.normPlacement(), false, config.backbone() == EncoderConfig.Backbone.GPT);
     this.head = new Linear(parameters, "classifier");
   }
 
@@ -71,15 +75,58 @@ public final class EncoderClassifier implements Network<EncoderConfig> {
     return new EncoderClassifier(config, parameters);
   }
 
+  /**
+   * A classifier whose GPT backbone starts as a copy of {@code lm}'s weights and whose head is new (initialised from
+   * {@code seed} as {@link #create} does): {@code config} must be {@code lm}'s architecture with the
+   * {@link EncoderConfig.Backbone#GPT GPT backbone} ({@link #gptConfig}). Parameters are copied by name; the position
+   * table's first {@code config.maxLength()} rows are the language model's. {@code lm} is not changed.
+   */
+  public static EncoderClassifier fromLanguageModel(Gpt lm, EncoderConfig config, long seed) {
+    GptConfig g = lm.config();
+    if (!config.equals(gptConfig(g, config.maxLength(), config.numClasses(), config.pooling(), config.dropout()))) {
+      throw new IllegalArgumentException("encoder classifier: config " + config + " is not the GPT backbone of the "
+          + "language model's " + g);
+    }
+    EncoderClassifier model = create(config, seed);
+    Parameters from = lm.parameters();
+    for (String name : model.parameters.names()) {
+      if (!from.contains(name)) {
+        continue; // the head
+      }
+      Tensor source = from.get(name).value();
+      if (name.endsWith(".wpe.weight")) {
+        source = source.narrow(0, config.maxLength()); // (maxLength, C)
+      }
+      model.parameters.get(name).value().copyFrom(source);
+    }
+    return model;
+  }
+
+  /**
+   * The classifier config of a GPT backbone with {@code lm}'s architecture (vocabulary, layers, heads, width,
+   * biases), reading up to {@code maxLength} tokens (at most the language model's block size).
+   */
+  public static EncoderConfig gptConfig(GptConfig lm, int maxLength, int numClasses, EncoderConfig.Pooling pooling,
+      double dropout) {
+    if (maxLength > lm.blockSize()) {
+      throw new IllegalArgumentException("encoder classifier: max_length " + maxLength + " exceeds the language "
+          + "model's block_size " + lm.blockSize());
+    }
+    return new EncoderConfig(lm.vocabSize(), maxLength, lm.numLayers(), lm.numHeads(), lm.embedDim(), numClasses,
+        dropout, lm.bias(), EncoderConfig.Positions.LEARNED, pooling, NormPlacement.PRE,
+        EncoderConfig.Backbone.GPT);
+  }
+
   /** The parameter layout of a config, in the order of the class comment. */
   public static Parameters.Builder declare(EncoderConfig config) {
     int c = config.embedDim();
+    String prefix = config.backbone().prefix();
     Parameters.Builder b = Parameters.builder();
-    b.add("encoder.wte.weight", config.vocabSize(), c);
+    b.add(prefix + ".wte.weight", config.vocabSize(), c);
     if (config.positions() == EncoderConfig.Positions.LEARNED) {
-      b.add("encoder.wpe.weight", config.maxLength(), c);
+      b.add(prefix + ".wpe.weight", config.maxLength(), c);
     }
-    TransformerEncoder.declare(b, "encoder", config.numLayers(), c, config.bias(), config.normPlacement());
+    TransformerEncoder.declare(b, prefix, config.numLayers(), c, config.bias(), config.normPlacement());
     Linear.declare(b, "classifier", c, config.numClasses(), config.bias());
     return b;
   }
@@ -91,13 +138,14 @@ public final class EncoderClassifier implements Network<EncoderConfig> {
       Tensor t = parameters.get(name).value();
       if (name.endsWith("c_proj.weight")) {
         Init.normal(t, residualStd, rnd);
-      } else if (name.equals("encoder.wte.weight") && sinusoids != null) {
+      } else if (name.endsWith(".wte.weight") && sinusoids != null) {
         Init.normal(t, 1 / Math.sqrt(config.embedDim()), rnd);
       } else if (t.rank() == 2) {
         Init.normal(t, 0.02, rnd);
       }
     }
-    TransformerEncoder.initialise(parameters, "encoder", config.numLayers(), config.normPlacement());
+    TransformerEncoder.initialise(parameters, config.backbone().prefix(), config.numLayers(),
+        config.normPlacement());
   }
 
   @Override
@@ -189,7 +237,8 @@ public final class EncoderClassifier implements Network<EncoderConfig> {
   }
 
   /**
-   * Row b of the (B, 1, T) pooling matrix: 1/n at the n non-padded positions (mean), or 1 at position 0 (first).
+   * Row b of the (B, 1, T) pooling matrix: 1/n at the n non-padded positions (mean), 1 at position 0 (first), or 1
+   * at the last non-padded position (last).
    */
   private Tensor poolingWeights(PaddedBatch batch) {
     int t = batch.time();
@@ -206,6 +255,14 @@ public final class EncoderClassifier implements Network<EncoderConfig> {
       }
       if (config.pooling() == EncoderConfig.Pooling.FIRST) {
         w.set(b * t, 1f);
+        continue;
+      }
+      if (config.pooling() == EncoderConfig.Pooling.LAST) {
+        int last = t - 1;
+        while (padded[last]) {
+          last--;
+        }
+        w.set(b * t + last, 1f);
         continue;
       }
       for (int i = 0; i < t; i++) {

@@ -10,13 +10,15 @@ import java.io.OutputStream;
 /**
  * The files of an {@link EncoderClassifier}: {@code config.json} with {@code model_type}
  * {@code "encoder-classifier"} and the {@link EncoderConfig} fields under the names its javadoc gives, and
- * {@code model.safetensors} holding exactly the model's parameters under their names. Its tokenizer may have fewer
- * tokens than {@code vocab_size} (a classifier's vocabulary can be set larger than the tokenizer's), never more.
+ * {@code model.safetensors} holding exactly the model's parameters under their names. {@code backbone} is
+ * written only for the GPT backbone: a config without it is an encoder, so encoder folders are the same bytes as
+ * before the field existed. Its tokenizer may have fewer tokens than {@code vocab_size} (a classifier's vocabulary
+ * can be set larger than the tokenizer's), never more.
  *
  * <p>What the weights cannot reveal: {@code n_head}, {@code pooling} and {@code norm_placement} change no tensor's
  * name or shape, so a {@code config.json} edited in those fields after training loads without error and computes
  * another function than the one trained. {@code dropout} only matters for further training. The other fields are
- * checked against the tensors ({@code positions} through the presence of the learned position table).
+ * checked against the tensors ({@code positions} and {@code backbone} through the presence of their tensors).
  */
 public enum EncoderClassifierFormat implements ModelFormat<EncoderConfig, EncoderClassifier> {
   INSTANCE;
@@ -57,6 +59,9 @@ public enum EncoderClassifierFormat implements ModelFormat<EncoderConfig, Encode
     o.put("positions", ConfigJson.name(c.positions()));
     o.put("pooling", ConfigJson.name(c.pooling()));
     o.put("norm_placement", ConfigJson.name(c.normPlacement()));
+    if (c.backbone() != EncoderConfig.Backbone.ENCODER) {
+      o.put("backbone", ConfigJson.name(c.backbone())); // encoder folders keep the bytes they had before the field
+    }
     ConfigJson.write(o, out);
   }
 
@@ -70,6 +75,7 @@ public enum EncoderClassifierFormat implements ModelFormat<EncoderConfig, Encode
         ConfigJson.booleanField(o, "bias", true, source),
         ConfigJson.enumField(o, "positions", EncoderConfig.Positions.class, EncoderConfig.Positions.LEARNED, source),
         ConfigJson.enumField(o, "pooling", EncoderConfig.Pooling.class, EncoderConfig.Pooling.MEAN, source),
-        ConfigJson.enumField(o, "norm_placement", NormPlacement.class, NormPlacement.PRE, source)));
+        ConfigJson.enumField(o, "norm_placement", NormPlacement.class, NormPlacement.PRE, source),
+        ConfigJson.enumField(o, "backbone", EncoderConfig.Backbone.class, EncoderConfig.Backbone.ENCODER, source)));
   }
 }

@@ -19,9 +19,12 @@ import java.io.Serializable;
  * @param positions learned or sinusoidal positions ({@code positions}: {@code "learned"}, {@code "sinusoidal"})
  * @param pooling how the head summarises a sequence ({@code pooling}: {@code "mean"}, {@code "first"})
  * @param normPlacement pre-LN or post-LN blocks ({@code norm_placement}: {@code "pre"}, {@code "post"})
+ * @param backbone bidirectional encoder blocks or a causal GPT body ({@code backbone}: {@code "encoder"},
+ *     {@code "gpt"}; a folder without the field is an encoder)
  */
 public record EncoderConfig(int vocabSize, int maxLength, int numLayers, int numHeads, int embedDim, int numClasses,
-    double dropout, boolean bias, Positions positions, Pooling pooling, NormPlacement normPlacement) implements Serializable {
+    double dropout, boolean bias, Positions positions, Pooling pooling, NormPlacement normPlacement,
+    Backbone backbone) implements Serializable {
   private static final long serialVersionUID = 1L;
 
 
@@ -44,7 +47,37 @@ public record EncoderConfig(int vocabSize, int maxLength, int numLayers, int num
     /** The mean over the sequence's non-padded positions. */
     MEAN,
     /** The first position's state (BERT's {@code [CLS]} convention; put a class token first). */
-    FIRST
+    FIRST,
+    /**
+     * The last non-padded position's state: under causal attention ({@link Backbone#GPT}) the only one that has
+     * read the whole sequence (GPT-1's classification head).
+     */
+    LAST
+  }
+
+  /** The transformer under the head. */
+  public enum Backbone {
+    /** Bidirectional blocks whose attention skips padded keys; parameters under {@code encoder.}. */
+    ENCODER("encoder"),
+    /**
+     * A GPT body: causal self-attention (position t reads positions 0..t), pre-LN blocks, learned positions and a
+     * final LayerNorm, with exactly {@link Gpt}'s parameter names and shapes ({@code transformer.wte.weight},
+     * {@code transformer.h.i...}, {@code transformer.ln_f}), so a pretrained language model's weights load by name
+     * ({@link EncoderClassifier#fromLanguageModel}). Padding comes after the real tokens, which therefore never
+     * attend to it.
+     */
+    GPT("transformer");
+
+    private final String prefix;
+
+    Backbone(String prefix) {
+      this.prefix = prefix;
+    }
+
+    /** The name prefix of the backbone's parameters (without the dot). */
+    public String prefix() {
+      return prefix;
+    }
   }
 
   public EncoderConfig {
@@ -60,40 +93,48 @@ public record EncoderConfig(int vocabSize, int maxLength, int numLayers, int num
     require(positions != null, "positions must be set (learned or sinusoidal)");
     require(pooling != null, "pooling must be set (mean or first)");
     require(normPlacement != null, "norm_placement must be set (pre or post)");
+    require(backbone != null, "backbone must be set (encoder or gpt)");
+    require(backbone != Backbone.GPT || (positions == Positions.LEARNED && normPlacement == NormPlacement.PRE),
+        "the gpt backbone has learned positions and pre-LN blocks, got " + positions + " and " + normPlacement);
     require(positions != Positions.SINUSOIDAL || embedDim % 2 == 0,
         "sinusoidal positions need an even n_embd, got " + embedDim);
   }
 
-  /** Learned positions, mean pooling, pre-LN blocks with biases, no dropout. */
+  /** An encoder backbone: learned positions, mean pooling, pre-LN blocks with biases, no dropout. */
   public static EncoderConfig of(int vocabSize, int maxLength, int numLayers, int numHeads, int embedDim,
       int numClasses) {
     return new EncoderConfig(vocabSize, maxLength, numLayers, numHeads, embedDim, numClasses, 0.0, true,
-        Positions.LEARNED, Pooling.MEAN, NormPlacement.PRE);
+        Positions.LEARNED, Pooling.MEAN, NormPlacement.PRE, Backbone.ENCODER);
   }
 
   public EncoderConfig withDropout(double newDropout) {
     return new EncoderConfig(vocabSize, maxLength, numLayers, numHeads, embedDim, numClasses, newDropout, bias,
-        positions, pooling, normPlacement);
+        positions, pooling, normPlacement, backbone);
   }
 
   public EncoderConfig withBias(boolean newBias) {
     return new EncoderConfig(vocabSize, maxLength, numLayers, numHeads, embedDim, numClasses, dropout, newBias,
-        positions, pooling, normPlacement);
+        positions, pooling, normPlacement, backbone);
   }
 
   public EncoderConfig withPositions(Positions newPositions) {
     return new EncoderConfig(vocabSize, maxLength, numLayers, numHeads, embedDim, numClasses, dropout, bias,
-        newPositions, pooling, normPlacement);
+        newPositions, pooling, normPlacement, backbone);
   }
 
   public EncoderConfig withPooling(Pooling newPooling) {
     return new EncoderConfig(vocabSize, maxLength, numLayers, numHeads, embedDim, numClasses, dropout, bias,
-        positions, newPooling, normPlacement);
+        positions, newPooling, normPlacement, backbone);
   }
 
   public EncoderConfig withNormPlacement(NormPlacement newPlacement) {
     return new EncoderConfig(vocabSize, maxLength, numLayers, numHeads, embedDim, numClasses, dropout, bias,
-        positions, pooling, newPlacement);
+        positions, pooling, newPlacement, backbone);
+  }
+
+  public EncoderConfig withBackbone(Backbone newBackbone) {
+    return new EncoderConfig(vocabSize, maxLength, numLayers, numHeads, embedDim, numClasses, dropout, bias,
+        positions, pooling, normPlacement, newBackbone);
   }
 
   /** HS = C / NH. */

@@ -7,16 +7,22 @@ import io.spindle.autograd.Variable;
 /**
  * A stack of {@link EncoderBlock}s named {@code <prefix>.h.<i>}, plus the final LayerNorm {@code <prefix>.ln_f} when
  * the norms come first ({@link NormPlacement#PRE}; post-norm blocks already end normalised). Works on embedded input:
- * the models add their own token and position embeddings.
+ * the models add their own token and position embeddings. Bidirectional, or causal (a GPT body, position t attending
+ * to positions 0..t) when built so.
  */
 final class TransformerEncoder {
   private final EncoderBlock[] blocks;
   private final Norm lnF; // null for POST
 
   TransformerEncoder(Parameters p, String prefix, int numLayers, int heads, NormPlacement placement, boolean relu) {
+    this(p, prefix, numLayers, heads, placement, relu, false);
+  }
+
+  TransformerEncoder(Parameters p, String prefix, int numLayers, int heads, NormPlacement placement, boolean relu,
+      boolean causal) {
     this.blocks = new EncoderBlock[numLayers];
     for (int i = 0; i < numLayers; i++) {
-      blocks[i] = new EncoderBlock(p, prefix + ".h." + i, heads, placement, relu);
+      blocks[i] = new EncoderBlock(p, prefix + ".h." + i, heads, placement, relu, causal);
     }
     this.lnF = placement == NormPlacement.PRE ? new Norm(p, prefix + ".ln_f", GptConfig.LAYER_NORM_EPS) : null;
   }

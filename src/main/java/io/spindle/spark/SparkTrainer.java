@@ -190,6 +190,10 @@ public final class SparkTrainer<M extends Network<?>, D extends DataPart> {
     o.put("momentum", c.momentum());
     o.put("grad_clip", c.gradClip());
     o.put("seed", c.seed());
+    if (c.rateScale() != null) {
+      o.put("rate_scale_prefix", c.rateScale().namePrefix());
+      o.put("rate_scale", c.rateScale().scale());
+    }
     o.put("training_" + objective.dataUnit(), data.size());
     o.put("validation_" + objective.dataUnit(), validation == null ? 0 : validation.size());
     o.put("validation_interval", policy == null ? 0 : policy.interval());

@@ -6,6 +6,8 @@ import io.spindle.optim.ConstantSchedule;
 import io.spindle.optim.LearningRateSchedule;
 import io.spindle.optim.NoamSchedule;
 import io.spindle.optim.Optimizer;
+import io.spindle.optim.ParameterRateScale;
+import io.spindle.optim.ScaledRates;
 import io.spindle.optim.Sgd;
 import io.spindle.optim.WarmupCosineSchedule;
 import java.io.Serializable;
@@ -45,11 +47,14 @@ import java.io.Serializable;
  *     ({@link CanonicalSum}), so that the weights are the same bits whatever the thread count, Spark partitioning,
  *     aggregation depth or micro-batches (which this mode ignores); costs throughput (one forward and backward per
  *     draw; docs/benchmarks.md), and on Spark needs float32 gradients (false)
+ * @param rateScale a learning rate of its own for the parameters whose names start with a prefix (a fine-tuned
+ *     backbone's, say), as {@link ScaledRates} applies it; null for one rate for all (null)
  */
 public record TrainingConfig(int steps, int batchSize, int microBatches, OptimizerChoice optimizer,
     double learningRate, double minLearningRate, ScheduleChoice schedule, int warmupSteps, double weightDecay,
     double beta1, double beta2, double momentum, double gradClip, long seed, double maxSeconds,
-    boolean decayOverTime, NonFinite nonFinite, boolean deterministic) implements Serializable {
+    boolean decayOverTime, NonFinite nonFinite, boolean deterministic, ParameterRateScale rateScale)
+    implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The optimizer a run uses. */
@@ -118,16 +123,18 @@ public record TrainingConfig(int steps, int batchSize, int microBatches, Optimiz
     b.decayOverTime = decayOverTime;
     b.nonFinite = nonFinite;
     b.deterministic = deterministic;
+    b.rateScale = rateScale;
     return b;
   }
 
   /** A new optimizer of this config over {@code parameters}, in its initial state. */
   public Optimizer newOptimizer(Parameters parameters) {
-    return switch (optimizer) {
+    Optimizer base = switch (optimizer) {
       case ADAMW -> new AdamW(AdamW.Config.defaults().withBetas(beta1, beta2).withWeightDecay(weightDecay),
           parameters);
       case SGD -> new Sgd(new Sgd.Config(momentum, false), parameters.count());
     };
+    return rateScale == null ? base : new ScaledRates(base, parameters, rateScale);
   }
 
   /** This config's learning-rate schedule (time pacing, with {@link #decayOverTime}, is the loop's). */
@@ -172,6 +179,7 @@ public record TrainingConfig(int steps, int batchSize, int microBatches, Optimiz
     private boolean decayOverTime;
     private NonFinite nonFinite = NonFinite.SKIP;
     private boolean deterministic;
+    private ParameterRateScale rateScale;
 
     private Builder() {}
 
@@ -262,11 +270,18 @@ public record TrainingConfig(int steps, int batchSize, int microBatches, Optimiz
       return this;
     }
 
+    /** Null for one rate for every parameter. */
+    public Builder rateScale(ParameterRateScale value) {
+      rateScale = value;
+      return this;
+    }
+
     /** The config; throws {@link IllegalArgumentException} naming the first invalid setting. */
     public TrainingConfig build() {
       return new TrainingConfig(steps, batchSize, microBatches, optimizer, learningRate,
           minLearningRate == null ? learningRate / 10 : minLearningRate, schedule, warmupSteps, weightDecay, beta1,
-          beta2, momentum, gradClip, seed, maxSeconds, decayOverTime, nonFinite, deterministic);
+          beta2, momentum, gradClip, seed, maxSeconds, decayOverTime, nonFinite, deterministic,
+          rateScale);
     }
   }
 }

@@ -16,16 +16,16 @@ import java.util.stream.Stream;
  * {@code .dat} indexes, the {@code .u8} duplicates and every symbolic link (the top level links some Italian files,
  * the German folder links duplicates) are skipped, as is the {@code off/} folder.
  */
-final class FortuneLanguages {
-  static final Path ROOT = Path.of("/usr/share/games/fortunes");
-  static final List<String> LANGUAGES = List.of("en", "de", "es", "it", "ru");
+public final class FortuneLanguages {
+  public static final Path ROOT = Path.of("/usr/share/games/fortunes");
+  public static final List<String> LANGUAGES = List.of("en", "de", "es", "it", "ru");
 
   private FortuneLanguages() {}
 
   /** A text and its language's index in {@link #LANGUAGES}. */
-  record Entry(String text, int label) {}
+  public record Entry(String text, int label) {}
 
-  static boolean installed() {
+  public static boolean installed() {
     return LANGUAGES.stream().skip(1).allMatch(l -> Files.isDirectory(ROOT.resolve(l)));
   }
 
@@ -33,7 +33,7 @@ final class FortuneLanguages {
    * Up to {@code perLanguage} entries of each language (0 = all), drawn at random with {@code seed}, each cut to its
    * first {@code maxChars} characters; shuffled.
    */
-  static List<Entry> read(int perLanguage, int maxChars, long seed) throws IOException {
+  public static List<Entry> read(int perLanguage, int maxChars, long seed) throws IOException {
     Random random = new Random(seed);
     List<Entry> all = new ArrayList<>();
     for (int label = 0; label < LANGUAGES.size(); label++) {

@@ -103,6 +103,11 @@ class StageContractTest {
         .setWarmupSteps(1);
     TransformerLMModel lmModel = lm.fit(texts).setPromptCol("prompt").setMaxNewTokens(4);
     Dataset<Row> prompted = texts.withColumn("prompt", functions.substring(functions.col("text"), 1, 2));
+    String lmPath = dir.resolve("lm").toString();
+    lmModel.write().overwrite().save(lmPath);
+    Dataset<Row> lmIds = lmModel.tokenizerModel("text", "ids").transform(texts).cache();
+    TransformerClassifier fineTuner = new TransformerClassifier().setInitialModelPath(lmPath).setPooling("last")
+        .setBackboneStepSize(1e-4).setMaxIter(2).setBatchSize(8).setWarmupSteps(1);
     TranslationEvaluator evaluator = new TranslationEvaluator().setPredictionCol("source");
     PolicyGradientTuner tuner = new PolicyGradientTuner().setInitialModel(lmModel).setReward("vowels")
         .setSamplesPerPrompt(2).setMaxNewTokens(4).setMaxIter(1).setBatchSize(2);
@@ -117,6 +122,11 @@ class StageContractTest {
             "label", new StructType().add("ids", Schemas.IDS).add("label", DataTypes.StringType))),
         new Stage("TransformerClassificationModel", classifier.fit(ids), ids, "TransformerClassifier",
             Map.of("ids", new StructType().add("ids", DataTypes.createArrayType(DataTypes.LongType)))),
+        new Stage("TransformerClassifier (fine-tuning)", fineTuner, lmIds, "TransformerClassifier", Map.of(
+            "ids", new StructType().add("ids", DataTypes.StringType).add("label", DataTypes.DoubleType))),
+        new Stage("TransformerClassificationModel (fine-tuned)", fineTuner.fit(lmIds), lmIds,
+            "TransformerClassifier", Map.of("ids", new StructType().add("ids", DataTypes.createArrayType(
+                DataTypes.LongType)))),
         new Stage("TransformerLM", lm, texts, "TransformerLM", Map.of("text", intText)),
         new Stage("TransformerLMModel", lmModel, prompted, "TransformerLM", Map.of("text", intText.add("prompt",
             DataTypes.StringType), "prompt", new StructType().add("text", DataTypes.StringType).add("prompt",
