@@ -20,7 +20,11 @@ class ProgressLineTest {
     try {
       try (ProgressLine line = new ProgressLine("train-lm", 4)) {
         line.update(new StepMetrics(1, 2.5, 1e-3, 100, 0.1, 1, Double.NaN));
-        Thread.sleep(700); // the bar redraws every 500 ms
+        // The bar redraws every 500 ms; wait until it has been drawn (a loaded machine may delay its thread).
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!captured.toString(StandardCharsets.UTF_8).contains("train-lm") && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
         System.err.println("12:00:00 INFO SparkTrainer: step 1: checkpoint written");
         line.update(new StepMetrics(2, 2.4, 1e-3, 100, 0.2, 1, Double.NaN));
         Thread.sleep(700);
