@@ -25,7 +25,8 @@ import org.apache.spark.launcher.SparkLauncher;
  * by {@link Process#destroyForcibly()}; a JVM shutdown hook does both should the test JVM end first.
  */
 final class StandaloneCluster implements AutoCloseable {
-  static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+  /** For start-cluster.sh: 3 JVMs starting on a 2-core machine that others may load heavily. */
+  static final Duration START_TIMEOUT = Duration.ofMinutes(8);
 
   private final Path root;
   private final Path dir;
@@ -45,20 +46,22 @@ final class StandaloneCluster implements AutoCloseable {
     env.put("SPARK_CONF_DIR", root.resolve("cluster-configs/standalone").toString());
     env.put("SPARK_MASTER_PORT", String.valueOf(port));
     env.put("SPARK_MASTER_WEBUI_PORT", String.valueOf(freePort()));
+    env.put("SPINDLE_CLUSTER_TIMEOUT", String.valueOf(START_TIMEOUT.toSeconds() / 2));
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     Path log = dir.resolve("start-cluster.out");
     Files.createDirectories(dir);
+    int status;
     try {
-      int status = script("start-cluster.sh", log, String.valueOf(workers));
-      if (status != 0) {
-        throw new IllegalStateException("start-cluster.sh exited with " + status + ":\n" + Files.readString(log));
-      }
-    } catch (IOException | InterruptedException | RuntimeException e) {
-      // no object, so no close(): stop now whatever started, while the pid files are there (the test's temporary
-      // folder, pid files and all, is deleted before the shutdown hook would run)
+      status = script("start-cluster.sh", log, String.valueOf(workers));
+    } catch (IllegalStateException e) {
+      status = -1; // timed out: the script was killed before it could stop what it had started
+    }
+    if (status != 0) {
+      // now, while the pid files exist: the test's temporary folder is gone by the time a shutdown hook runs
       stopQuietly();
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
-      throw e;
+      throw new IllegalStateException("start-cluster.sh " + (status < 0 ? "did not finish within " + START_TIMEOUT
+          : "exited with " + status) + ":\n" + Files.readString(log));
     }
     this.masterUrl = "spark://127.0.0.1:" + port;
   }
@@ -152,7 +155,9 @@ final class StandaloneCluster implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of("bash", root.resolve("cluster-configs/standalone/" + name)
         .toString()));
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(Files.isDirectory(log.getParent()) ? ProcessBuilder.Redirect.to(log.toFile())
+            : ProcessBuilder.Redirect.DISCARD);
     builder.environment().putAll(env);
     Process process = builder.start();
     if (!process.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
