@@ -20,7 +20,12 @@ class ProgressLineTest {
     try {
       try (ProgressLine line = new ProgressLine("train-lm", 4)) {
         line.update(new StepMetrics(1, 2.5, 1e-3, 100, 0.1, 1, Double.NaN));
-        Thread.sleep(700); // the bar redraws every 500 ms
+        // the bar redraws every 500 ms; on a loaded machine the first draw can come later, so wait for it (10 s at
+        // most) rather than for a fixed time
+        for (int waited = 0; waited < 10_000 && !captured.toString(StandardCharsets.UTF_8).contains("train-lm");
+            waited += 50) {
+          Thread.sleep(50);
+        }
         System.err.println("12:00:00 INFO SparkTrainer: step 1: checkpoint written");
         line.update(new StepMetrics(2, 2.4, 1e-3, 100, 0.2, 1, Double.NaN));
         Thread.sleep(700);
