@@ -27,8 +27,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The two-stage recipe of docs/mllib.md measured on fortunes, for {@code FineTuningLanguageIdTest} (small) and
- * {@code io.spindle.bench.FineTuneBench} (the sizes docs/benchmarks.md reports): pretrain a {@link TransformerLM} on
+ * The two-stage recipe of docs/mllib.md measured on fortunes, for {@code io.spindle.bench.FineTuneBench} (the sizes
+ * docs/benchmarks.md reports): pretrain a {@link TransformerLM} on
  * the training split's text (no labels), fine-tune it on a fraction of the training labels, and compare on the
  * held-out 20% with a classifier of the same architecture and tokenizer trained from scratch on the same labels, the
  * README's encoder pipeline, and MLlib's TF-IDF + logistic regression, all fitted on the same labelled rows.
