@@ -177,7 +177,7 @@ class TransformerClassifierPipelineTest {
       assertTrue(explained.contains(p.name() + ": " + p.doc()), p.name() + " missing from\n" + explained);
     }
     SpindleTokenizer t = new SpindleTokenizer();
-    assertEquals(6, t.params().length);
+    assertEquals(7, t.params().length); // issue 15 adds handleInvalid
     for (Param<?> p : t.params()) {
       assertTrue(t.explainParams().contains(p.name() + ": " + p.doc()), p.name());
     }
