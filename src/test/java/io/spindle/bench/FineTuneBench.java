@@ -5,7 +5,7 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The fine-tuning measurements of docs/benchmarks.md ({@code bin/bench finetune [langid|topics]}): the two-stage
+ * The fine-tuning measurements of docs/benchmarks.md ({@code bin/bench finetune [langid|topics|topics-baseline]}): the two-stage
  * recipe of {@link FineTuningExperiment} on the fortunes language-ID task with 10% of the labels, and on the binary
  * topic task (computers vs people) against MLlib's TF-IDF + logistic regression, in {@code local[2]}. Prints one
  * Markdown table row per pipeline.
@@ -28,6 +28,9 @@ public final class FineTuneBench {
         System.out.println("## topics, computers vs people, every training label");
         print(FineTuningExperiment.run(FineTuningExperiment.topics(spark),
             new FineTuningExperiment.Sizes("bpe", 2000, 2, 4, 64, 64, 800, 300, 32), "last", "mean"));
+      }
+      if (task.equals("topics-baseline")) {
+        print(List.of(FineTuningExperiment.baseline(FineTuningExperiment.topics(spark))));
       }
     } finally {
       spark.stop();

@@ -27,8 +27,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The two-stage recipe of docs/mllib.md measured on fortunes, for {@code FineTuningLanguageIdTest} (small) and
- * {@code io.spindle.bench.FineTuneBench} (the sizes docs/benchmarks.md reports): pretrain a {@link TransformerLM} on
+ * The two-stage recipe of docs/mllib.md measured on fortunes, for {@code io.spindle.bench.FineTuneBench} (the sizes
+ * docs/benchmarks.md reports): pretrain a {@link TransformerLM} on
  * the training split's text (no labels), fine-tune it on a fraction of the training labels, and compare on the
  * held-out 20% with a classifier of the same architecture and tokenizer trained from scratch on the same labels, the
  * README's encoder pipeline, and MLlib's TF-IDF + logistic regression, all fitted on the same labelled rows.
@@ -130,11 +130,16 @@ public final class FineTuningExperiment {
     results.add(score("encoder from scratch (README's), mean pooling", data, lm.tokenizerModel("text", "ids"),
         classifier(s).setNumLayers(s.layers()).setNumHeads(s.heads()).setModelDim(s.width())
             .setMaxSeqLength(s.block())));
-    results.add(score("TF-IDF + logistic regression", data, new RegexTokenizer().setInputCol("text")
+    results.add(baseline(data));
+    return results;
+  }
+
+  /** MLlib's bag-of-words baseline on the same rows: RegexTokenizer, HashingTF, IDF, LogisticRegression. */
+  public static Result baseline(Data data) {
+    return score("TF-IDF + logistic regression", data, new RegexTokenizer().setInputCol("text")
         .setOutputCol("words").setPattern("[^\\p{L}\\p{N}]+"), new HashingTF().setInputCol("words")
         .setOutputCol("tf").setNumFeatures(1 << 18), new IDF().setInputCol("tf").setOutputCol("features"),
-        new LogisticRegression().setMaxIter(100)));
-    return results;
+        new LogisticRegression().setMaxIter(100));
   }
 
   private static TransformerClassifier classifier(Sizes s) {

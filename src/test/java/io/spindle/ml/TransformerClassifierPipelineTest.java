@@ -171,12 +171,13 @@ class TransformerClassifierPipelineTest {
     TransformerClassifier c = new TransformerClassifier();
     String explained = c.explainParams();
     // issue 10: 30, the 24 before and microBatches, optimizer, schedule, momentum, gradClip, bf16Gradients
-    assertEquals(30, c.params().length);
+    // issue 15: 35, with backbone, pooling, initialModelPath, backboneStepSize and handleInvalid
+    assertEquals(35, c.params().length);
     for (Param<?> p : c.params()) {
       assertTrue(explained.contains(p.name() + ": " + p.doc()), p.name() + " missing from\n" + explained);
     }
     SpindleTokenizer t = new SpindleTokenizer();
-    assertEquals(6, t.params().length);
+    assertEquals(7, t.params().length); // issue 15 adds handleInvalid
     for (Param<?> p : t.params()) {
       assertTrue(t.explainParams().contains(p.name() + ": " + p.doc()), p.name());
     }
