@@ -44,12 +44,14 @@ public final class LossChart {
   private final String title;
   private final Axis axis;
   private final boolean logScale;
+  private final String valueLabel; // null: a loss
 
-  private LossChart(List<Run> runs, String title, Axis axis, boolean logScale) {
+  private LossChart(List<Run> runs, String title, Axis axis, boolean logScale, String valueLabel) {
     this.runs = List.copyOf(runs);
     this.title = title;
     this.axis = axis;
     this.logScale = logScale;
+    this.valueLabel = valueLabel;
   }
 
   /** A chart of one unnamed run: its series are called "train" and "validation". */
@@ -59,27 +61,36 @@ public final class LossChart {
 
   /** A chart of one named run: its series are called "NAME train" and "NAME validation". */
   public static LossChart of(String name, LossHistory history) {
-    return new LossChart(List.of(new Run(name, history)), "Loss", Axis.STEP, false);
+    return new LossChart(List.of(new Run(name, history)), "Loss", Axis.STEP, false, null);
   }
 
   /** This chart with one more run, drawn in the next colour. */
   public LossChart and(String name, LossHistory history) {
     List<Run> more = new ArrayList<>(runs);
     more.add(new Run(name, history));
-    return new LossChart(more, title, axis, logScale);
+    return new LossChart(more, title, axis, logScale, valueLabel);
   }
 
   public LossChart withTitle(String value) {
-    return new LossChart(runs, value, axis, logScale);
+    return new LossChart(runs, value, axis, logScale, valueLabel);
   }
 
   public LossChart withAxis(Axis value) {
-    return new LossChart(runs, title, value, logScale);
+    return new LossChart(runs, title, value, logScale, valueLabel);
   }
 
   /** A logarithmic loss axis, for losses that fall by orders of magnitude (losses must then be positive). */
   public LossChart withLogScale(boolean value) {
-    return new LossChart(runs, title, axis, value);
+    return new LossChart(runs, title, axis, value, valueLabel);
+  }
+
+  /**
+   * Names what is drawn when it is not a loss, such as "mean reward" for the {@code reward} of a {@code spindle rl}
+   * run read by {@link LossHistory#read(java.nio.file.Path, String)}: the vertical axis is labelled with it, and each
+   * run's training series is called by it instead of "train" (validation series keep their name).
+   */
+  public LossChart withValueLabel(String value) {
+    return new LossChart(runs, title, axis, logScale, value);
   }
 
   /**
@@ -102,7 +113,8 @@ public final class LossChart {
       boolean single = runs.size() == 1;
       Color trainColour = PALETTE[r % PALETTE.length];
       Color validationColour = single ? PALETTE[1] : trainColour;
-      addSeries(data, renderer, label(run.name(), "train"), run.history().train(), trainColour, false);
+      String trainName = valueLabel == null ? "train" : valueLabel;
+      addSeries(data, renderer, label(run.name(), trainName), run.history().train(), trainColour, false);
       addSeries(data, renderer, label(run.name(), "validation"), run.history().validation(), validationColour, true);
     }
     if (data.getSeriesCount() == 0) {
@@ -113,14 +125,15 @@ public final class LossChart {
     if (axis == Axis.STEP) {
       x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     }
+    String yLabel = valueLabel == null ? "loss" : valueLabel;
     ValueAxis y;
     if (logScale) {
-      LogAxis log = new LogAxis("loss (log scale)");
+      LogAxis log = new LogAxis(yLabel + " (log scale)");
       log.setSmallestValue(Double.MIN_NORMAL);
       log.setNumberFormatOverride(new DecimalFormat("0.###")); // 0.25 rather than 10^-0.6
       y = log;
     } else {
-      NumberAxis linear = new NumberAxis("loss");
+      NumberAxis linear = new NumberAxis(yLabel);
       linear.setAutoRangeIncludesZero(false);
       y = linear;
     }

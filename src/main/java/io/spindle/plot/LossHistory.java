@@ -67,6 +67,41 @@ public record LossHistory(List<Point> train, List<Point> validation) {
     return new LossHistory(train, validation);
   }
 
+  /**
+   * Reads one other per-step number of a {@code metrics.jsonl} file as the training series, such as the mean
+   * {@code reward} or the {@code kl} of a {@code spindle rl} run: a point for each line with numeric {@code step} and
+   * {@code field} ({@code elapsed_s} gives its time, as in {@link #read(Path)}); lines without the field are skipped.
+   * The history has no validation points. Draw it with {@link LossChart#withValueLabel} to name the axis.
+   *
+   * @throws BadInputException when the file is missing, a line is not a JSON object with a numeric {@code step}, or
+   *     no line has a numeric {@code field}
+   */
+  public static LossHistory read(Path metricsJsonl, String field) throws IOException {
+    if (!Files.isRegularFile(metricsJsonl)) {
+      throw new BadInputException("no metrics file " + metricsJsonl);
+    }
+    List<Point> points = new ArrayList<>();
+    List<String> lines = Files.readAllLines(metricsJsonl, StandardCharsets.UTF_8);
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).isBlank()) {
+        continue;
+      }
+      JsonNode o = parse(lines.get(i), metricsJsonl, i + 1);
+      if (!o.path("step").isNumber()) {
+        throw new BadInputException(metricsJsonl + " line " + (i + 1) + ": needs a numeric \"step\", got "
+            + lines.get(i));
+      }
+      if (o.path(field).isNumber()) {
+        double seconds = o.path("elapsed_s").isNumber() ? o.get("elapsed_s").asDouble() : Double.NaN;
+        points.add(new Point(o.get("step").asLong(), seconds, o.get(field).asDouble()));
+      }
+    }
+    if (points.isEmpty()) {
+      throw new BadInputException(metricsJsonl + ": no line has a numeric \"" + field + "\"");
+    }
+    return new LossHistory(points, List.of());
+  }
+
   /** Training losses of steps 1, 2, ... with no time and no validation (a loop of one's own, say). */
   public static LossHistory ofLosses(double... losses) {
     List<Point> train = new ArrayList<>(losses.length);

@@ -4,7 +4,8 @@
  * <ul>
  *   <li>{@link io.spindle.plot.LossHistory}: a run's training and validation losses by step and elapsed time, read
  *       from a {@code metrics.jsonl} file (the fields {@code step}, {@code loss}, {@code elapsed_s} and
- *       {@code val_loss} that {@code spindle train-lm} writes) or made from an array of losses;
+ *       {@code val_loss} that {@code spindle train-lm} writes) or made from an array of losses; or any other per-step
+ *       number of such a file, such as the {@code reward} and {@code kl} of {@code spindle rl};
  *       {@link io.spindle.plot.LossChart} draws one or more of them against step or time.
  *   <li>{@link io.spindle.plot.Heatmap}: a matrix as coloured cells with row and column labels, e.g. the attention
  *       probabilities of one head (query tokens down, key tokens across);

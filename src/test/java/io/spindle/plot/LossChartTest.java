@@ -41,6 +41,22 @@ class LossChartTest {
   }
 
   @Test
+  void drawsAnotherNumberWithItsOwnLabel() {
+    LossHistory rising = LossHistory.ofLosses(0.2, 0.3, 0.35, 0.5, 0.6);
+    BufferedImage named = LossChart.of(rising).withValueLabel("mean reward").draw(640, 400);
+    BufferedImage plain = LossChart.of(rising).draw(640, 400);
+    assertTrue(Pixels.count(named, LossChart.PALETTE[0], 30) > 50, "the curve");
+    // the same curve; only the axis label and the legend's text differ
+    int differing = 0;
+    for (int y = 0; y < 400; y++) {
+      for (int x = 0; x < 640; x++) {
+        differing += named.getRGB(x, y) != plain.getRGB(x, y) ? 1 : 0;
+      }
+    }
+    assertTrue(differing > 0, "the labels differ");
+  }
+
+  @Test
   void refusesWhatItCannotDraw() {
     assertThrows(IllegalArgumentException.class,
         () -> LossChart.of(falling(10, false)).withAxis(LossChart.Axis.TIME).draw(640, 400));

@@ -33,6 +33,26 @@ class LossHistoryTest {
   }
 
   @Test
+  void readsAnotherNumberPerStepAsTheSeries() throws Exception {
+    Path file = dir.resolve("metrics.jsonl");
+    Files.writeString(file, """
+        {"step":1,"loss":0.1,"reward":0.25,"kl":0.0,"elapsed_s":2.0}
+        {"step":2,"loss":0.2,"kl":0.01,"elapsed_s":4.0}
+        {"step":3,"loss":0.3,"reward":0.5,"kl":0.02,"elapsed_s":6.0}
+        """);
+    LossHistory reward = LossHistory.read(file, "reward");
+    assertEquals(java.util.List.of(new LossHistory.Point(1, 2.0, 0.25), new LossHistory.Point(3, 6.0, 0.5)),
+        reward.train());
+    assertTrue(reward.validation().isEmpty());
+    assertEquals(0.02, LossHistory.read(file, "kl").train().get(2).loss());
+    BadInputException e = assertThrows(BadInputException.class, () -> LossHistory.read(file, "entropy"));
+    assertTrue(e.getMessage().contains("entropy"), e.getMessage());
+    Files.writeString(file, "{\"step\":1,\"reward\":0.5}\n{\"reward\":0.5}\n");
+    e = assertThrows(BadInputException.class, () -> LossHistory.read(file, "reward"));
+    assertTrue(e.getMessage().contains("line 2"), e.getMessage());
+  }
+
+  @Test
   void lossesOfOnesOwnLoopHaveStepsButNoTimes() {
     LossHistory h = LossHistory.ofLosses(3, 2, 1);
     assertEquals(3, h.train().get(2).step());
