@@ -44,13 +44,8 @@ class CliFuzzTest {
 
   @BeforeAll
   static void trainTinyModel() throws Exception {
-    text = dir.resolve("text.txt");
-    Files.writeString(text, "the cat sat on the mat. ".repeat(100));
-    model = dir.resolve("model");
-    CliTest.Run r = CliTest.run("train-lm", "--text", text.toString(), "--model-dir", model.toString(), "--steps",
-        "2", "--n-layer", "1", "--n-head", "2", "--n-embd", "16", "--block-size", "16", "--batch-size", "4",
-        "--eval-every", "0", "--sample-tokens", "0", "--threads", "1");
-    assertEquals(0, r.status(), r.err());
+    text = CliTest.writeTinyText(dir);
+    model = CliTest.trainTiny(text, dir.resolve("model"));
   }
 
   /** Asserts a refusal: status 1 or 2, one stderr line {@code spindle: ...} holding every fragment, in time. */

@@ -38,13 +38,8 @@ class CliLimitsTest {
 
   @BeforeAll
   static void trainTinyModel() throws Exception {
-    text = dir.resolve("text.txt");
-    Files.writeString(text, "the cat sat on the mat. ".repeat(100));
-    model = dir.resolve("model");
-    CliTest.Run r = CliTest.run("train-lm", "--text", text.toString(), "--model-dir", model.toString(), "--steps",
-        "2", "--n-layer", "1", "--n-head", "2", "--n-embd", "16", "--block-size", "16", "--batch-size", "4",
-        "--eval-every", "0", "--sample-tokens", "0", "--threads", "1");
-    assertEquals(0, r.status(), r.err());
+    text = CliTest.writeTinyText(dir);
+    model = CliTest.trainTiny(text, dir.resolve("model"));
   }
 
   private static ChildCli.Run child(String... args) throws Exception {

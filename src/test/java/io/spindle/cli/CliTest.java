@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,6 +43,27 @@ class CliTest {
       System.setOut(oldOut);
       System.setErr(oldErr);
     }
+  }
+
+  /** Writes the text of the tiny runs, one sentence 100 times, to {@code dir/text.txt}. */
+  static Path writeTinyText(Path dir) throws IOException {
+    Path t = dir.resolve("text.txt");
+    Files.writeString(t, "the cat sat on the mat. ".repeat(100));
+    return t;
+  }
+
+  /** {@code train-lm} arguments of a tiny 2-step model on {@code text}: one thread, no evaluation, no sample. */
+  static String[] tinyTrainArgs(Path text, String modelDir) {
+    return new String[] {"train-lm", "--text", text.toString(), "--model-dir", modelDir, "--steps", "2",
+        "--n-layer", "1", "--n-head", "2", "--n-embd", "16", "--block-size", "16", "--batch-size", "4",
+        "--eval-every", "0", "--sample-tokens", "0", "--threads", "1"};
+  }
+
+  /** Trains the tiny model of {@link #tinyTrainArgs} into {@code modelDir}, asserting that it trained. */
+  static Path trainTiny(Path text, Path modelDir) {
+    Run r = run(tinyTrainArgs(text, modelDir.toString()));
+    assertEquals(0, r.status(), r.err());
+    return modelDir;
   }
 
   @BeforeAll

@@ -27,14 +27,11 @@ class ModelFolderSafetyTest {
 
   @BeforeAll
   static void writeText() throws Exception {
-    text = dir.resolve("text.txt");
-    Files.writeString(text, "the cat sat on the mat. ".repeat(100));
+    text = CliTest.writeTinyText(dir);
   }
 
   static String[] trainArgs(String modelDir) {
-    return new String[] {"train-lm", "--text", text.toString(), "--model-dir", modelDir, "--steps", "2",
-        "--n-layer", "1", "--n-head", "2", "--n-embd", "16", "--block-size", "16", "--batch-size", "4",
-        "--eval-every", "0", "--sample-tokens", "0", "--threads", "1"};
+    return CliTest.tinyTrainArgs(text, modelDir);
   }
 
   private static void assertRefused(int status, String err, Path folder) {
