@@ -15,12 +15,40 @@ import org.bytedeco.openblas.global.openblas_full;
  *
  * <p>Off-heap storage is passed by address (no copy). On-heap storage also works, but JNI copies those arrays in and
  * out on every call.
+ *
+ * <p><b>Sharing the process with MLlib's native BLAS.</b> The bundled libraries carry the soname
+ * {@code libopenblas.so.0}, the same as a system OpenBLAS. MLlib's BLAS (netlib's {@code JNIBLAS}) opens the
+ * system's {@code libblas.so.3} by default; on a machine with a distribution's OpenBLAS that wrapper then binds to
+ * the bundled {@code libopenblas.so.0} already in the process, a different OpenBLAS release, and crashes the JVM
+ * (SIGSEGV in {@code daxpy}, seen with Debian's 0.3.21 under {@code LogisticRegression}). So loading points netlib
+ * at the bundled library itself ({@value #NETLIB_PATH}), unless the user has set {@value #NETLIB_PATH} or
+ * {@value #NETLIB_NAME}: MLlib then runs on the same OpenBLAS as Spindle. Only a JVM whose netlib loaded the system
+ * BLAS before Spindle's first tensor operation keeps it, and then Spindle binds to that same system library (the
+ * backend line in the log names its version); both work.
  */
 final class NativeBlas implements Blas {
 
   /** Loads the native library; throws (any {@link Throwable}) when this platform has none or it cannot load. */
   NativeBlas() {
     Loader.load(openblas_full.class);
+    shareWithNetlib();
+  }
+
+  /** netlib's system property for the path of the BLAS library its JNI layer opens. */
+  static final String NETLIB_PATH = "dev.ludovic.netlib.blas.nativeLibPath";
+
+  /** netlib's system property for the name of that library (default {@code libblas.so.3}). */
+  static final String NETLIB_NAME = "dev.ludovic.netlib.blas.nativeLib";
+
+  /** Points netlib at the bundled BLAS library just loaded, unless the user chose one (see the class comment). */
+  private static void shareWithNetlib() {
+    if (System.getProperty(NETLIB_PATH) != null || System.getProperty(NETLIB_NAME) != null) {
+      return;
+    }
+    String path = Loader.getLoadedLibraries().get("openblas_nolapack@.0");
+    if (path != null) { // JavaCPP's name for it on Linux; where it has another, netlib keeps its default
+      System.setProperty(NETLIB_PATH, path);
+    }
   }
 
   @Override
