@@ -22,7 +22,7 @@ public final class FineTuneBench {
       if (task.equals("all") || task.equals("langid")) {
         System.out.println("## language id, 5 classes, 10% of the training labels");
         print(FineTuningExperiment.run(FineTuningExperiment.languages(spark, 1000, 64, 0.1),
-            new FineTuningExperiment.Sizes("char", 0, 2, 4, 64, 64, 600, 200, 32), "last", "mean"));
+            new FineTuningExperiment.Sizes("char", 0, 2, 4, 64, 64, 1200, 200, 32), "last", "mean"));
       }
       if (task.equals("all") || task.equals("topics")) {
         System.out.println("## topics, computers vs people, every training label");

@@ -107,11 +107,28 @@ public final class FineTuningExperiment {
   }
 
   /**
-   * Pretrains the language model, then fits and scores: fine-tuned with each of {@code poolings}, the same GPT
-   * architecture from scratch (pooling {@code poolings[0]}), the README's encoder over the language model's
-   * tokenizer, and TF-IDF + logistic regression.
+   * Pretrains the language model, then fits and scores: for each of {@code poolings}, fine-tuned and the same GPT
+   * architecture from scratch; then the README's encoder over the language model's tokenizer, and TF-IDF + logistic
+   * regression.
    */
   public static List<Result> run(Data data, Sizes s, String... poolings) {
+    TransformerLMModel lm = pretrain(data, s);
+    List<Result> results = new ArrayList<>();
+    for (String pooling : poolings) {
+      results.add(score("fine-tuned GPT, " + pooling + " pooling", data, lm.tokenizerModel("text", "ids"),
+          fineTuned(lm, s, pooling)));
+      results.add(score("same GPT from scratch, " + pooling + " pooling", data, lm.tokenizerModel("text", "ids"),
+          scratch(s, pooling)));
+    }
+    results.add(score("encoder from scratch (README's), mean pooling", data, lm.tokenizerModel("text", "ids"),
+        classifier(s).setNumLayers(s.layers()).setNumHeads(s.heads()).setModelDim(s.width())
+            .setMaxSeqLength(s.block())));
+    results.add(baseline(data));
+    return results;
+  }
+
+  /** The language model of {@code s}, pretrained on the unlabelled text (step size 3e-3, 10% warm-up). */
+  public static TransformerLMModel pretrain(Data data, Sizes s) {
     long start = System.nanoTime();
     TransformerLMModel lm = new TransformerLM().setTokenizerMode(s.tokenizer()).setMaxVocabSize(s.vocab())
         .setNumLayers(s.layers()).setNumHeads(s.heads()).setModelDim(s.width()).setBlockSize(s.block())
@@ -119,19 +136,18 @@ public final class FineTuningExperiment {
         .setValidationFraction(0.02).setSeed(3).fit(data.unlabelled());
     System.out.printf(Locale.ROOT, "language model: %d steps in %.0f s, validation loss %.3f%n", s.lmSteps(),
         (System.nanoTime() - start) / 1e9, lm.summary().finalValidationLoss());
-    List<Result> results = new ArrayList<>();
-    for (String pooling : poolings) {
-      results.add(score("fine-tuned GPT, " + pooling + " pooling", data, lm.tokenizerModel("text", "ids"),
-          classifier(s).setInitialModel(lm).setPooling(pooling).setBackboneStepSize(1e-3)));
-    }
-    results.add(score("same GPT from scratch, " + poolings[0] + " pooling", data, lm.tokenizerModel("text", "ids"),
-        classifier(s).setBackbone("gpt").setPooling(poolings[0]).setNumLayers(s.layers()).setNumHeads(s.heads())
-            .setModelDim(s.width()).setMaxSeqLength(s.block())));
-    results.add(score("encoder from scratch (README's), mean pooling", data, lm.tokenizerModel("text", "ids"),
-        classifier(s).setNumLayers(s.layers()).setNumHeads(s.heads()).setModelDim(s.width())
-            .setMaxSeqLength(s.block())));
-    results.add(baseline(data));
-    return results;
+    return lm;
+  }
+
+  /** A classifier that starts from {@code lm}: a new head at step size 3e-3, the backbone at 1e-3. */
+  public static TransformerClassifier fineTuned(TransformerLMModel lm, Sizes s, String pooling) {
+    return classifier(s).setInitialModel(lm).setPooling(pooling).setBackboneStepSize(1e-3);
+  }
+
+  /** The fine-tuned classifier's architecture, initialised at random (step size 3e-3 throughout). */
+  public static TransformerClassifier scratch(Sizes s, String pooling) {
+    return classifier(s).setBackbone("gpt").setPooling(pooling).setNumLayers(s.layers()).setNumHeads(s.heads())
+        .setModelDim(s.width()).setMaxSeqLength(s.block());
   }
 
   /** MLlib's bag-of-words baseline on the same rows: RegexTokenizer, HashingTF, IDF, LogisticRegression. */
@@ -147,7 +163,8 @@ public final class FineTuningExperiment {
         .setWarmupSteps(s.steps() / 10).setDropout(0.1).setSeed(1);
   }
 
-  private static Result score(String name, Data data, PipelineStage... stages) {
+  /** Fits {@code stages} on the labelled rows and scores them on the held-out ones; prints the row. */
+  public static Result score(String name, Data data, PipelineStage... stages) {
     long start = System.nanoTime();
     PipelineModel model = new Pipeline().setStages(stages).fit(data.labelled());
     double seconds = (System.nanoTime() - start) / 1e9;
