@@ -19,6 +19,12 @@ public interface HasValidationIndicatorCol extends HasValidation {
     return isNonEmpty(validationIndicatorCol());
   }
 
+  /** Validation rows need the indicator column. */
+  @Override
+  default String missingValidation() {
+    return hasValidationIndicatorCol() ? null : "no validationIndicatorCol is set";
+  }
+
   /**
    * The setter, for the estimators.
    *

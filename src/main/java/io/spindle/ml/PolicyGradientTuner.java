@@ -81,8 +81,6 @@ public class PolicyGradientTuner extends SpindleEstimator<TransformerLMModel, Po
 
   public PolicyGradientTuner(String uid) {
     super(uid);
-    declaredParams().setDefaults(maxIter().w(200), stepSize().w(3e-4), batchSize().w(8), schedule().w("constant"),
-        warmupSteps().w(0), weightDecay().w(0.0), validationInterval().w(50));
   }
 
   public PolicyGradientTuner() {
@@ -120,11 +118,6 @@ public class PolicyGradientTuner extends SpindleEstimator<TransformerLMModel, Po
   /** The reward model's tokenizer, or null when none is set. */
   public SpindleTokenizerModel getRewardTokenizer() {
     return rewardTokenizer;
-  }
-
-  @Override
-  protected String missingValidation() {
-    return hasValidationIndicatorCol() ? null : "no validationIndicatorCol is set";
   }
 
   /**

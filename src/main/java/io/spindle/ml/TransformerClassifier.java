@@ -66,18 +66,10 @@ public class TransformerClassifier extends SpindleEstimator<TransformerClassific
 
   public TransformerClassifier(String uid) {
     super(uid);
-    setDefaults(declaredParams(), this);
   }
 
   public TransformerClassifier() {
     this(Identifiable.randomUID("transformerClassifier"));
-  }
-
-  /** The classifier's defaults where the families' differ, for the estimator and the model alike. */
-  static void setDefaults(DeclaredParams params, TransformerClassifierParams<?> p) {
-    params.setDefaults(p.labelCol().w("label"), p.predictionCol().w("prediction"), p.modelDim().w(64),
-        p.dropout().w(0.0), p.maxIter().w(200), p.stepSize().w(1e-3), p.warmupSteps().w(10),
-        p.weightDecay().w(0.01), p.validationInterval().w(10));
   }
 
   /**
@@ -122,11 +114,6 @@ public class TransformerClassifier extends SpindleEstimator<TransformerClassific
       throw new IllegalArgumentException(getClass().getSimpleName() + ": backbone is '" + getBackbone()
           + "' but an initial model is set; fine-tuning a language model uses the 'gpt' backbone");
     }
-  }
-
-  @Override
-  protected String missingValidation() {
-    return hasValidationIndicatorCol() ? null : "no validationIndicatorCol is set";
   }
 
   @Override

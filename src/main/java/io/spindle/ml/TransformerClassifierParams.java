@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
@@ -147,6 +148,14 @@ public interface TransformerClassifierParams<S> extends TrainingParams, HasArchi
   default DoubleParam backboneStepSize() {
     return declaredParams().doubleParam("backboneStepSize", "peak learning rate of the backbone (everything but the "
         + "head); 0 freezes it (unset: stepSize)", ParamValidators.gtEq(0));
+  }
+
+  /** The classifier's defaults where the families' differ. */
+  @Override
+  default ParamPair<?>[] familyDefaults() {
+    return new ParamPair<?>[] {labelCol().w("label"), predictionCol().w("prediction"), modelDim().w(64),
+        dropout().w(0.0), maxIter().w(200), stepSize().w(1e-3), warmupSteps().w(10), weightDecay().w(0.01),
+        validationInterval().w(10)};
   }
 
   /** The architecture for a vocabulary of {@code vocab} tokens and {@code classes} classes. */

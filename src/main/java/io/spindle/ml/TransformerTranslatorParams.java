@@ -7,6 +7,7 @@ import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
@@ -112,6 +113,14 @@ public interface TransformerTranslatorParams<S> extends TrainingParams, HasArchi
 
   default String getNormPlacement() {
     return getOrDefault(normPlacement());
+  }
+
+  /** The translator's defaults where the families' differ. */
+  @Override
+  default ParamPair<?>[] familyDefaults() {
+    return new ParamPair<?>[] {inputCol().w("source"), predictionCol().w("translation"), modelDim().w(128),
+        dropout().w(0.1), maxIter().w(1000), stepSize().w(1e-3), warmupSteps().w(100), weightDecay().w(0.01),
+        validationInterval().w(100)};
   }
 
   /**
