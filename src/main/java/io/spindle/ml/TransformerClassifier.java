@@ -17,7 +17,6 @@ import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.slf4j.LoggerFactory;
 
@@ -120,10 +119,10 @@ public class TransformerClassifier extends SpindleEstimator<TransformerClassific
   public TransformerClassificationModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
     String stage = getClass().getSimpleName();
-    String indicatorColumn = hasValidationIndicatorCol() ? getOrDefault(validationIndicatorCol()) : null;
+    String indicatorColumn = validationColumn();
     TrainingRows reader = new TrainingRows(stage, getFeaturesCol(), getLabelCol(), indicatorColumn);
     JavaRDD<Row> rows = dataset.select(dataset.col(getFeaturesCol()), dataset.col(getLabelCol()).cast("double"),
-        indicatorColumn == null ? functions.lit(false) : dataset.col(indicatorColumn)).javaRDD();
+        validationIndicator(dataset)).javaRDD();
     TrainingRows.Stats stats = TrainingRows.Stats.of(SparkJobs.run("reading the training rows",
         () -> rows.map(reader::stats).fold(TrainingRows.Stats.NONE.toArray(), TrainingRows.Stats::merge)));
     if (stats.training() == 0) {

@@ -180,9 +180,7 @@ public interface TransformerClassifierParams<S> extends TrainingParams, HasArchi
     Schemas.requireIds(stage, schema, getFeaturesCol());
     if (fitting) {
       Schemas.requireNumeric(stage, schema, getLabelCol());
-      if (hasValidationIndicatorCol()) {
-        Schemas.requireBoolean(stage, schema, getOrDefault(validationIndicatorCol()));
-      }
+      requireValidationIndicatorCol(stage, schema);
     }
     StructType out = Schemas.append(stage, schema, getRawPredictionCol(), SQLDataTypes.VectorType(),
         Metadata.empty());

@@ -69,8 +69,8 @@ public class TransformerTranslator extends SpindleEstimator<TransformerTranslati
     String stage = getClass().getSimpleName();
     Column source = dataset.col(getInputCol());
     Column target = dataset.col(getTargetCol());
-    String indicatorColumn = hasValidationIndicatorCol() ? getOrDefault(validationIndicatorCol()) : null;
-    Column indicator = indicatorColumn == null ? functions.lit(false) : dataset.col(indicatorColumn);
+    String indicatorColumn = validationColumn();
+    Column indicator = validationIndicator(dataset);
     Dataset<Row> texts = dataset.select(source, target, indicator);
     long total = SparkJobs.run("counting the training rows", texts::count);
     Dataset<Row> present = texts.where(source.isNotNull().and(target.isNotNull()).and(source.notEqual(""))

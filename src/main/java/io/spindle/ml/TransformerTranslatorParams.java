@@ -146,9 +146,7 @@ public interface TransformerTranslatorParams<S> extends TrainingParams, HasArchi
     Schemas.requireString(stage, schema, getInputCol());
     if (fitting) {
       Schemas.requireString(stage, schema, getTargetCol());
-      if (hasValidationIndicatorCol()) {
-        Schemas.requireBoolean(stage, schema, getOrDefault(validationIndicatorCol()));
-      }
+      requireValidationIndicatorCol(stage, schema);
     }
     return Schemas.append(stage, schema, getPredictionCol(), DataTypes.StringType, Metadata.empty());
   }
