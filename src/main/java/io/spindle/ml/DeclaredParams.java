@@ -11,7 +11,6 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.ml.param.ParamValidators;
-import org.apache.spark.ml.param.Params;
 import scala.Function1;
 
 /**
@@ -23,18 +22,18 @@ import scala.Function1;
  *
  * <p>Order of use: the stage's constructor creates this holder with its uid, then calls {@link #createAll}, which
  * runs every accessor once: each Param is created then, with the stage as its parent, and its default (if declared
- * with it) set; every later call returns that same object. A family whose stages differ by family in a shared
- * Param's default sets it next, in the family's one {@link #setDefaults} statement, which overrides.
+ * with it) set; every later call returns that same object. Then it sets the family's defaults
+ * ({@link SpindleParams#familyDefaults}), which override those declared with shared Params where families differ.
  */
 public final class DeclaredParams implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final Params owner;
+  private final SpindleParams owner;
   private final String uid;
   private final Map<String, Param<?>> byName = new ConcurrentHashMap<>();
 
   /** The holder of the Params of {@code owner}, whose uid is {@code uid}. */
-  DeclaredParams(Params owner, String uid) {
+  DeclaredParams(SpindleParams owner, String uid) {
     this.owner = owner;
     this.uid = uid;
   }
@@ -44,14 +43,13 @@ public final class DeclaredParams implements Serializable {
     return uid;
   }
 
-  /** Creates every Param of the owner (call once the owner's {@code declaredParams()} returns this holder). */
+  /**
+   * Creates every Param of the owner, then sets its family's defaults (call once the owner's
+   * {@code declaredParams()} returns this holder).
+   */
   void createAll() {
     owner.params();
-  }
-
-  /** Sets the owner's defaults {@code pairs} ({@code param.w(value)}), replacing defaults declared with the Params. */
-  void setDefaults(ParamPair<?>... pairs) {
-    for (ParamPair<?> pair : pairs) {
+    for (ParamPair<?> pair : owner.familyDefaults()) {
       setDefault(pair);
     }
   }

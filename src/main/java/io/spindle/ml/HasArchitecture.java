@@ -6,7 +6,7 @@ import org.apache.spark.ml.param.ParamValidators;
 
 /**
  * The shape of a transformer, shared by every model family: depth, heads, width and dropout. The families' defaults
- * differ (each sets them in its one {@code setDefaults}); what the context length is called differs too, so it is
+ * differ (each sets them in its one {@code familyDefaults}); what the context length is called differs too, so it is
  * the family's own Param ({@code maxSeqLength}, {@code blockSize}, {@code maxSourceLength}/{@code maxTargetLength}).
  */
 public interface HasArchitecture extends SpindleParams {

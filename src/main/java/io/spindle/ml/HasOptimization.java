@@ -11,7 +11,7 @@ import org.apache.spark.ml.param.ParamValidators;
  * How a model is optimised, shared by every model family: the Params of {@code io.spindle.train.TrainingConfig}
  * (steps, batch, optimizer, schedule and rates, micro-batches) and the bf16 gradients of the Spark aggregation.
  * {@link SpindleEstimator#trainingConfig} is the one place they map onto the config. Where the families' defaults
- * differ (maxIter, stepSize, warmupSteps, weightDecay), each sets them in its one {@code setDefaults}.
+ * differ (maxIter, stepSize, warmupSteps, weightDecay), each sets them in its one {@code familyDefaults}.
  */
 public interface HasOptimization extends SpindleParams {
   /** Optimizer steps. */

@@ -40,4 +40,10 @@ public interface HasValidation extends SpindleParams {
     return declaredParams().doubleParam("validationTol", "decrease of the validation loss below the best so far "
         + "that counts as improvement for early stopping (>= 0)", ParamValidators.gtEq(0), 0.0);
   }
+
+  /**
+   * Null when a fit with these Params has validation data, else why not, in words that name the Param to set (for
+   * the message that refuses early stopping without it); the family's, as which rows validate is.
+   */
+  String missingValidation();
 }

@@ -1,6 +1,10 @@
 package io.spindle.ml;
 
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Validation rows marked by a boolean column, as in MLlib's {@code GBTClassifier}: rows where it is true are only
@@ -17,6 +21,29 @@ public interface HasValidationIndicatorCol extends HasValidation {
   /** Whether a non-empty {@link #validationIndicatorCol()} is set. */
   default boolean hasValidationIndicatorCol() {
     return isNonEmpty(validationIndicatorCol());
+  }
+
+  /** The indicator column's name, or null when none is set (every row trains). */
+  default String validationColumn() {
+    return hasValidationIndicatorCol() ? getOrDefault(validationIndicatorCol()) : null;
+  }
+
+  /** The indicator column of {@code dataset}, or a literal false when none is set (every row trains). */
+  default Column validationIndicator(Dataset<?> dataset) {
+    return hasValidationIndicatorCol() ? dataset.col(validationColumn()) : functions.lit(false);
+  }
+
+  /** When one is set, checks that {@code schema} has the indicator column, of type boolean; for a fit's schema. */
+  default void requireValidationIndicatorCol(String stage, StructType schema) {
+    if (hasValidationIndicatorCol()) {
+      Schemas.requireBoolean(stage, schema, validationColumn());
+    }
+  }
+
+  /** Validation rows need the indicator column. */
+  @Override
+  default String missingValidation() {
+    return hasValidationIndicatorCol() ? null : "no validationIndicatorCol is set";
   }
 
   /**

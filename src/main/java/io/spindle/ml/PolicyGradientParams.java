@@ -4,6 +4,7 @@ import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.ml.param.ParamValidators;
 
 /**
@@ -102,5 +103,12 @@ public interface PolicyGradientParams<S> extends TrainingParams, HasValidationIn
 
   default S setRewardClass(int value) {
     return (S) set(rewardClass(), value);
+  }
+
+  /** The fine-tuner's defaults where they differ from the other families': a short run at a small constant rate. */
+  @Override
+  default ParamPair<?>[] familyDefaults() {
+    return new ParamPair<?>[] {maxIter().w(200), stepSize().w(3e-4), batchSize().w(8), schedule().w("constant"),
+        warmupSteps().w(0), weightDecay().w(0.0), validationInterval().w(50)};
   }
 }

@@ -81,8 +81,6 @@ public class PolicyGradientTuner extends SpindleEstimator<TransformerLMModel, Po
 
   public PolicyGradientTuner(String uid) {
     super(uid);
-    declaredParams().setDefaults(maxIter().w(200), stepSize().w(3e-4), batchSize().w(8), schedule().w("constant"),
-        warmupSteps().w(0), weightDecay().w(0.0), validationInterval().w(50));
   }
 
   public PolicyGradientTuner() {
@@ -122,11 +120,6 @@ public class PolicyGradientTuner extends SpindleEstimator<TransformerLMModel, Po
     return rewardTokenizer;
   }
 
-  @Override
-  protected String missingValidation() {
-    return hasValidationIndicatorCol() ? null : "no validationIndicatorCol is set";
-  }
-
   /**
    * Besides the shared checks: a starting model is set, the reward is given one way (a spec or a reward model), the
    * reward class is one of the reward model's, and a completion leaves room for a prompt in the context.
@@ -159,8 +152,8 @@ public class PolicyGradientTuner extends SpindleEstimator<TransformerLMModel, Po
   public StructType validateAndTransformSchema(StructType schema, boolean fitting) {
     String stage = getClass().getSimpleName();
     Schemas.requireString(stage, schema, getPromptCol());
-    if (fitting && hasValidationIndicatorCol()) {
-      Schemas.requireBoolean(stage, schema, getOrDefault(validationIndicatorCol()));
+    if (fitting) {
+      requireValidationIndicatorCol(stage, schema);
     }
     String generated = initialModel == null ? "generated" : initialModel.getGeneratedCol();
     return Schemas.append(stage, schema, generated, DataTypes.StringType, Metadata.empty());
@@ -196,8 +189,7 @@ public class PolicyGradientTuner extends SpindleEstimator<TransformerLMModel, Po
 
     Column prompt = dataset.col(getPromptCol());
     Column usable = prompt.isNotNull().and(functions.length(prompt).gt(0));
-    Column validation = hasValidationIndicatorCol() ? dataset.col(getOrDefault(validationIndicatorCol()))
-        : functions.lit(false);
+    Column validation = validationIndicator(dataset);
     Row counts = SparkJobs.run("counting the prompts", () -> dataset.agg(functions.count(functions.lit(1)),
         functions.count(functions.when(usable.and(functions.not(validation)), 1)),
         functions.count(functions.when(usable.and(validation), 1)),
@@ -207,7 +199,7 @@ public class PolicyGradientTuner extends SpindleEstimator<TransformerLMModel, Po
     long held = counts.getLong(2);
     if (counts.getLong(3) > 0) {
       throw new BadInputException(getClass().getSimpleName() + ": null in the validation column '"
-          + getOrDefault(validationIndicatorCol()) + "'");
+          + validationColumn() + "'");
     }
     if (training == 0) {
       throw new BadInputException(getClass().getSimpleName() + ": no training prompts in column '" + getPromptCol()
@@ -215,7 +207,7 @@ public class PolicyGradientTuner extends SpindleEstimator<TransformerLMModel, Po
     }
     if (hasValidationIndicatorCol() && held == 0) {
       throw new BadInputException(getClass().getSimpleName() + ": the validation column '"
-          + getOrDefault(validationIndicatorCol()) + "' marks no prompt");
+          + validationColumn() + "' marks no prompt");
     }
     long skipped = total - training - held;
     if (skipped > 0) {

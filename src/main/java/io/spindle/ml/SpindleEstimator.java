@@ -48,7 +48,7 @@ public abstract class SpindleEstimator<M extends SpindleModel<?, ?, M>, E extend
 
   private final DeclaredParams params;
 
-  /** Creates every Param (with the defaults shared by all families); the family sets its own defaults next. */
+  /** Creates every Param, with the defaults declared with it and then the family's ({@link #familyDefaults}). */
   protected SpindleEstimator(String uid) {
     this.params = new DeclaredParams(this, uid);
     params.createAll();
@@ -180,12 +180,6 @@ public abstract class SpindleEstimator<M extends SpindleModel<?, ?, M>, E extend
   protected int validationBatches() {
     return 0;
   }
-
-  /**
-   * Null when this fit has validation data, else why not, in words that name the Param to set (for the message that
-   * refuses early stopping without it).
-   */
-  protected abstract String missingValidation();
 
   /**
    * Refuses Params that cannot train together, naming them: heads that do not divide the width, an optimisation

@@ -42,11 +42,10 @@ public abstract class SpindleModel<N extends Network<?>, T extends TrainingSumma
 
   /**
    * A family's model as this base builds, copies, saves and loads it: its class, the format of its {@code data/}
-   * folder, its constructor from a uid and a folder's contents, whether it needs a tokenizer, and the family's
-   * defaults (the estimator's {@code setDefaults}, so that both stages have the same).
+   * folder, its constructor from a uid and a folder's contents, and whether it needs a tokenizer.
    */
   protected record Kind<N extends Network<?>, M>(Class<M> type, ModelFormat<?, N> format, Factory<N, M> factory,
-      boolean needsTokenizer, Defaults<M> defaults) implements Serializable {}
+      boolean needsTokenizer) implements Serializable {}
 
   /** A family's model constructor from a uid and a model folder's contents. */
   @FunctionalInterface
@@ -54,17 +53,10 @@ public abstract class SpindleModel<N extends Network<?>, T extends TrainingSumma
     M create(String uid, ModelFolder.Contents<N> contents);
   }
 
-  /** Sets a family's defaults where they differ from the shared ones. */
-  @FunctionalInterface
-  protected interface Defaults<M> extends Serializable {
-    void set(DeclaredParams params, M stage);
-  }
-
   /**
-   * Creates every Param with the defaults shared by all families, then sets the family's own. Refuses contents
-   * without a tokenizer for a kind that needs one.
+   * Creates every Param, with the defaults declared with it and then the family's ({@link #familyDefaults}, the
+   * same as its estimator's). Refuses contents without a tokenizer for a kind that needs one.
    */
-  @SuppressWarnings("unchecked")
   protected SpindleModel(String uid, Kind<N, M> kind, ModelFolder.Contents<N> contents) {
     if (kind.needsTokenizer() && contents.tokenizer() == null) {
       throw new IllegalArgumentException(kind.type().getSimpleName() + " needs a tokenizer (a saved model's "
@@ -72,7 +64,6 @@ public abstract class SpindleModel<N extends Network<?>, T extends TrainingSumma
     }
     this.params = new DeclaredParams(this, uid);
     params.createAll();
-    kind.defaults().set(params, (M) this);
     this.kind = kind;
     this.contents = contents;
   }

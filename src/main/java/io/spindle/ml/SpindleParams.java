@@ -5,6 +5,7 @@ import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.ml.param.Params;
 
 /**
@@ -12,11 +13,19 @@ import org.apache.spark.ml.param.Params;
  * in one {@link DeclaredParams}, and the interfaces that extend this one ({@link HasArchitecture},
  * {@link HasOptimization}, {@link HasInputCol}...) expose each Param through a public no-arg default method, which is
  * how {@code Params.params} finds it. A Param shared by several stages is declared once, in the interface they all
- * implement; an Estimator and its Model implement the same family interface, so they have the same Params.
+ * implement; an Estimator and its Model implement the same family interface, so they have the same Params, and the
+ * same defaults: those declared with the Params, then the family's ({@link #familyDefaults}).
  */
 public interface SpindleParams extends Params {
   /** This stage's Param objects. */
   DeclaredParams declaredParams();
+
+  /**
+   * The defaults of this stage's family where they differ from those declared with the Params, as
+   * {@code param.w(value)} pairs: written once, in the interface (or class) the family's stages share, and set by
+   * {@link DeclaredParams#createAll} when a stage is created, so that an Estimator and its Model have the same.
+   */
+  ParamPair<?>[] familyDefaults();
 
   /** This stage's uid, which its Params name as their parent; its holder keeps it. */
   @Override

@@ -31,7 +31,6 @@ public class SpindleTokenizer extends Estimator<SpindleTokenizerModel>
   public SpindleTokenizer(String uid) {
     this.params = new DeclaredParams(this, uid);
     params.createAll();
-    params.setDefaults(inputCol().w("text"));
   }
 
   public SpindleTokenizer() {

@@ -49,7 +49,6 @@ public class SpindleTokenizerModel extends Model<SpindleTokenizerModel>
   public SpindleTokenizerModel(String uid, Tokenizer tokenizer) {
     this.params = new DeclaredParams(this, uid);
     params.createAll();
-    params.setDefaults(inputCol().w("text"));
     this.tokenizer = tokenizer;
   }
 

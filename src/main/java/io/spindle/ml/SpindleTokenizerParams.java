@@ -3,6 +3,7 @@ package io.spindle.ml;
 import io.spindle.data.TokenizerOptions;
 import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.StructType;
 
@@ -67,6 +68,12 @@ public interface SpindleTokenizerParams<S> extends HasInputCol<S>, HasTokenizerO
 
   default boolean getLowercase() {
     return getBoolean(lowercase());
+  }
+
+  /** The text column's default, {@code "text"}. */
+  @Override
+  default ParamPair<?>[] familyDefaults() {
+    return new ParamPair<?>[] {inputCol().w("text")};
   }
 
   /** {@link HasTokenizerOptions#tokenizerOptions()}, lowercasing when {@link #lowercase()} says so. */

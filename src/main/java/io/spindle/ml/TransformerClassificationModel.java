@@ -39,7 +39,7 @@ public class TransformerClassificationModel
   public static final int BATCH = 64;
   private static final Kind<EncoderClassifier, TransformerClassificationModel> KIND = new Kind<>(
       TransformerClassificationModel.class, EncoderClassifierFormat.INSTANCE, TransformerClassificationModel::new,
-      false, TransformerClassifier::setDefaults);
+      false);
 
   /** A model around trained weights (MLlib's copy and persistence build models this way too). */
   public TransformerClassificationModel(String uid, EncoderClassifier network) {

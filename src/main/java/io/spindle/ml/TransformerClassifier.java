@@ -17,7 +17,6 @@ import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructField;
 import org.slf4j.LoggerFactory;
 
@@ -66,18 +65,10 @@ public class TransformerClassifier extends SpindleEstimator<TransformerClassific
 
   public TransformerClassifier(String uid) {
     super(uid);
-    setDefaults(declaredParams(), this);
   }
 
   public TransformerClassifier() {
     this(Identifiable.randomUID("transformerClassifier"));
-  }
-
-  /** The classifier's defaults where the families' differ, for the estimator and the model alike. */
-  static void setDefaults(DeclaredParams params, TransformerClassifierParams<?> p) {
-    params.setDefaults(p.labelCol().w("label"), p.predictionCol().w("prediction"), p.modelDim().w(64),
-        p.dropout().w(0.0), p.maxIter().w(200), p.stepSize().w(1e-3), p.warmupSteps().w(10),
-        p.weightDecay().w(0.01), p.validationInterval().w(10));
   }
 
   /**
@@ -125,18 +116,13 @@ public class TransformerClassifier extends SpindleEstimator<TransformerClassific
   }
 
   @Override
-  protected String missingValidation() {
-    return hasValidationIndicatorCol() ? null : "no validationIndicatorCol is set";
-  }
-
-  @Override
   public TransformerClassificationModel fit(Dataset<?> dataset) {
     transformSchema(dataset.schema(), true);
     String stage = getClass().getSimpleName();
-    String indicatorColumn = hasValidationIndicatorCol() ? getOrDefault(validationIndicatorCol()) : null;
+    String indicatorColumn = validationColumn();
     TrainingRows reader = new TrainingRows(stage, getFeaturesCol(), getLabelCol(), indicatorColumn);
     JavaRDD<Row> rows = dataset.select(dataset.col(getFeaturesCol()), dataset.col(getLabelCol()).cast("double"),
-        indicatorColumn == null ? functions.lit(false) : dataset.col(indicatorColumn)).javaRDD();
+        validationIndicator(dataset)).javaRDD();
     TrainingRows.Stats stats = TrainingRows.Stats.of(SparkJobs.run("reading the training rows",
         () -> rows.map(reader::stats).fold(TrainingRows.Stats.NONE.toArray(), TrainingRows.Stats::merge)));
     if (stats.training() == 0) {

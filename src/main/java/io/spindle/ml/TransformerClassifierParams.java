@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
@@ -149,6 +150,14 @@ public interface TransformerClassifierParams<S> extends TrainingParams, HasArchi
         + "head); 0 freezes it (unset: stepSize)", ParamValidators.gtEq(0));
   }
 
+  /** The classifier's defaults where the families' differ. */
+  @Override
+  default ParamPair<?>[] familyDefaults() {
+    return new ParamPair<?>[] {labelCol().w("label"), predictionCol().w("prediction"), modelDim().w(64),
+        dropout().w(0.0), maxIter().w(200), stepSize().w(1e-3), warmupSteps().w(10), weightDecay().w(0.01),
+        validationInterval().w(10)};
+  }
+
   /** The architecture for a vocabulary of {@code vocab} tokens and {@code classes} classes. */
   default EncoderConfig encoderConfig(int vocab, int classes) {
     return EncoderConfig.of(vocab, getInt(maxSeqLength()), getInt(numLayers()), getInt(numHeads()),
@@ -171,9 +180,7 @@ public interface TransformerClassifierParams<S> extends TrainingParams, HasArchi
     Schemas.requireIds(stage, schema, getFeaturesCol());
     if (fitting) {
       Schemas.requireNumeric(stage, schema, getLabelCol());
-      if (hasValidationIndicatorCol()) {
-        Schemas.requireBoolean(stage, schema, getOrDefault(validationIndicatorCol()));
-      }
+      requireValidationIndicatorCol(stage, schema);
     }
     StructType out = Schemas.append(stage, schema, getRawPredictionCol(), SQLDataTypes.VectorType(),
         Metadata.empty());

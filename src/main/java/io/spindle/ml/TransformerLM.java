@@ -43,27 +43,15 @@ public class TransformerLM extends SpindleEstimator<TransformerLMModel, Transfor
 
   public TransformerLM(String uid) {
     super(uid);
-    setDefaults(declaredParams(), this);
   }
 
   public TransformerLM() {
     this(Identifiable.randomUID("transformerLM"));
   }
 
-  /** The language model's defaults where the families' differ, for the estimator and the model alike. */
-  static void setDefaults(DeclaredParams params, TransformerLMParams<?> p) {
-    params.setDefaults(p.inputCol().w("text"), p.modelDim().w(64), p.dropout().w(0.0), p.maxIter().w(300),
-        p.stepSize().w(3e-3), p.warmupSteps().w(30), p.weightDecay().w(0.1), p.validationInterval().w(50));
-  }
-
   @Override
   protected int validationBatches() {
     return VALIDATION_BATCHES;
-  }
-
-  @Override
-  protected String missingValidation() {
-    return getDouble(validationFraction()) > 0 ? null : "validationFraction is 0";
   }
 
   @Override

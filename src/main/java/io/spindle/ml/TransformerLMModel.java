@@ -45,8 +45,7 @@ public class TransformerLMModel extends SpindleModel<Gpt, TransformerLMTrainingS
   /** Rows whose texts are scored together in {@code transform}. */
   public static final int BATCH = 64;
   private static final Kind<Gpt, TransformerLMModel> KIND = new Kind<>(TransformerLMModel.class, GptFormat.INSTANCE,
-      TransformerLMModel::new, true,
-      TransformerLM::setDefaults);
+      TransformerLMModel::new, true);
 
   /** A model around trained weights and their tokenizer (MLlib's copy and persistence build models this way too). */
   public TransformerLMModel(String uid, Gpt network, Tokenizer tokenizer) {

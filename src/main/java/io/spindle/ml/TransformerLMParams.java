@@ -5,6 +5,7 @@ import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
@@ -115,6 +116,19 @@ public interface TransformerLMParams<S> extends TrainingParams, HasArchitecture,
   default DoubleParam validationFraction() {
     return declaredParams().doubleParam("validationFraction", "share of the token stream's tail (the last rows) "
         + "held out for validation, in [0, 1)", ParamValidators.inRange(0, 1, true, false), 0.05);
+  }
+
+  /** The held-out tail is the validation data. */
+  @Override
+  default String missingValidation() {
+    return getDouble(validationFraction()) > 0 ? null : "validationFraction is 0";
+  }
+
+  /** The language model's defaults where the families' differ. */
+  @Override
+  default ParamPair<?>[] familyDefaults() {
+    return new ParamPair<?>[] {inputCol().w("text"), modelDim().w(64), dropout().w(0.0), maxIter().w(300),
+        stepSize().w(3e-3), warmupSteps().w(30), weightDecay().w(0.1), validationInterval().w(50)};
   }
 
   /** The GPT for a vocabulary of {@code vocab} tokens (biases on, as nanoGPT's default). */

@@ -31,8 +31,7 @@ public class TransformerTranslationModel
   /** Rows per decoding batch in {@code transform}. */
   public static final int BATCH = 32;
   private static final Kind<EncoderDecoder, TransformerTranslationModel> KIND = new Kind<>(
-      TransformerTranslationModel.class, EncoderDecoderFormat.INSTANCE, TransformerTranslationModel::new, true,
-      TransformerTranslator::setDefaults);
+      TransformerTranslationModel.class, EncoderDecoderFormat.INSTANCE, TransformerTranslationModel::new, true);
 
   /**
    * A model around a trained network and its tokenizers (the same object twice for a shared vocabulary); MLlib's

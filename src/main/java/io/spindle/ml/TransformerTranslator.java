@@ -40,29 +40,16 @@ public class TransformerTranslator extends SpindleEstimator<TransformerTranslati
 
   public TransformerTranslator(String uid) {
     super(uid);
-    setDefaults(declaredParams(), this);
   }
 
   public TransformerTranslator() {
     this(Identifiable.randomUID("transformerTranslator"));
   }
 
-  /** The translator's defaults where the families' differ, for the estimator and the model alike. */
-  static void setDefaults(DeclaredParams params, TransformerTranslatorParams<?> p) {
-    params.setDefaults(p.inputCol().w("source"), p.predictionCol().w("translation"), p.modelDim().w(128),
-        p.dropout().w(0.1), p.maxIter().w(1000), p.stepSize().w(1e-3), p.warmupSteps().w(100),
-        p.weightDecay().w(0.01), p.validationInterval().w(100));
-  }
-
   /** The Transformer paper's 0.98. */
   @Override
   protected double adamBeta2() {
     return 0.98;
-  }
-
-  @Override
-  protected String missingValidation() {
-    return hasValidationIndicatorCol() ? null : "no validationIndicatorCol is set";
   }
 
   /** Also refuses an odd modelDim (sinusoidal positions pair the dimensions) and a vocabulary without room. */
@@ -82,8 +69,8 @@ public class TransformerTranslator extends SpindleEstimator<TransformerTranslati
     String stage = getClass().getSimpleName();
     Column source = dataset.col(getInputCol());
     Column target = dataset.col(getTargetCol());
-    String indicatorColumn = hasValidationIndicatorCol() ? getOrDefault(validationIndicatorCol()) : null;
-    Column indicator = indicatorColumn == null ? functions.lit(false) : dataset.col(indicatorColumn);
+    String indicatorColumn = validationColumn();
+    Column indicator = validationIndicator(dataset);
     Dataset<Row> texts = dataset.select(source, target, indicator);
     long total = SparkJobs.run("counting the training rows", texts::count);
     Dataset<Row> present = texts.where(source.isNotNull().and(target.isNotNull()).and(source.notEqual(""))

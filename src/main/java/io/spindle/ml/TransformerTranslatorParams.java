@@ -7,6 +7,7 @@ import org.apache.spark.ml.param.BooleanParam;
 import org.apache.spark.ml.param.DoubleParam;
 import org.apache.spark.ml.param.IntParam;
 import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.Metadata;
@@ -114,6 +115,14 @@ public interface TransformerTranslatorParams<S> extends TrainingParams, HasArchi
     return getOrDefault(normPlacement());
   }
 
+  /** The translator's defaults where the families' differ. */
+  @Override
+  default ParamPair<?>[] familyDefaults() {
+    return new ParamPair<?>[] {inputCol().w("source"), predictionCol().w("translation"), modelDim().w(128),
+        dropout().w(0.1), maxIter().w(1000), stepSize().w(1e-3), warmupSteps().w(100), weightDecay().w(0.01),
+        validationInterval().w(100)};
+  }
+
   /**
    * The architecture for the given vocabulary sizes: ReLU feed-forward layers of width 4 * modelDim, biases, the
    * output projection tied to the target embedding, and source and target embeddings shared when
@@ -137,9 +146,7 @@ public interface TransformerTranslatorParams<S> extends TrainingParams, HasArchi
     Schemas.requireString(stage, schema, getInputCol());
     if (fitting) {
       Schemas.requireString(stage, schema, getTargetCol());
-      if (hasValidationIndicatorCol()) {
-        Schemas.requireBoolean(stage, schema, getOrDefault(validationIndicatorCol()));
-      }
+      requireValidationIndicatorCol(stage, schema);
     }
     return Schemas.append(stage, schema, getPredictionCol(), DataTypes.StringType, Metadata.empty());
   }

@@ -8,6 +8,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.ml.evaluation.Evaluator;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamPair;
 import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable;
@@ -37,7 +38,12 @@ public class TranslationEvaluator extends Evaluator implements HasLabelCol<Trans
   public TranslationEvaluator(String uid) {
     this.params = new DeclaredParams(this, uid);
     params.createAll();
-    params.setDefaults(labelCol().w("target"), predictionCol().w("translation"));
+  }
+
+  /** The translator's columns: references in {@code "target"}, translations in {@code "translation"}. */
+  @Override
+  public ParamPair<?>[] familyDefaults() {
+    return new ParamPair<?>[] {labelCol().w("target"), predictionCol().w("translation")};
   }
 
   public TranslationEvaluator() {

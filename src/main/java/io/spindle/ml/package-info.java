@@ -33,8 +33,8 @@
  * {@link io.spindle.ml.HasTokenizerOptions}, {@link io.spindle.ml.HasInputCol}..., and one per family) expose each
  * Param through a public no-arg default method, which is how {@code Params.params} finds it. A Param shared by
  * several stages is declared once, with its doc, validator and (when every stage shares it) its default; a family
- * whose default differs sets it in its one {@code setDefaults}. An Estimator and its Model implement the same family
- * interface, so they have the same Params.
+ * whose default differs sets it in its one {@code familyDefaults}. An Estimator and its Model implement the same
+ * family interface, so they have the same Params and defaults.
  *
  * <p><b>Persistence.</b> MLlib's parameter metadata ({@code DefaultParamsWriter}/{@code DefaultParamsReader}) plus,
  * for a model, data files under {@code path/data/} on any Hadoop file system, written and read by the one
