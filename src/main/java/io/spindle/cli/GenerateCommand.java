@@ -1,10 +1,7 @@
 package io.spindle.cli;
 
 import io.spindle.nn.Gpt;
-import io.spindle.nn.GptConfig;
-import io.spindle.nn.GptFormat;
 import io.spindle.nn.ModelFolder;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,8 +13,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, description = "Continue a prompt with a trained model.")
 final class GenerateCommand implements Callable<Integer> {
-  @Option(names = "--model-dir", required = true, description = "Model folder written by train-lm.")
-  Path modelDir;
+  @Mixin
+  ModelDirOption model;
 
   @Option(names = "--prompt", required = true, description = "Text to continue (must use the model's vocabulary).")
   String prompt;
@@ -44,11 +41,8 @@ final class GenerateCommand implements Callable<Integer> {
     OptionChecks.atLeast("--max-new-tokens", maxNewTokens, 0);
     OptionChecks.atLeast("--temperature", temperature, 0);
     OptionChecks.atLeast("--top-k", topK, 0);
-    ModelFolderTarget.requireModel(modelDir);
-    GptConfig config = ModelFolder.config(GptFormat.INSTANCE, modelDir);
-    MemoryCheck.loading(config, "model folder " + modelDir);
-    MemoryCheck.generating(config);
-    ModelFolder.Contents<Gpt> loaded = ModelFolder.load(GptFormat.INSTANCE, modelDir);
+    MemoryCheck.generating(model.checkedConfig());
+    ModelFolder.Contents<Gpt> loaded = model.load();
     int[] ids = loaded.tokenizer().encodeStrict(prompt);
     if (ids.length == 0) {
       throw new IllegalArgumentException("the prompt is empty");

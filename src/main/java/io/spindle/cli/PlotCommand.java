@@ -21,8 +21,8 @@ final class PlotCommand implements Callable<Integer> {
   /** The picture this command writes into the model folder by default (train-lm may replace such a folder). */
   static final String LOSS_PNG = "loss.png";
 
-  @Option(names = "--model-dir", required = true, description = "Model folder written by train-lm.")
-  Path modelDir;
+  @Mixin
+  ModelDirOption model;
 
   @Option(names = "--output", paramLabel = "PNG", description = "Image to write (default: MODEL-DIR/loss.png).")
   Path output;
@@ -53,15 +53,15 @@ final class PlotCommand implements Callable<Integer> {
     if (width <= 0 || height <= 0) {
       throw new BadInputException("--width and --height must be positive, got " + width + " x " + height);
     }
-    LossHistory history = LossHistory.read(modelDir.resolve(MetricsLog.FILE_NAME));
+    LossHistory history = LossHistory.read(model.dir.resolve(MetricsLog.FILE_NAME));
     if (history.train().isEmpty()) {
-      throw new BadInputException(modelDir.resolve(MetricsLog.FILE_NAME) + " holds no step");
+      throw new BadInputException(model.dir.resolve(MetricsLog.FILE_NAME) + " holds no step");
     }
     if (x == LossChart.Axis.TIME && !history.hasTimes()) {
-      throw new BadInputException(modelDir.resolve(MetricsLog.FILE_NAME) + " has steps without elapsed_s: use --x step");
+      throw new BadInputException(model.dir.resolve(MetricsLog.FILE_NAME) + " has steps without elapsed_s: use --x step");
     }
-    Path target = output != null ? output : modelDir.resolve(LOSS_PNG);
-    Png.write(LossChart.of(history).withTitle("Loss of " + modelDir.toAbsolutePath().normalize().getFileName())
+    Path target = output != null ? output : model.dir.resolve(LOSS_PNG);
+    Png.write(LossChart.of(history).withTitle("Loss of " + model.dir.toAbsolutePath().normalize().getFileName())
         .withAxis(x).withLogScale(logScale).draw(width, height), target);
     System.err.println("spindle: wrote " + target);
     return 0;

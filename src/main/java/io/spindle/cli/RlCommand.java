@@ -18,13 +18,11 @@ import io.spindle.spark.SparkPrompts;
 import io.spindle.spark.SparkTrainer;
 import io.spindle.spark.SparkTrainingOptions;
 import io.spindle.train.LocalTrainer;
-import io.spindle.train.MetricsLog;
 import io.spindle.train.PromptChunk;
 import io.spindle.train.StepMetrics;
 import io.spindle.train.TrainingConfig;
 import io.spindle.train.TrainingProgress;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -204,18 +202,12 @@ final class RlCommand implements Callable<Integer> {
     }
   }
 
-  /** Trains a model, in this process or on Spark, reporting each step to the listener. */
-  @FunctionalInterface
-  private interface Training {
-    TrainingProgress run(io.spindle.train.StepListener listener) throws IOException;
-  }
-
   /**
    * Reports the starting model's samples, trains, writes the staged folder with its metrics and commits it, then
    * reports the fine-tuned model's samples beside the starting model's.
    */
   private int trainAndSave(Path target, Gpt model, Gpt reference, Tokenizer tok, List<int[]> reported,
-      Reward r, PolicyGradientConfig settings, long promptCount, Training training) throws IOException {
+      Reward r, PolicyGradientConfig settings, long promptCount, TrainedFolder.Training training) throws IOException {
     System.err.printf("spindle: %,d parameters, %,d prompts, %d completions of up to %d tokens per prompt, "
         + "%d prompts per step, KL weight %s, reward %s%n", model.parameters().count(), promptCount, samples,
         maxNewTokens, batchSize, klWeight, r);
@@ -224,32 +216,14 @@ final class RlCommand implements Callable<Integer> {
     if (before != null) {
       System.out.println(summary("start", before));
     }
-    try (StagedFolder staged = StagedFolder.create(target, SparkTraining.CHECKPOINTS);
-        ProgressLine progressLine = new ProgressLine("rl", steps, "completions",
-            List.of("reward", "kl", "entropy", "max_length_share"))) {
-      long[] taken = {0};
-      TrainingProgress progress = training.run(m -> {
-        taken[0]++;
-        progressLine.update(m);
-      });
-      progressLine.close();
-      if (taken[0] == 0) {
-        throw new IllegalArgumentException("the checkpoint resumed from is already at step " + progress.steps()
-            + " (" + progress.stopReason() + "); nothing to train (raise --steps to train further)");
-      }
-      try (OutputStream metricsFile = Files.newOutputStream(staged.path().resolve(MetricsLog.FILE_NAME));
-          MetricsLog metrics = new MetricsLog(metricsFile)) {
-        for (StepMetrics m : progress.stepMetrics()) {
-          metrics.append(m);
-        }
-      }
-      ModelFolder.save(GptFormat.INSTANCE, ModelFolder.Contents.of(model, tok), staged.path());
-      staged.commit();
-      StepMetrics last = progress.last();
-      System.err.printf("spindle: %d steps, last step: reward %.4f, KL %.4f, entropy %.4f; %s; model in %s%n",
-          last.step(), last.extra().get("reward"), last.extra().get("kl"), last.extra().get("entropy"),
-          progress.stopReason(), target);
-    }
+    TrainingProgress progress = TrainedFolder.train(target, model, tok,
+        () -> new ProgressLine("rl", steps, "completions", List.of("reward", "kl", "entropy", "max_length_share")),
+        p -> "the checkpoint resumed from is already at step " + p.steps() + " (" + p.stopReason()
+            + "); nothing to train (raise --steps to train further)", training);
+    StepMetrics last = progress.last();
+    System.err.printf("spindle: %d steps, last step: reward %.4f, KL %.4f, entropy %.4f; %s; model in %s%n",
+        last.step(), last.extra().get("reward"), last.extra().get("kl"), last.extra().get("entropy"),
+        progress.stopReason(), target);
     if (before != null) {
       SampleReport after = SampleReport.of(model, reference, tok, reported, r, settings, seed);
       System.out.println(summary("tuned", after));

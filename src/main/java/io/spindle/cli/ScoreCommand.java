@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spindle.data.Texts;
 import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
-import io.spindle.nn.GptFormat;
 import io.spindle.nn.ModelFolder;
 import io.spindle.train.BatchGradient;
 import io.spindle.train.Perplexity;
@@ -30,8 +29,8 @@ import picocli.CommandLine.Option;
 @Command(name = "score", mixinStandardHelpOptions = true,
     description = "Print {\"loss\":..., \"tokens\":..., \"perplexity\":...} for a text under a model.")
 final class ScoreCommand implements Callable<Integer> {
-  @Option(names = "--model-dir", required = true, description = "Model folder written by train-lm.")
-  Path modelDir;
+  @Mixin
+  ModelDirOption model;
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Input input;
@@ -53,13 +52,11 @@ final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     OptionChecks.atLeast("--batch-size", batchSize, 1);
-    ModelFolderTarget.requireModel(modelDir);
-    GptConfig config = ModelFolder.config(GptFormat.INSTANCE, modelDir);
-    MemoryCheck.loading(config, "model folder " + modelDir);
+    GptConfig config = model.checkedConfig();
     Path file = input.text != null ? input.text : input.tokenIds;
     String text = Texts.read(file, MemoryCheck.textLimit(MemoryCheck.SCORING_BYTES_PER_TEXT_BYTE, config),
         MemoryCheck.textLimitReason(MemoryCheck.SCORING_BYTES_PER_TEXT_BYTE, null));
-    ModelFolder.Contents<Gpt> loaded = ModelFolder.load(GptFormat.INSTANCE, modelDir);
+    ModelFolder.Contents<Gpt> loaded = model.load();
     int[] tokens = input.text != null ? loaded.tokenizer().encode(text) : parseIds(text, file);
     int vocab = config.vocabSize();
     for (int i = 0; i < tokens.length; i++) {

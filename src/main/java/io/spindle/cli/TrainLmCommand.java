@@ -10,14 +10,11 @@ import io.spindle.data.TokenizerOptions;
 import io.spindle.data.WordTokenizer;
 import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
-import io.spindle.nn.GptFormat;
-import io.spindle.nn.ModelFolder;
 import io.spindle.spark.SparkTokenStream;
 import io.spindle.spark.SparkTrainingOptions;
 import io.spindle.tensor.Storage;
 import io.spindle.train.LmObjective;
 import io.spindle.train.LocalTrainer;
-import io.spindle.train.MetricsLog;
 import io.spindle.train.StepListener;
 import io.spindle.train.StepMetrics;
 import io.spindle.train.TokenChunk;
@@ -25,7 +22,6 @@ import io.spindle.train.TrainingConfig;
 import io.spindle.train.TrainingProgress;
 import io.spindle.train.ValidationPolicy;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -246,34 +242,16 @@ final class TrainLmCommand implements Callable<Integer> {
     Gpt model = Gpt.create(gptConfig(tok.vocabSize()), seed);
     System.err.printf("spindle: %,d parameters, vocab %d, %,d training / %,d validation tokens%n",
         model.parameters().count(), tok.vocabSize(), trainTokens, validationTokens);
-    try (StagedFolder staged = StagedFolder.create(target, SparkTraining.CHECKPOINTS);
-        ProgressLine progressLine = new ProgressLine("train-lm", steps)) {
-      long[] taken = {0};
-      TrainingProgress progress = training.run(model, m -> {
-        taken[0]++;
-        progressLine.update(m);
-      });
-      progressLine.close();
-      if (taken[0] == 0) {
-        throw new IllegalArgumentException("the run resumed from is over at step " + progress.steps() + " ("
-            + progress.stopReason() + "); nothing to train" + (progress.stoppedEarly() ? ""
-            : " (raise --steps to train further)"));
-      }
-      try (OutputStream metricsFile = Files.newOutputStream(staged.path().resolve(MetricsLog.FILE_NAME));
-          MetricsLog metrics = new MetricsLog(metricsFile)) {
-        for (StepMetrics m : progress.stepMetrics()) {
-          metrics.append(m);
-        }
-      }
-      ModelFolder.save(GptFormat.INSTANCE, ModelFolder.Contents.of(model, tok), staged.path());
-      staged.commit();
-      StepMetrics last = progress.last();
-      double[] validation = progress.validationLossHistory();
-      System.err.printf("spindle: %d steps, train loss %.4f, val loss %s, %.0f tok/s; %s; model in %s%n",
-          last.step(), last.loss(), validation.length == 0 ? "n/a"
-              : String.format("%.4f", validation[validation.length - 1]), last.tokensPerSecond(),
-          progress.stopReason(), target);
-    }
+    TrainingProgress progress = TrainedFolder.train(target, model, tok, () -> new ProgressLine("train-lm", steps),
+        p -> "the run resumed from is over at step " + p.steps() + " (" + p.stopReason() + "); nothing to train"
+            + (p.stoppedEarly() ? "" : " (raise --steps to train further)"),
+        listener -> training.run(model, listener));
+    StepMetrics last = progress.last();
+    double[] validation = progress.validationLossHistory();
+    System.err.printf("spindle: %d steps, train loss %.4f, val loss %s, %.0f tok/s; %s; model in %s%n",
+        last.step(), last.loss(), validation.length == 0 ? "n/a"
+            : String.format("%.4f", validation[validation.length - 1]), last.tokensPerSecond(),
+        progress.stopReason(), target);
     if (sampleTokens > 0) {
       StreamedSample.print(model, tok, tok.decode(prompt), prompt, sampleTokens, 0.8, 0, seed);
     }

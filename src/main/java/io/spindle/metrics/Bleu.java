@@ -71,15 +71,7 @@ public final class Bleu {
 
   /** The corpus score of hypotheses against references, pair by pair (equal sizes). */
   public static double corpusScore(List<String> hypotheses, List<String> references) {
-    if (hypotheses.size() != references.size()) {
-      throw new IllegalArgumentException("BLEU: " + hypotheses.size() + " hypotheses but " + references.size()
-          + " references");
-    }
-    long[] total = new long[STATISTICS];
-    for (int i = 0; i < hypotheses.size(); i++) {
-      Statistics.addInPlace(total, statistics(hypotheses.get(i), references.get(i)));
-    }
-    return score(total);
+    return score(Statistics.corpusTotal("BLEU", hypotheses, references, STATISTICS, Bleu::statistics));
   }
 
   private static Map<List<String>, Integer> ngrams(List<String> tokens, int n) {

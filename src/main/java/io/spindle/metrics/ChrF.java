@@ -80,15 +80,7 @@ public final class ChrF {
 
   /** The corpus score of hypotheses against references, pair by pair (equal sizes). */
   public static double corpusScore(List<String> hypotheses, List<String> references) {
-    if (hypotheses.size() != references.size()) {
-      throw new IllegalArgumentException("chrF: " + hypotheses.size() + " hypotheses but " + references.size()
-          + " references");
-    }
-    long[] total = new long[STATISTICS];
-    for (int i = 0; i < hypotheses.size(); i++) {
-      Statistics.addInPlace(total, statistics(hypotheses.get(i), references.get(i)));
-    }
-    return score(total);
+    return score(Statistics.corpusTotal("chrF", hypotheses, references, STATISTICS, ChrF::statistics));
   }
 
   /** The code points of {@code text} without white space. */

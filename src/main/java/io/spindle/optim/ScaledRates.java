@@ -3,8 +3,6 @@ package io.spindle.optim;
 import io.spindle.autograd.Parameters;
 import io.spindle.tensor.Tensor;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * An optimizer whose updates of some parameters are scaled: the elements of the parameters a
@@ -33,29 +31,15 @@ public final class ScaledRates implements Optimizer {
       throw new IllegalArgumentException("ScaledRates: optimizer of " + inner.size() + " parameters for "
           + parameters.count());
     }
-    List<int[]> ranges = new ArrayList<>();
-    int total = 0;
-    for (String name : parameters.names()) {
-      if (!name.startsWith(rates.namePrefix())) {
-        continue;
-      }
-      int start = parameters.offsetOf(name);
-      int end = start + parameters.get(name).value().size();
-      int[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
-      if (last != null && last[1] == start) {
-        last[1] = end;
-      } else {
-        ranges.add(new int[] {start, end});
-      }
-      total += end - start;
-    }
+    ParameterRanges group = ParameterRanges.of(parameters, name -> name.startsWith(rates.namePrefix()));
+    int total = group.count();
     if (total == 0) {
       throw new IllegalArgumentException("ScaledRates: no parameter name starts with '" + rates.namePrefix() + "'");
     }
     this.inner = inner;
     this.scale = rates.scale();
-    this.starts = ranges.stream().mapToInt(r -> r[0]).toArray();
-    this.ends = ranges.stream().mapToInt(r -> r[1]).toArray();
+    this.starts = group.starts();
+    this.ends = group.ends();
     this.saved = new float[total];
   }
 

@@ -1,8 +1,6 @@
 package io.spindle.optim;
 
 import io.spindle.autograd.Parameters;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Which elements of a flat parameter buffer (P,) receive weight decay: a sorted list of disjoint ranges
@@ -28,28 +26,8 @@ public final class WeightDecayMask {
    * Adjacent decayed parameters merge into one range.
    */
   public static WeightDecayMask matricesOnly(Parameters parameters) {
-    List<int[]> ranges = new ArrayList<>();
-    for (String name : parameters.names()) {
-      int[] shape = parameters.get(name).value().shape();
-      if (shape.length < 2) {
-        continue;
-      }
-      int start = parameters.offsetOf(name);
-      int end = start + parameters.get(name).value().size();
-      int[] last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
-      if (last != null && last[1] == start) {
-        last[1] = end;
-      } else if (end > start) {
-        ranges.add(new int[] {start, end});
-      }
-    }
-    int[] starts = new int[ranges.size()];
-    int[] ends = new int[ranges.size()];
-    for (int r = 0; r < ranges.size(); r++) {
-      starts[r] = ranges.get(r)[0];
-      ends[r] = ranges.get(r)[1];
-    }
-    return new WeightDecayMask(parameters.count(), starts, ends);
+    ParameterRanges ranges = ParameterRanges.of(parameters, name -> parameters.get(name).value().shape().length >= 2);
+    return new WeightDecayMask(parameters.count(), ranges.starts(), ranges.ends());
   }
 
   /** Every one of {@code size} elements decays (plain AdamW on one tensor). */
@@ -90,11 +68,7 @@ public final class WeightDecayMask {
 
   /** Number of elements that decay. */
   public int decayedCount() {
-    int n = 0;
-    for (int r = 0; r < starts.length; r++) {
-      n += ends[r] - starts[r];
-    }
-    return n;
+    return new ParameterRanges(starts, ends).count();
   }
 
   /** Number of decayed ranges, for kernels that walk them. */

@@ -42,26 +42,12 @@ public record LossHistory(List<Point> train, List<Point> validation) {
    * @throws BadInputException when the file is missing or a line is not such an object (naming the line)
    */
   public static LossHistory read(Path metricsJsonl) throws IOException {
-    if (!Files.isRegularFile(metricsJsonl)) {
-      throw new BadInputException("no metrics file " + metricsJsonl);
-    }
     List<Point> train = new ArrayList<>();
     List<Point> validation = new ArrayList<>();
-    List<String> lines = Files.readAllLines(metricsJsonl, StandardCharsets.UTF_8);
-    for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).isBlank()) {
-        continue;
-      }
-      JsonNode o = parse(lines.get(i), metricsJsonl, i + 1);
-      if (!o.path("step").isNumber() || !o.path("loss").isNumber()) {
-        throw new BadInputException(metricsJsonl + " line " + (i + 1) + ": needs numeric \"step\" and "
-            + "\"loss\", got " + lines.get(i));
-      }
-      long step = o.get("step").asLong();
-      double seconds = o.path("elapsed_s").isNumber() ? o.get("elapsed_s").asDouble() : Double.NaN;
-      train.add(new Point(step, seconds, o.get("loss").asDouble()));
+    for (JsonNode o : objects(metricsJsonl, "numeric \"step\" and \"loss\"", "step", "loss")) {
+      train.add(point(o, "loss"));
       if (o.path("val_loss").isNumber()) {
-        validation.add(new Point(step, seconds, o.get("val_loss").asDouble()));
+        validation.add(point(o, "val_loss"));
       }
     }
     return new LossHistory(train, validation);
@@ -77,23 +63,10 @@ public record LossHistory(List<Point> train, List<Point> validation) {
    *     no line has a numeric {@code field}
    */
   public static LossHistory read(Path metricsJsonl, String field) throws IOException {
-    if (!Files.isRegularFile(metricsJsonl)) {
-      throw new BadInputException("no metrics file " + metricsJsonl);
-    }
     List<Point> points = new ArrayList<>();
-    List<String> lines = Files.readAllLines(metricsJsonl, StandardCharsets.UTF_8);
-    for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).isBlank()) {
-        continue;
-      }
-      JsonNode o = parse(lines.get(i), metricsJsonl, i + 1);
-      if (!o.path("step").isNumber()) {
-        throw new BadInputException(metricsJsonl + " line " + (i + 1) + ": needs a numeric \"step\", got "
-            + lines.get(i));
-      }
+    for (JsonNode o : objects(metricsJsonl, "a numeric \"step\"", "step")) {
       if (o.path(field).isNumber()) {
-        double seconds = o.path("elapsed_s").isNumber() ? o.get("elapsed_s").asDouble() : Double.NaN;
-        points.add(new Point(o.get("step").asLong(), seconds, o.get(field).asDouble()));
+        points.add(point(o, field));
       }
     }
     if (points.isEmpty()) {
@@ -115,6 +88,38 @@ public record LossHistory(List<Point> train, List<Point> validation) {
   public boolean hasTimes() {
     return train.stream().noneMatch(p -> Double.isNaN(p.seconds()))
         && validation.stream().noneMatch(p -> Double.isNaN(p.seconds()));
+  }
+
+  /**
+   * The JSON object of each non-blank line of {@code metricsJsonl}, each checked to have the numeric fields
+   * {@code required} (which {@code what} names in the error).
+   */
+  private static List<JsonNode> objects(Path metricsJsonl, String what, String... required) throws IOException {
+    if (!Files.isRegularFile(metricsJsonl)) {
+      throw new BadInputException("no metrics file " + metricsJsonl);
+    }
+    List<JsonNode> objects = new ArrayList<>();
+    List<String> lines = Files.readAllLines(metricsJsonl, StandardCharsets.UTF_8);
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).isBlank()) {
+        continue;
+      }
+      JsonNode o = parse(lines.get(i), metricsJsonl, i + 1);
+      for (String name : required) {
+        if (!o.path(name).isNumber()) {
+          throw new BadInputException(metricsJsonl + " line " + (i + 1) + ": needs " + what + ", got "
+              + lines.get(i));
+        }
+      }
+      objects.add(o);
+    }
+    return objects;
+  }
+
+  /** The point of a line's step, its time ({@code elapsed_s}, NaN when absent) and its numeric {@code field}. */
+  private static Point point(JsonNode o, String field) {
+    double seconds = o.path("elapsed_s").isNumber() ? o.get("elapsed_s").asDouble() : Double.NaN;
+    return new Point(o.get("step").asLong(), seconds, o.get(field).asDouble());
   }
 
   private static JsonNode parse(String line, Path file, int number) {

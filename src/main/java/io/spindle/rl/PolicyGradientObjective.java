@@ -10,6 +10,7 @@ import io.spindle.nn.Seeds;
 import io.spindle.spark.BroadcastModel;
 import io.spindle.train.BatchGradient;
 import io.spindle.train.Evaluation;
+import io.spindle.train.ExampleObjective;
 import io.spindle.train.GlobalBatch;
 import io.spindle.train.Objective;
 import io.spindle.train.PromptChunk;
@@ -24,9 +25,8 @@ import java.util.Map;
  * Policy-gradient fine-tuning of a GPT as a model family of the shared trainers: the "data" are prompts, and a step's
  * loss is computed on completions the current model samples for them.
  *
- * <p><b>A step.</b> The global batch of step s is B prompts drawn with replacement by {@link GlobalBatch#examples}
- * over the global prompt index (a part is a {@link PromptChunk}, whose first prompt has the global index
- * {@code offsets[index]}). For each draw j the model with the step's weights samples K completions, completion k from
+ * <p><b>A step.</b> The global batch of step s is B prompts drawn as {@link ExampleObjective} says (a part is a
+ * {@link PromptChunk}). For each draw j the model with the step's weights samples K completions, completion k from
  * the seed {@code Seeds.derive(seed, s, 2, j, k)} (path 0 of a step draws its batch, 1 seeds dropout), with the
  * KV-cached {@link Sampler#generateGroup} at temperature 1 and no top-k, so the completions are drawn from exactly the
  * distribution pi whose log-probabilities the loss takes; sampling is a pure function of the seed, the step, the draw
@@ -54,7 +54,7 @@ import java.util.Map;
  * completions for the reward. Like every objective this is a small value that travels in Spark closures; it holds
  * no prompts and no trainable model.
  */
-public final class PolicyGradientObjective implements Objective<Gpt, PromptChunk> {
+public final class PolicyGradientObjective implements ExampleObjective<Gpt, PromptChunk> {
   private static final long serialVersionUID = 1L;
   /** Seed path of a step's rollouts, below (seed, step). */
   static final int ROLLOUTS = 2;
@@ -122,11 +122,6 @@ public final class PolicyGradientObjective implements Objective<Gpt, PromptChunk
   }
 
   @Override
-  public Gpt build() {
-    return GptFormat.INSTANCE.build(config);
-  }
-
-  @Override
   public int batchSize() {
     return batchSize;
   }
@@ -146,14 +141,24 @@ public final class PolicyGradientObjective implements Objective<Gpt, PromptChunk
   }
 
   @Override
-  public int[] owned(PromptChunk part, long step) {
-    return GlobalBatch.owned(GlobalBatch.examples(seed, step, batchSize, count), offsets[part.index()], part.size());
+  public long seed() {
+    return seed;
+  }
+
+  @Override
+  public long count() {
+    return count;
+  }
+
+  @Override
+  public long[] offsets() {
+    return offsets.clone();
   }
 
   @Override
   public BatchGradient.Result accumulate(Gpt model, Graph graph, PromptChunk part, long step, int[] owned, int from,
       int to) {
-    long[] picks = GlobalBatch.examples(seed, step, batchSize, count);
+    long[] picks = draws(step);
     long offset = offsets[part.index()];
     int k = settings.samples();
     Sampler sampler = new Sampler(model);
@@ -245,22 +250,16 @@ public final class PolicyGradientObjective implements Objective<Gpt, PromptChunk
 
   @Override
   public void checkTotal(long step, BatchGradient.Result total) {
-    long expected = (long) batchSize * settings.samples();
-    if (total.tokens() != expected) {
-      throw new IllegalStateException("step " + (step + 1) + ": the tasks summed " + total.tokens()
-          + " completions, expected " + expected);
-    }
+    Objective.requireCount(step, total, (long) batchSize * settings.samples(), "completions");
   }
 
   @Override
-  public int evaluationBatches(PromptChunk part) {
-    return (part.size() + EVALUATION_BATCH - 1) / EVALUATION_BATCH;
+  public int evaluationBatchSize() {
+    return EVALUATION_BATCH;
   }
 
   @Override
-  public Evaluation evaluate(Gpt model, PromptChunk part, int batch) {
-    int from = batch * EVALUATION_BATCH;
-    int to = Math.min(part.size(), from + EVALUATION_BATCH);
+  public Evaluation evaluate(Gpt model, PromptChunk part, int from, int to) {
     Sampler sampler = new Sampler(model);
     List<int[]> prompts = new ArrayList<>(to - from);
     List<int[]> completions = new ArrayList<>(to - from);
@@ -276,11 +275,6 @@ public final class PolicyGradientObjective implements Objective<Gpt, PromptChunk
       sum += r;
     }
     return new Evaluation(-sum, to - from, -1);
-  }
-
-  @Override
-  public boolean measuresAccuracy() {
-    return false;
   }
 
   private synchronized Tokenizer tokenizer() {

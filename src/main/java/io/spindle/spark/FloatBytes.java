@@ -22,50 +22,57 @@ final class FloatBytes {
 
   /** Writes {@code a[0, n)}, float32 little-endian; {@code bulk} false takes the element-by-element baseline path. */
   static void write(DataOutput out, float[] a, int n, boolean bulk) throws IOException {
-    byte[] bytes = new byte[4 * Math.min(CHUNK, Math.max(1, n))];
-    ByteBuffer view = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    FloatBuffer floats = view.asFloatBuffer();
+    Chunk c = Chunk.of(n);
     for (int start = 0; start < n; start += CHUNK) {
       int len = Math.min(CHUNK, n - start);
       if (bulk) {
-        floats.put(0, a, start, len);
+        c.floats().put(0, a, start, len);
       } else {
-        view.clear();
+        c.view().clear();
         for (int i = start; i < start + len; i++) {
-          view.putFloat(a[i]);
+          c.view().putFloat(a[i]);
         }
       }
-      out.write(bytes, 0, 4 * len);
+      out.write(c.bytes(), 0, 4 * len);
     }
   }
 
   /** Writes {@code src[offset, offset + n)} in bulk, float32 little-endian, without changing {@code src}'s position. */
   static void write(DataOutput out, FloatBuffer src, int offset, int n) throws IOException {
-    byte[] bytes = new byte[4 * Math.min(CHUNK, Math.max(1, n))];
-    FloatBuffer floats = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    Chunk c = Chunk.of(n);
     for (int start = 0; start < n; start += CHUNK) {
       int len = Math.min(CHUNK, n - start);
-      floats.put(0, src, offset + start, len);
-      out.write(bytes, 0, 4 * len);
+      c.floats().put(0, src, offset + start, len);
+      out.write(c.bytes(), 0, 4 * len);
     }
   }
 
   /** Reads {@code n} floats written by {@link #write} into {@code a[0, n)}. */
   static void read(DataInput in, float[] a, int n, boolean bulk) throws IOException {
-    byte[] bytes = new byte[4 * Math.min(CHUNK, Math.max(1, n))];
-    ByteBuffer view = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    FloatBuffer floats = view.asFloatBuffer();
+    Chunk c = Chunk.of(n);
     for (int start = 0; start < n; start += CHUNK) {
       int len = Math.min(CHUNK, n - start);
-      in.readFully(bytes, 0, 4 * len);
+      in.readFully(c.bytes(), 0, 4 * len);
       if (bulk) {
-        floats.get(0, a, start, len);
+        c.floats().get(0, a, start, len);
       } else {
-        view.clear();
+        c.view().clear();
         for (int i = start; i < start + len; i++) {
-          a[i] = view.getFloat();
+          a[i] = c.view().getFloat();
         }
       }
+    }
+  }
+
+  /**
+   * The byte array that the chunks of {@code n} floats go through, with its little-endian views: {@code view} for
+   * the element-by-element path, {@code floats} for the bulk one.
+   */
+  private record Chunk(byte[] bytes, ByteBuffer view, FloatBuffer floats) {
+    static Chunk of(int n) {
+      byte[] bytes = new byte[4 * Math.min(CHUNK, Math.max(1, n))];
+      ByteBuffer view = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+      return new Chunk(bytes, view, view.asFloatBuffer());
     }
   }
 }

@@ -1,34 +1,46 @@
 package io.spindle.spark;
 
 import io.spindle.data.BadInputException;
-import io.spindle.train.DataPart;
+import io.spindle.train.ExamplePart;
+import java.io.Serializable;
+import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.function.Function;
 
 /**
  * A dataset of examples on Spark (labelled sequences, translation pairs) whose trainers draw the global batch over
  * one global index, example by example: cached chunks, one per input partition, and where each chunk starts in that
  * index. Building it runs one job that sizes the chunks (and, since the chunks are computed there, validates every
  * example), so bad data is reported before any training step. Subclasses: {@link SparkExamples},
- * {@link SparkTranslationPairs}.
+ * {@link SparkTranslationPairs}, {@link SparkPrompts}.
  *
  * <p>{@link #close()} unpersists the chunks.
  */
-abstract class IndexedParts<D extends DataPart> implements SparkParts<D>, AutoCloseable {
+abstract class IndexedParts<D extends ExamplePart> implements SparkParts<D>, AutoCloseable {
   private final JavaRDD<D> chunks;
   private final long[] offsets;
   private final long count;
 
+  /** Gathers (and validates) the rows of one input partition into its chunk; runs in a task. */
+  @FunctionalInterface
+  interface Gather<R, D> extends Serializable {
+    D chunk(int index, Iterator<R> rows);
+  }
+
+  /** One chunk per partition of {@code rows}, in input order, each made by {@code gather} (lazily, in tasks). */
+  static <R, D> JavaRDD<D> gather(JavaRDD<R> rows, Gather<R, D> gather) {
+    return rows.mapPartitionsWithIndex((index, it) -> List.of(gather.chunk(index, it)).iterator(), true);
+  }
+
   /**
-   * Caches {@code chunks} and runs the job that sizes them by {@code size}; on failure, or when the dataset is empty
-   * (a {@link BadInputException} saying so, prefixed by {@code what}), the chunks are unpersisted.
+   * Caches {@code chunks} and runs the job that sizes them; on failure, or when the dataset is empty (a
+   * {@link BadInputException} saying so, prefixed by {@code what}), the chunks are unpersisted.
    */
-  IndexedParts(JavaRDD<D> chunks, Function<D, Integer> size, String what) {
+  IndexedParts(JavaRDD<D> chunks, String what) {
     this.chunks = chunks.cache().setName("spindle " + what + " (" + chunks.getNumPartitions() + " chunks)");
     List<Integer> sizes;
     try {
-      sizes = SparkJobs.run("reading the " + what, () -> this.chunks.map(size).collect());
+      sizes = SparkJobs.run("reading the " + what, () -> this.chunks.map(ExamplePart::size).collect());
     } catch (RuntimeException e) {
       this.chunks.unpersist(false);
       throw e;

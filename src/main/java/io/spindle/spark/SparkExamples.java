@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.function.Function2;
 
 /**
  * A classifier's training set on Spark: the input RDD's partitions, each gathered into one cached
@@ -23,7 +22,7 @@ public final class SparkExamples extends IndexedParts<ExampleChunk> {
   private final int numClasses;
 
   private SparkExamples(JavaRDD<ExampleChunk> chunks, int vocabSize, int numClasses) {
-    super(chunks, ExampleChunk::size, "training examples");
+    super(chunks, "training examples");
     this.vocabSize = vocabSize;
     this.numClasses = numClasses;
   }
@@ -34,9 +33,8 @@ public final class SparkExamples extends IndexedParts<ExampleChunk> {
       throw new BadInputException("training examples: vocabulary size must be >= 1 and classes >= 2, got "
           + vocabSize + " and " + numClasses);
     }
-    Function2<Integer, Iterator<LabeledSequence>, Iterator<ExampleChunk>> gather =
-        (index, rows) -> List.of(chunk(index, rows, vocabSize, numClasses)).iterator();
-    return new SparkExamples(examples.mapPartitionsWithIndex(gather, true), vocabSize, numClasses);
+    return new SparkExamples(gather(examples, (index, rows) -> chunk(index, rows, vocabSize, numClasses)), vocabSize,
+        numClasses);
   }
 
   private static ExampleChunk chunk(int index, Iterator<LabeledSequence> rows, int vocabSize, int numClasses) {

@@ -8,7 +8,6 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 
 /**
@@ -21,15 +20,13 @@ import org.apache.spark.broadcast.Broadcast;
  */
 public final class SparkPrompts extends IndexedParts<PromptChunk> {
   private SparkPrompts(JavaRDD<PromptChunk> chunks) {
-    super(chunks, PromptChunk::size, "prompts");
+    super(chunks, "prompts");
   }
 
   /** Tokenizes and caches the prompts of {@code lines} (one task per input partition). */
   public static SparkPrompts ofText(JavaRDD<String> lines, Tokenizer tokenizer) {
     Broadcast<byte[]> json = JavaSparkContext.fromSparkContext(lines.context()).broadcast(tokenizer.toBytes());
-    Function2<Integer, Iterator<String>, Iterator<PromptChunk>> gather =
-        (index, rows) -> List.of(encode(index, rows, Tokenizer.fromBytes(json.value()))).iterator();
-    return new SparkPrompts(lines.mapPartitionsWithIndex(gather, true));
+    return new SparkPrompts(gather(lines, (index, rows) -> encode(index, rows, Tokenizer.fromBytes(json.value()))));
   }
 
   /**

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.function.Function2;
 
 /**
  * A translation training set on Spark: the input RDD's partitions, each gathered into one cached {@link PairChunk},
@@ -24,7 +23,7 @@ public final class SparkTranslationPairs extends IndexedParts<PairChunk> {
 
   private SparkTranslationPairs(JavaRDD<PairChunk> chunks, int sourceVocabSize,
       int targetVocabSize) {
-    super(chunks, PairChunk::size, "translation pairs");
+    super(chunks, "translation pairs");
     this.sourceVocabSize = sourceVocabSize;
     this.targetVocabSize = targetVocabSize;
   }
@@ -35,9 +34,8 @@ public final class SparkTranslationPairs extends IndexedParts<PairChunk> {
       throw new BadInputException("translation pairs: vocabulary sizes must be >= 1, got source "
           + sourceVocabSize + " and target " + targetVocabSize);
     }
-    Function2<Integer, Iterator<TranslationPair>, Iterator<PairChunk>> gather =
-        (index, rows) -> List.of(chunk(index, rows, sourceVocabSize, targetVocabSize)).iterator();
-    return new SparkTranslationPairs(pairs.mapPartitionsWithIndex(gather, true), sourceVocabSize, targetVocabSize);
+    return new SparkTranslationPairs(gather(pairs, (index, rows) -> chunk(index, rows, sourceVocabSize,
+        targetVocabSize)), sourceVocabSize, targetVocabSize);
   }
 
   private static PairChunk chunk(int index, Iterator<TranslationPair> rows, int sourceVocabSize,

@@ -13,9 +13,8 @@ import java.util.List;
 /**
  * An encoder classifier's objective: the mean cross-entropy of the class logits over labelled id sequences.
  *
- * <p>The global batch of step s is B examples drawn with replacement by {@link GlobalBatch#examples} over the global
- * example index 0..N-1; a part is an {@link ExampleChunk}, whose first example has the global index
- * {@code offsets[index]}. Sequences are padded per micro-batch (padded positions are masked out of attention and
+ * <p>The global batch of step s is B examples drawn as {@link ExampleObjective} says; a part is an
+ * {@link ExampleChunk}. Sequences are padded per micro-batch (padded positions are masked out of attention and
  * pooling, so any id fills them) and truncated to the model's maximum length. Evaluation scores validation chunks
  * in batches of {@value #EVALUATION_BATCH} examples: the loss {@code logsumexp(z) - z[label]} in double, and the
  * accuracy of the arg-max class (the first, on ties).
@@ -27,7 +26,7 @@ import java.util.List;
  * @param count N, training examples
  */
 public record ClassifierObjective(EncoderConfig config, long seed, int batchSize, long[] offsets, long count)
-    implements Objective<EncoderClassifier, ExampleChunk> {
+    implements ExampleObjective<EncoderClassifier, ExampleChunk> {
   private static final long serialVersionUID = 1L;
   private static final int PAD_ID = 0;
   static final int EVALUATION_BATCH = 64;
@@ -40,11 +39,6 @@ public record ClassifierObjective(EncoderConfig config, long seed, int batchSize
   @Override
   public EncoderClassifierFormat format() {
     return EncoderClassifierFormat.INSTANCE;
-  }
-
-  @Override
-  public EncoderClassifier build() {
-    return EncoderClassifierFormat.INSTANCE.build(config);
   }
 
 
@@ -61,19 +55,13 @@ public record ClassifierObjective(EncoderConfig config, long seed, int batchSize
   /** The draws in the order of the examples they pick: a partition's draws are a contiguous range of leaves. */
   @Override
   public int[] leaves(long step) {
-    return GlobalBatch.ranks(GlobalBatch.examples(seed, step, batchSize, count));
-  }
-
-  @Override
-  public int[] owned(ExampleChunk part, long step) {
-    long[] picks = GlobalBatch.examples(seed, step, batchSize, count);
-    return GlobalBatch.owned(picks, offsets[part.index()], part.size());
+    return GlobalBatch.ranks(draws(step));
   }
 
   @Override
   public BatchGradient.Result accumulate(EncoderClassifier model, Graph graph, ExampleChunk part, long step,
       int[] owned, int from, int to) {
-    long[] picks = GlobalBatch.examples(seed, step, batchSize, count);
+    long[] picks = draws(step);
     long offset = offsets[part.index()];
     List<int[]> sequences = new ArrayList<>(to - from);
     int[] labels = new int[to - from];
@@ -93,21 +81,16 @@ public record ClassifierObjective(EncoderConfig config, long seed, int batchSize
 
   @Override
   public void checkTotal(long step, BatchGradient.Result total) {
-    if (total.tokens() != batchSize) {
-      throw new IllegalStateException("step " + (step + 1) + ": the tasks summed " + total.tokens()
-          + " examples, expected " + batchSize);
-    }
+    Objective.requireCount(step, total, batchSize, "examples");
   }
 
   @Override
-  public int evaluationBatches(ExampleChunk part) {
-    return (part.size() + EVALUATION_BATCH - 1) / EVALUATION_BATCH;
+  public int evaluationBatchSize() {
+    return EVALUATION_BATCH;
   }
 
   @Override
-  public Evaluation evaluate(EncoderClassifier model, ExampleChunk part, int batch) {
-    int from = batch * EVALUATION_BATCH;
-    int to = Math.min(part.size(), from + EVALUATION_BATCH);
+  public Evaluation evaluate(EncoderClassifier model, ExampleChunk part, int from, int to) {
     List<int[]> sequences = new ArrayList<>(to - from);
     for (int i = from; i < to; i++) {
       sequences.add(part.ids()[i]);

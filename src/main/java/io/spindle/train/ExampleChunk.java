@@ -10,7 +10,7 @@ import java.io.Serializable;
  * @param ids each example's token ids; not copied, treat as read-only
  * @param labels each example's class
  */
-public record ExampleChunk(int index, int[][] ids, int[] labels) implements DataPart, Serializable {
+public record ExampleChunk(int index, int[][] ids, int[] labels) implements ExamplePart, Serializable {
   private static final long serialVersionUID = 1L;
 
   public ExampleChunk {
@@ -20,6 +20,7 @@ public record ExampleChunk(int index, int[][] ids, int[] labels) implements Data
     }
   }
 
+  @Override
   public int size() {
     return labels.length;
   }

@@ -34,11 +34,6 @@ public record LmObjective(GptConfig config, long seed, int batchSize, long strea
     return GptFormat.INSTANCE;
   }
 
-  @Override
-  public Gpt build() {
-    return GptFormat.INSTANCE.build(config);
-  }
-
 
   private long[] starts(long step) {
     return GlobalBatch.starts(seed, step, batchSize, streamLength, config.blockSize());
@@ -69,11 +64,7 @@ public record LmObjective(GptConfig config, long seed, int batchSize, long strea
 
   @Override
   public void checkTotal(long step, BatchGradient.Result total) {
-    long expected = (long) batchSize * config.blockSize();
-    if (total.tokens() != expected) {
-      throw new IllegalStateException("step " + (step + 1) + ": the tasks summed " + total.tokens()
-          + " target tokens, expected " + expected);
-    }
+    Objective.requireCount(step, total, (long) batchSize * config.blockSize(), "target tokens");
   }
 
   private TokenWindows windows(TokenChunk part) {
@@ -90,11 +81,6 @@ public record LmObjective(GptConfig config, long seed, int batchSize, long strea
   public Evaluation evaluate(Gpt model, TokenChunk part, int batch) {
     BatchGradient.Result r = BatchGradient.evaluate(model, windows(part).evaluationBatches(batchSize).get(batch));
     return new Evaluation(r.lossSum(), r.tokens(), -1);
-  }
-
-  @Override
-  public boolean measuresAccuracy() {
-    return false;
   }
 
   /** The whole of {@code tokens} as one part, as a trainer in this JVM or the validation tail holds it. */

@@ -32,8 +32,15 @@ public interface Objective<M extends Network<?>, D> extends Serializable {
   /** The model's config; equal configs mean interchangeable models, so executors pool replicas by it. */
   Serializable config();
 
-  /** A model of {@link #config()} with zero weights, to be overwritten with the current ones. */
-  M build();
+  /** A model of {@link #config()} with zero weights, to be overwritten with the current ones; the format builds it. */
+  default M build() {
+    return build(format(), config());
+  }
+
+  @SuppressWarnings("unchecked") // config() is a config of format()'s models, as the two methods state
+  private static <C extends Serializable, M extends Network<?>> M build(ModelFormat<C, M> format, Serializable config) {
+    return format.build((C) config);
+  }
 
   /** The global batch's size B: windows, examples or pairs per step. */
   int batchSize();
@@ -61,6 +68,14 @@ public interface Objective<M extends Network<?>, D> extends Serializable {
    */
   void checkTotal(long step, BatchGradient.Result total);
 
+  /** {@link #checkTotal} of an objective whose step counts exactly {@code expected} {@code unit}. */
+  static void requireCount(long step, BatchGradient.Result total, long expected, String unit) {
+    if (total.tokens() != expected) {
+      throw new IllegalStateException("step " + (step + 1) + ": the tasks summed " + total.tokens() + " " + unit
+          + ", expected " + expected);
+    }
+  }
+
   /**
    * The extra metrics of a step (reported in {@link StepMetrics#extra()} and {@code metrics.jsonl}) from the total of
    * its global batch, {@code total}, whose named sums ({@link BatchGradient.Result#sums()}) the objective's
@@ -85,8 +100,10 @@ public interface Objective<M extends Network<?>, D> extends Serializable {
   /** Evaluation batch {@code batch} of {@code part} scored by {@code model} in inference mode (no dropout). */
   Evaluation evaluate(M model, D part, int batch);
 
-  /** Whether {@link #evaluate} counts correct predictions (an accuracy), or leaves them at -1. */
-  boolean measuresAccuracy();
+  /** Whether {@link #evaluate} counts correct predictions (an accuracy), or leaves them at -1 (the default). */
+  default boolean measuresAccuracy() {
+    return false;
+  }
 
   /**
    * {@link #accumulate} over draws {@code owned[from .. to-1]} cut into {@code groups} consecutive micro-batches

@@ -10,7 +10,7 @@ import java.io.Serializable;
  * @param sources each pair's source ids; not copied, treat as read-only
  * @param targets each pair's target ids
  */
-public record PairChunk(int index, int[][] sources, int[][] targets) implements DataPart, Serializable {
+public record PairChunk(int index, int[][] sources, int[][] targets) implements ExamplePart, Serializable {
   private static final long serialVersionUID = 1L;
 
   public PairChunk {
@@ -20,6 +20,7 @@ public record PairChunk(int index, int[][] sources, int[][] targets) implements 
     }
   }
 
+  @Override
   public int size() {
     return sources.length;
   }

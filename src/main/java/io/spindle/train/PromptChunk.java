@@ -10,9 +10,10 @@ import java.io.Serializable;
  * @param index the partition's index
  * @param prompts each prompt's token ids, at least one each; not copied, treat as read-only
  */
-public record PromptChunk(int index, int[][] prompts) implements DataPart, Serializable {
+public record PromptChunk(int index, int[][] prompts) implements ExamplePart, Serializable {
   private static final long serialVersionUID = 1L;
 
+  @Override
   public int size() {
     return prompts.length;
   }

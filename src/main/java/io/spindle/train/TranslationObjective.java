@@ -16,8 +16,7 @@ import java.util.List;
  * An encoder–decoder translation model's objective: the label-smoothed cross-entropy (the config's smoothing) of
  * teacher-forced targets, summed over target tokens, so the driver's division makes it a per-target-token mean.
  *
- * <p>The global batch of step s is B pairs drawn with replacement by {@link GlobalBatch#examples} over the global
- * pair index 0..N-1; a part is a {@link PairChunk}, whose first pair has the global index {@code offsets[index]}.
+ * <p>The global batch of step s is B pairs drawn as {@link ExampleObjective} says; a part is a {@link PairChunk}.
  * Batches are built with the special ids of the tokenizers ({@link #of}). Evaluation scores validation chunks in
  * batches of {@value #EVALUATION_BATCH} pairs by plain cross-entropy (no label smoothing) per target token; it does
  * not measure an accuracy.
@@ -33,7 +32,7 @@ import java.util.List;
  * @param count N, training pairs
  */
 public record TranslationObjective(EncoderDecoderConfig config, int sourcePad, int targetPad, int bos, int eos,
-    long seed, int batchSize, long[] offsets, long count) implements Objective<EncoderDecoder, PairChunk> {
+    long seed, int batchSize, long[] offsets, long count) implements ExampleObjective<EncoderDecoder, PairChunk> {
   private static final long serialVersionUID = 1L;
   static final int EVALUATION_BATCH = 32;
 
@@ -69,11 +68,6 @@ public record TranslationObjective(EncoderDecoderConfig config, int sourcePad, i
     return EncoderDecoderFormat.INSTANCE;
   }
 
-  @Override
-  public EncoderDecoder build() {
-    return EncoderDecoderFormat.INSTANCE.build(config);
-  }
-
 
   @Override
   public String dataUnit() {
@@ -88,13 +82,7 @@ public record TranslationObjective(EncoderDecoderConfig config, int sourcePad, i
   /** The draws in the order of the examples they pick: a partition's draws are a contiguous range of leaves. */
   @Override
   public int[] leaves(long step) {
-    return GlobalBatch.ranks(GlobalBatch.examples(seed, step, batchSize, count));
-  }
-
-  @Override
-  public int[] owned(PairChunk part, long step) {
-    long[] picks = GlobalBatch.examples(seed, step, batchSize, count);
-    return GlobalBatch.owned(picks, offsets[part.index()], part.size());
+    return GlobalBatch.ranks(draws(step));
   }
 
   /** Pairs {@code [from, to)} of {@code part} (local indices {@code local(i)}) as one teacher-forced batch. */
@@ -112,7 +100,7 @@ public record TranslationObjective(EncoderDecoderConfig config, int sourcePad, i
   @Override
   public BatchGradient.Result accumulate(EncoderDecoder model, Graph graph, PairChunk part, long step, int[] owned,
       int from, int to) {
-    long[] picks = GlobalBatch.examples(seed, step, batchSize, count);
+    long[] picks = draws(step);
     long offset = offsets[part.index()];
     TranslationBatch batch = batch(part, from, to, i -> (int) (picks[owned[i]] - offset));
     graph.reset();
@@ -132,21 +120,15 @@ public record TranslationObjective(EncoderDecoderConfig config, int sourcePad, i
   }
 
   @Override
-  public int evaluationBatches(PairChunk part) {
-    return (part.size() + EVALUATION_BATCH - 1) / EVALUATION_BATCH;
+  public int evaluationBatchSize() {
+    return EVALUATION_BATCH;
   }
 
   @Override
-  public Evaluation evaluate(EncoderDecoder model, PairChunk part, int batch) {
-    int from = batch * EVALUATION_BATCH;
-    TranslationBatch b = batch(part, from, Math.min(part.size(), from + EVALUATION_BATCH), i -> i);
+  public Evaluation evaluate(EncoderDecoder model, PairChunk part, int from, int to) {
+    TranslationBatch b = batch(part, from, to, i -> i);
     Variable loss = model.loss(Graph.inference(), b, false, 0L, Reduction.SUM, 0f);
     return new Evaluation(loss.value().get(0), b.targetCount(), -1);
-  }
-
-  @Override
-  public boolean measuresAccuracy() {
-    return false;
   }
 
   @Override

@@ -6,7 +6,9 @@
  *       draws of a step's global batch a part of the data holds, and the summed loss and gradient of a group of
  *       them): {@link io.spindle.train.LmObjective} over {@link io.spindle.train.TokenChunk}s,
  *       {@link io.spindle.train.ClassifierObjective} over {@link io.spindle.train.ExampleChunk}s,
- *       {@link io.spindle.train.TranslationObjective} over {@link io.spindle.train.PairChunk}s.
+ *       {@link io.spindle.train.TranslationObjective} over {@link io.spindle.train.PairChunk}s. The families that draw
+ *       separate examples share {@link io.spindle.train.ExampleObjective} (the draws, which of them a part owns,
+ *       evaluation in batches of examples).
  *   <li>The global batch of a step as a pure function of (seed, step, draw) over the whole data
  *       ({@link io.spindle.train.GlobalBatch}), so every trainer and partitioning trains on the same draws.
  *   <li>The driver side of a step ({@link io.spindle.train.TrainingLoop}: divide, clip, optimizer and schedule of the
