@@ -14,7 +14,6 @@ import io.spindle.autograd.Variable;
 import io.spindle.data.Batch;
 import io.spindle.data.PaddedBatch;
 import io.spindle.tensor.Tensor;
-import java.util.SplittableRandom;
 
 /**
  * A transformer encoder with a classification head, for labelling whole sequences: token embeddings plus positions,
@@ -46,7 +45,7 @@ public final class EncoderClassifier implements Network<EncoderConfig> {
   private final Variable wte; // (V, C)
   private final Variable wpe; // (maxLength, C), learned positions only
   private final Tensor sinusoids; // (maxLength, C), sinusoidal positions only
-  private final TransformerEncoder encoder;
+  private final TransformerStack encoder;
   private final Linear head; // (K, C)
 
   private EncoderClassifier(EncoderConfig config, Parameters parameters) {
@@ -57,8 +56,8 @@ public final class EncoderClassifier implements Network<EncoderConfig> {
     boolean learned = config.positions() == EncoderConfig.Positions.LEARNED;
     this.wpe = learned ? parameters.get(prefix + ".wpe.weight") : null;
     this.sinusoids = learned ? null : SinusoidalPositions.table(config.maxLength(), config.embedDim());
-    this.encoder = new TransformerEncoder(parameters, prefix, config.numLayers(), config.numHeads(),
-        config.normPlacement(), false, config.backbone() == EncoderConfig.Backbone.GPT);
+    this.encoder = new TransformerStack(parameters, prefix, config.numLayers(), config.numHeads(),
+        config.normPlacement(), false, config.backbone() == EncoderConfig.Backbone.GPT, false);
     this.head = new Linear(parameters, "classifier");
   }
 
@@ -126,26 +125,18 @@ public final class EncoderClassifier implements Network<EncoderConfig> {
     if (config.positions() == EncoderConfig.Positions.LEARNED) {
       b.add(prefix + ".wpe.weight", config.maxLength(), c);
     }
-    TransformerEncoder.declare(b, prefix, config.numLayers(), c, config.bias(), config.normPlacement());
+    TransformerStack.declare(b, prefix, config.numLayers(), c, config.bias(), config.normPlacement(), false);
     Linear.declare(b, "classifier", c, config.numClasses(), config.bias());
     return b;
   }
 
   private void initialise(long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    double residualStd = 0.02 / Math.sqrt(2.0 * config.numLayers());
-    for (String name : parameters.names()) {
-      Tensor t = parameters.get(name).value();
-      if (name.endsWith("c_proj.weight")) {
-        Init.normal(t, residualStd, rnd);
-      } else if (name.endsWith(".wte.weight") && sinusoids != null) {
-        Init.normal(t, 1 / Math.sqrt(config.embedDim()), rnd);
-      } else if (t.rank() == 2) {
-        Init.normal(t, 0.02, rnd);
-      }
-    }
-    TransformerEncoder.initialise(parameters, config.backbone().prefix(), config.numLayers(),
-        config.normPlacement());
+    double residualStd = Init.residualStd(2.0 * config.numLayers());
+    double tokenStd = sinusoids != null ? 1 / Math.sqrt(config.embedDim()) : Init.STD; // see Positions.SINUSOIDAL
+    Init.matrices(parameters, seed, name -> name.endsWith("c_proj.weight") ? residualStd
+        : name.endsWith(".wte.weight") ? tokenStd : Init.STD);
+    TransformerStack.initialise(parameters, config.backbone().prefix(), config.numLayers(),
+        config.normPlacement(), false);
   }
 
   @Override
@@ -183,7 +174,7 @@ public final class EncoderClassifier implements Network<EncoderConfig> {
       pos = Variable.constant(sinusoids.narrow(0, t)); // (T, C)
     }
     x = Dropout.dropout(g, Elementwise.add(g, x, pos), dropout, Seeds.site(seed, -1)); // (B, T, C)
-    return encoder.apply(g, x, b, t, batch.padding(), dropout, seed, 0); // (B, T, C)
+    return encoder.apply(g, x, b, t, batch.padding(), dropout, seed, 0, null); // (B, T, C)
   }
 
   /**

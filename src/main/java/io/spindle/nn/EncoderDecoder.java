@@ -14,7 +14,6 @@ import io.spindle.data.Batch;
 import io.spindle.data.PaddedBatch;
 import io.spindle.data.TranslationBatch;
 import io.spindle.tensor.Tensor;
-import java.util.SplittableRandom;
 
 /**
  * The encoder-decoder transformer of "Attention Is All You Need" (Vaswani et al. 2017) for translation. Inputs are
@@ -49,8 +48,8 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
   private final Variable targetEmbedding; // (V, C)
   private final Variable outputWeight; // (V, C): the target table when tied
   private final Tensor sinusoids; // (max(maxSource, maxTarget), C)
-  private final TransformerEncoder encoder;
-  private final TransformerDecoder decoder;
+  private final TransformerStack encoder;
+  private final TransformerStack decoder;
 
   /** The encoder output for a batch of sources: states (B, S, C) and which source positions are padding. */
   public record Memory(Variable states, boolean[][] padding, int batch, int time) {}
@@ -65,10 +64,10 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
     this.sinusoids = SinusoidalPositions.table(Math.max(config.maxSourceLength(), config.maxTargetLength()),
         config.embedDim());
     boolean relu = config.activation() == EncoderDecoderConfig.Activation.RELU;
-    this.encoder = new TransformerEncoder(parameters, "encoder", config.numEncoderLayers(), config.numHeads(),
-        config.normPlacement(), relu);
-    this.decoder = new TransformerDecoder(parameters, "decoder", config.numDecoderLayers(), config.numHeads(),
-        config.normPlacement(), relu);
+    this.encoder = new TransformerStack(parameters, "encoder", config.numEncoderLayers(), config.numHeads(),
+        config.normPlacement(), relu, false, false);
+    this.decoder = new TransformerStack(parameters, "decoder", config.numDecoderLayers(), config.numHeads(),
+        config.normPlacement(), relu, true, true);
   }
 
   /** A freshly initialised model; the same seed gives the same weights, bit for bit. */
@@ -93,11 +92,11 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
     } else {
       b.add("encoder.wte.weight", config.sourceVocabSize(), c);
     }
-    TransformerEncoder.declare(b, "encoder", config.numEncoderLayers(), c, config.bias(), config.normPlacement());
+    TransformerStack.declare(b, "encoder", config.numEncoderLayers(), c, config.bias(), config.normPlacement(), false);
     if (!config.sharedEmbeddings()) {
       b.add("decoder.wte.weight", config.targetVocabSize(), c);
     }
-    TransformerDecoder.declare(b, "decoder", config.numDecoderLayers(), c, config.bias(), config.normPlacement());
+    TransformerStack.declare(b, "decoder", config.numDecoderLayers(), c, config.bias(), config.normPlacement(), true);
     if (!config.tiedOutput()) {
       b.add("lm_head.weight", config.targetVocabSize(), c);
     }
@@ -105,21 +104,14 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
   }
 
   private void initialise(long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    double encoderStd = 0.02 / Math.sqrt(2.0 * config.numEncoderLayers());
-    double decoderStd = 0.02 / Math.sqrt(3.0 * config.numDecoderLayers());
-    for (String name : parameters.names()) {
-      Tensor t = parameters.get(name).value();
-      if (name.endsWith("c_proj.weight")) {
-        Init.normal(t, name.startsWith("encoder.") ? encoderStd : decoderStd, rnd);
-      } else if (name.equals("shared.weight") || name.endsWith(".wte.weight")) {
-        Init.normal(t, 1 / Math.sqrt(config.embedDim()), rnd);
-      } else if (t.rank() == 2) {
-        Init.normal(t, 0.02, rnd);
-      }
-    }
-    TransformerEncoder.initialise(parameters, "encoder", config.numEncoderLayers(), config.normPlacement());
-    TransformerDecoder.initialise(parameters, "decoder", config.numDecoderLayers(), config.normPlacement());
+    double encoderStd = Init.residualStd(2.0 * config.numEncoderLayers());
+    double decoderStd = Init.residualStd(3.0 * config.numDecoderLayers());
+    double embeddingStd = 1 / Math.sqrt(config.embedDim());
+    Init.matrices(parameters, seed, name -> name.endsWith("c_proj.weight")
+        ? name.startsWith("encoder.") ? encoderStd : decoderStd
+        : name.equals("shared.weight") || name.endsWith(".wte.weight") ? embeddingStd : Init.STD);
+    TransformerStack.initialise(parameters, "encoder", config.numEncoderLayers(), config.normPlacement(), false);
+    TransformerStack.initialise(parameters, "decoder", config.numDecoderLayers(), config.normPlacement(), true);
   }
 
   @Override
@@ -142,7 +134,7 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
     }
     float dropout = dropout(training);
     Variable x = embed(g, sourceEmbedding, source.ids(), b, s, 0, dropout, Seeds.site(seed, -1)); // (B, S, C)
-    Variable states = encoder.apply(g, x, b, s, source.padding(), dropout, seed, 0); // (B, S, C)
+    Variable states = encoder.apply(g, x, b, s, source.padding(), dropout, seed, 0, null); // (B, S, C)
     return new Memory(states, source.padding(), b, s);
   }
 
@@ -159,7 +151,7 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
     checkTargetLength(time);
     float dropout = dropout(training);
     Variable y = embed(g, targetEmbedding, targetIds, b, time, 0, dropout, Seeds.site(seed, -2)); // (B, T, C)
-    y = decoder.apply(g, y, b, time, memory.states(), memory.padding(), dropout, seed,
+    y = decoder.decode(g, y, b, time, memory.states(), memory.padding(), dropout, seed,
         8 * config.numEncoderLayers(), null); // (B, T, C)
     return MatMul.matmul(g, y, outputWeight, false, true); // (B, T, V)
   }
@@ -236,7 +228,7 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
     }
     checkTargetLength(cache.length() + time);
     Variable y = embed(g, targetEmbedding, ids, b, time, cache.length(), 0f, 0L); // (B, T, C)
-    y = decoder.apply(g, y, b, time, null, cache.sourcePadding(), 0f, 0L, 0, cache); // (B, T, C)
+    y = decoder.decode(g, y, b, time, null, cache.sourcePadding(), 0f, 0L, 0, cache); // (B, T, C)
     cache.advance(time);
     return MatMul.matmul(g, y, outputWeight, false, true); // (B, T, V)
   }

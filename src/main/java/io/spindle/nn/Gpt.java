@@ -11,8 +11,6 @@ import io.spindle.autograd.Parameters;
 import io.spindle.autograd.Reduction;
 import io.spindle.autograd.Variable;
 import io.spindle.data.Batch;
-import io.spindle.tensor.Tensor;
-import java.util.SplittableRandom;
 
 /**
  * A GPT decoder language model with exactly nanoGPT's architecture: token plus learned position embeddings, pre-LN
@@ -28,19 +26,15 @@ public final class Gpt implements Network<GptConfig> {
   private final Parameters parameters;
   private final Variable wte; // (V, C)
   private final Variable wpe; // (blockSize, C)
-  private final GptBlock[] blocks;
-  private final Norm lnF;
+  private final TransformerStack body; // transformer.h.*, transformer.ln_f
 
   private Gpt(GptConfig config, Parameters parameters) {
     this.config = config;
     this.parameters = parameters;
     this.wte = parameters.get("transformer.wte.weight");
     this.wpe = parameters.get("transformer.wpe.weight");
-    this.blocks = new GptBlock[config.numLayers()];
-    for (int i = 0; i < blocks.length; i++) {
-      blocks[i] = new GptBlock(parameters, config, i);
-    }
-    this.lnF = new Norm(parameters, "transformer.ln_f", GptConfig.LAYER_NORM_EPS);
+    this.body = new TransformerStack(parameters, "transformer", config.numLayers(), config.numHeads(),
+        NormPlacement.PRE, false, true, false);
   }
 
   /** A freshly initialised model; the same seed gives the same weights, bit for bit. */
@@ -74,28 +68,15 @@ public final class Gpt implements Network<GptConfig> {
     Parameters.Builder b = Parameters.builder();
     b.add("transformer.wte.weight", config.vocabSize(), config.embedDim());
     b.add("transformer.wpe.weight", config.blockSize(), config.embedDim());
-    for (int i = 0; i < config.numLayers(); i++) {
-      GptBlock.declare(b, config, i);
-    }
-    Norm.declare(b, "transformer.ln_f", config.embedDim(), config.bias());
+    TransformerStack.declare(b, "transformer", config.numLayers(), config.embedDim(), config.bias(),
+        NormPlacement.PRE, false);
     return b;
   }
 
   private void initialise(long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    double residualStd = 0.02 / Math.sqrt(2.0 * config.numLayers());
-    for (String name : parameters.names()) {
-      Tensor t = parameters.get(name).value();
-      if (name.endsWith("c_proj.weight")) {
-        Init.normal(t, residualStd, rnd);
-      } else if (t.rank() == 2) {
-        Init.normal(t, 0.02, rnd);
-      }
-    }
-    for (int i = 0; i < blocks.length; i++) {
-      GptBlock.initialise(parameters, i);
-    }
-    Norm.initialise(parameters, "transformer.ln_f");
+    double residualStd = Init.residualStd(2.0 * config.numLayers());
+    Init.matrices(parameters, seed, name -> name.endsWith("c_proj.weight") ? residualStd : Init.STD);
+    TransformerStack.initialise(parameters, "transformer", config.numLayers(), NormPlacement.PRE, false);
   }
 
   @Override
@@ -168,10 +149,7 @@ public final class Gpt implements Network<GptConfig> {
     Variable tok = Embedding.lookup(g, wte, ids, batch, time); // (B, T, C)
     Variable pos = Embedding.lookup(g, wpe, positions, time); // (T, C)
     Variable x = Dropout.dropout(g, Elementwise.add(g, tok, pos), dropout, Seeds.site(seed, -1)); // (B, T, C)
-    for (GptBlock block : blocks) {
-      x = block.apply(g, x, batch, time, dropout, seed, cache);
-    }
-    x = lnF.apply(g, x); // (B, T, C)
+    x = body.apply(g, x, batch, time, null, dropout, seed, 0, cache == null ? null : cache::layer); // (B, T, C)
     return MatMul.matmul(g, x, wte, false, true); // (B, T, V)
   }
 }
