@@ -3,8 +3,6 @@ package io.spindle.nn;
 import io.spindle.autograd.AttentionRecorder;
 import io.spindle.autograd.CrossEntropy;
 import io.spindle.autograd.Dropout;
-import io.spindle.autograd.Elementwise;
-import io.spindle.autograd.Embedding;
 import io.spindle.autograd.Graph;
 import io.spindle.autograd.MatMul;
 import io.spindle.autograd.Parameters;
@@ -39,9 +37,7 @@ import io.spindle.tensor.Tensor;
  * <p>Padding (from {@link PaddedBatch#padding()}, true = padded) never changes the result for the real tokens: padded
  * keys get zero attention and pooling skips them. Every sequence needs at least one real token.
  */
-public final class EncoderClassifier implements Network<EncoderConfig> {
-  private final EncoderConfig config;
-  private final Parameters parameters;
+public final class EncoderClassifier extends NetworkBase<EncoderConfig> {
   private final Variable wte; // (V, C)
   private final Variable wpe; // (maxLength, C), learned positions only
   private final Tensor sinusoids; // (maxLength, C), sinusoidal positions only
@@ -49,8 +45,7 @@ public final class EncoderClassifier implements Network<EncoderConfig> {
   private final Linear head; // (K, C)
 
   private EncoderClassifier(EncoderConfig config, Parameters parameters) {
-    this.config = config;
-    this.parameters = parameters;
+    super(config, parameters);
     String prefix = config.backbone().prefix();
     this.wte = parameters.get(prefix + ".wte.weight");
     boolean learned = config.positions() == EncoderConfig.Positions.LEARNED;
@@ -63,9 +58,7 @@ public final class EncoderClassifier implements Network<EncoderConfig> {
 
   /** A freshly initialised model; the same seed gives the same weights, bit for bit. */
   public static EncoderClassifier create(EncoderConfig config, long seed) {
-    EncoderClassifier model = new EncoderClassifier(config, declare(config).build());
-    model.initialise(seed);
-    return model;
+    return initialised(new EncoderClassifier(config, declare(config).build()), seed);
   }
 
   /** A model over existing parameters (e.g. loaded from a model folder); their names and shapes must match. */
@@ -130,23 +123,14 @@ public final class EncoderClassifier implements Network<EncoderConfig> {
     return b;
   }
 
-  private void initialise(long seed) {
+  @Override
+  void initialise(long seed) {
     double residualStd = Init.residualStd(2.0 * config.numLayers());
     double tokenStd = sinusoids != null ? 1 / Math.sqrt(config.embedDim()) : Init.STD; // see Positions.SINUSOIDAL
     Init.matrices(parameters, seed, name -> name.endsWith("c_proj.weight") ? residualStd
         : name.endsWith(".wte.weight") ? tokenStd : Init.STD);
     TransformerStack.initialise(parameters, config.backbone().prefix(), config.numLayers(),
         config.normPlacement(), false);
-  }
-
-  @Override
-  public EncoderConfig config() {
-    return config;
-  }
-
-  @Override
-  public Parameters parameters() {
-    return parameters;
   }
 
   /**
@@ -161,19 +145,8 @@ public final class EncoderClassifier implements Network<EncoderConfig> {
           + config.maxLength());
     }
     float dropout = training ? (float) config.dropout() : 0f;
-    Variable x = Embedding.lookup(g, wte, batch.ids(), b, t); // (B, T, C)
-    Variable pos;
-    if (wpe != null) {
-      int[] positions = new int[t];
-      for (int i = 0; i < t; i++) {
-        positions[i] = i;
-      }
-      pos = Embedding.lookup(g, wpe, positions, t); // (T, C)
-    } else {
-      x = Elementwise.scale(g, x, (float) Math.sqrt(config.embedDim())); // (B, T, C)
-      pos = Variable.constant(sinusoids.narrow(0, t)); // (T, C)
-    }
-    x = Dropout.dropout(g, Elementwise.add(g, x, pos), dropout, Seeds.site(seed, -1)); // (B, T, C)
+    Variable x = InputEmbedding.apply(g, wte, wpe, sinusoids, batch.ids(), b, t, 0, dropout,
+        Seeds.site(seed, -1)); // (B, T, C)
     return encoder.apply(g, x, b, t, batch.padding(), dropout, seed, 0, null); // (B, T, C)
   }
 

@@ -3,8 +3,6 @@ package io.spindle.nn;
 import io.spindle.autograd.AttentionRecorder;
 import io.spindle.autograd.CrossEntropy;
 import io.spindle.autograd.Dropout;
-import io.spindle.autograd.Elementwise;
-import io.spindle.autograd.Embedding;
 import io.spindle.autograd.Graph;
 import io.spindle.autograd.MatMul;
 import io.spindle.autograd.Parameters;
@@ -41,9 +39,7 @@ import io.spindle.tensor.Tensor;
  *
  * <p>Dropout: one pass seed for {@link #encode} and {@link #decode} together; their sites never collide.
  */
-public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
-  private final EncoderDecoderConfig config;
-  private final Parameters parameters;
+public final class EncoderDecoder extends NetworkBase<EncoderDecoderConfig> {
   private final Variable sourceEmbedding; // (V_src, C)
   private final Variable targetEmbedding; // (V, C)
   private final Variable outputWeight; // (V, C): the target table when tied
@@ -55,8 +51,7 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
   public record Memory(Variable states, boolean[][] padding, int batch, int time) {}
 
   private EncoderDecoder(EncoderDecoderConfig config, Parameters parameters) {
-    this.config = config;
-    this.parameters = parameters;
+    super(config, parameters);
     boolean shared = config.sharedEmbeddings();
     this.sourceEmbedding = parameters.get(shared ? "shared.weight" : "encoder.wte.weight");
     this.targetEmbedding = parameters.get(shared ? "shared.weight" : "decoder.wte.weight");
@@ -72,9 +67,7 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
 
   /** A freshly initialised model; the same seed gives the same weights, bit for bit. */
   public static EncoderDecoder create(EncoderDecoderConfig config, long seed) {
-    EncoderDecoder model = new EncoderDecoder(config, declare(config).build());
-    model.initialise(seed);
-    return model;
+    return initialised(new EncoderDecoder(config, declare(config).build()), seed);
   }
 
   /** A model over existing parameters (e.g. loaded from a model folder); their names and shapes must match. */
@@ -103,7 +96,8 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
     return b;
   }
 
-  private void initialise(long seed) {
+  @Override
+  void initialise(long seed) {
     double encoderStd = Init.residualStd(2.0 * config.numEncoderLayers());
     double decoderStd = Init.residualStd(3.0 * config.numDecoderLayers());
     double embeddingStd = 1 / Math.sqrt(config.embedDim());
@@ -112,16 +106,6 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
         : name.equals("shared.weight") || name.endsWith(".wte.weight") ? embeddingStd : Init.STD);
     TransformerStack.initialise(parameters, "encoder", config.numEncoderLayers(), config.normPlacement(), false);
     TransformerStack.initialise(parameters, "decoder", config.numDecoderLayers(), config.normPlacement(), true);
-  }
-
-  @Override
-  public EncoderDecoderConfig config() {
-    return config;
-  }
-
-  @Override
-  public Parameters parameters() {
-    return parameters;
   }
 
   /** Runs the encoder over a padded source batch; dropout only when {@code training}, drawn from {@code seed}. */
@@ -133,7 +117,8 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
           + config.maxSourceLength());
     }
     float dropout = dropout(training);
-    Variable x = embed(g, sourceEmbedding, source.ids(), b, s, 0, dropout, Seeds.site(seed, -1)); // (B, S, C)
+    Variable x = InputEmbedding.apply(g, sourceEmbedding, null, sinusoids, source.ids(), b, s, 0, dropout,
+        Seeds.site(seed, -1)); // (B, S, C)
     Variable states = encoder.apply(g, x, b, s, source.padding(), dropout, seed, 0, null); // (B, S, C)
     return new Memory(states, source.padding(), b, s);
   }
@@ -150,7 +135,8 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
     }
     checkTargetLength(time);
     float dropout = dropout(training);
-    Variable y = embed(g, targetEmbedding, targetIds, b, time, 0, dropout, Seeds.site(seed, -2)); // (B, T, C)
+    Variable y = InputEmbedding.apply(g, targetEmbedding, null, sinusoids, targetIds, b, time, 0, dropout,
+        Seeds.site(seed, -2)); // (B, T, C)
     y = decoder.decode(g, y, b, time, memory.states(), memory.padding(), dropout, seed,
         8 * config.numEncoderLayers(), null); // (B, T, C)
     return MatMul.matmul(g, y, outputWeight, false, true); // (B, T, V)
@@ -195,7 +181,7 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
     AttentionRecorder decoderRecorder = new AttentionRecorder();
     decode(Graph.inference(decoderRecorder), memory, targetIds, time, false, 0L);
     int layers = config.numDecoderLayers();
-    // each decoder layer attends to itself, then to the memory (DecoderBlock.apply)
+    // each decoder layer attends to itself, then to the memory (TransformerBlock.apply)
     return new EncoderDecoderAttention(
         AttentionMaps.recorded("encoder", encoderRecorder.probabilities(), 0, 1, config.numEncoderLayers()),
         AttentionMaps.recorded("decoder", decoderRecorder.probabilities(), 0, 2, layers),
@@ -227,21 +213,14 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
           + " x time " + time);
     }
     checkTargetLength(cache.length() + time);
-    Variable y = embed(g, targetEmbedding, ids, b, time, cache.length(), 0f, 0L); // (B, T, C)
+    Variable y = InputEmbedding.apply(g, targetEmbedding, null, sinusoids, ids, b, time, cache.length(), 0f,
+        0L); // (B, T, C)
     y = decoder.decode(g, y, b, time, null, cache.sourcePadding(), 0f, 0L, 0, cache); // (B, T, C)
     cache.advance(time);
     return MatMul.matmul(g, y, outputWeight, false, true); // (B, T, V)
   }
 
   /** {@code dropout(table[ids] * sqrt(C) + PE[start .. start + T))}: (B, T, C). */
-  private Variable embed(Graph g, Variable table, int[] ids, int batch, int time, int start, float dropout,
-      long seed) {
-    Variable x = Embedding.lookup(g, table, ids, batch, time); // (B, T, C)
-    x = Elementwise.scale(g, x, (float) Math.sqrt(config.embedDim())); // (B, T, C)
-    x = Elementwise.add(g, x, Variable.constant(sinusoids.narrow(start, time))); // (B, T, C)
-    return Dropout.dropout(g, x, dropout, seed);
-  }
-
   private void checkTargetLength(int positions) {
     if (positions > config.maxTargetLength()) {
       throw new IllegalArgumentException("encoder-decoder: " + positions + " decoder positions exceed "

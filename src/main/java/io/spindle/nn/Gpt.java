@@ -3,8 +3,6 @@ package io.spindle.nn;
 import io.spindle.autograd.AttentionRecorder;
 import io.spindle.autograd.CrossEntropy;
 import io.spindle.autograd.Dropout;
-import io.spindle.autograd.Elementwise;
-import io.spindle.autograd.Embedding;
 import io.spindle.autograd.Graph;
 import io.spindle.autograd.MatMul;
 import io.spindle.autograd.Parameters;
@@ -21,16 +19,13 @@ import io.spindle.data.Batch;
  * <p>Initialisation follows nanoGPT: N(0, 0.02) for Linear weights and embeddings, N(0, 0.02/sqrt(2 n_layer)) for the
  * residual projections ({@code c_proj}), zero biases, unit LayerNorm gains.
  */
-public final class Gpt implements Network<GptConfig> {
-  private final GptConfig config;
-  private final Parameters parameters;
+public final class Gpt extends NetworkBase<GptConfig> {
   private final Variable wte; // (V, C)
   private final Variable wpe; // (blockSize, C)
   private final TransformerStack body; // transformer.h.*, transformer.ln_f
 
   private Gpt(GptConfig config, Parameters parameters) {
-    this.config = config;
-    this.parameters = parameters;
+    super(config, parameters);
     this.wte = parameters.get("transformer.wte.weight");
     this.wpe = parameters.get("transformer.wpe.weight");
     this.body = new TransformerStack(parameters, "transformer", config.numLayers(), config.numHeads(),
@@ -39,9 +34,7 @@ public final class Gpt implements Network<GptConfig> {
 
   /** A freshly initialised model; the same seed gives the same weights, bit for bit. */
   public static Gpt create(GptConfig config, long seed) {
-    Gpt model = new Gpt(config, declare(config).build());
-    model.initialise(seed);
-    return model;
+    return initialised(new Gpt(config, declare(config).build()), seed);
   }
 
   /** A model over existing parameters (e.g. loaded from a model folder); their names and shapes must match. */
@@ -73,20 +66,11 @@ public final class Gpt implements Network<GptConfig> {
     return b;
   }
 
-  private void initialise(long seed) {
+  @Override
+  void initialise(long seed) {
     double residualStd = Init.residualStd(2.0 * config.numLayers());
     Init.matrices(parameters, seed, name -> name.endsWith("c_proj.weight") ? residualStd : Init.STD);
     TransformerStack.initialise(parameters, "transformer", config.numLayers(), NormPlacement.PRE, false);
-  }
-
-  @Override
-  public GptConfig config() {
-    return config;
-  }
-
-  @Override
-  public Parameters parameters() {
-    return parameters;
   }
 
   /**
@@ -142,13 +126,7 @@ public final class Gpt implements Network<GptConfig> {
       throw new IllegalArgumentException("GPT: sequence of " + (start + time) + " positions exceeds block_size "
           + config.blockSize());
     }
-    int[] positions = new int[time];
-    for (int t = 0; t < time; t++) {
-      positions[t] = start + t;
-    }
-    Variable tok = Embedding.lookup(g, wte, ids, batch, time); // (B, T, C)
-    Variable pos = Embedding.lookup(g, wpe, positions, time); // (T, C)
-    Variable x = Dropout.dropout(g, Elementwise.add(g, tok, pos), dropout, Seeds.site(seed, -1)); // (B, T, C)
+    Variable x = InputEmbedding.apply(g, wte, wpe, null, ids, batch, time, start, dropout, Seeds.site(seed, -1));
     x = body.apply(g, x, batch, time, null, dropout, seed, 0, cache == null ? null : cache::layer); // (B, T, C)
     return MatMul.matmul(g, x, wte, false, true); // (B, T, V)
   }
