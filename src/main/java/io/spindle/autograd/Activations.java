@@ -69,22 +69,16 @@ public final class Activations {
     Tensor out = g.empty(xt.shape()); // same shape as x
     boolean save = g.needsGrad(x);
     Tensor local = save ? g.empty(xt.shape()) : null; // d gelu / dx at x, same shape as x
-    Parallel.forRange(xt.size(), GRAIN, (chunk, from, to) -> {
-      float[] xs = Scratch.floats(0, Scratch.BLOCK);
-      float[] ys = Scratch.floats(1, Scratch.BLOCK);
-      float[] ds = Scratch.floats(2, Scratch.BLOCK);
-      for (int start = from; start < to; start += Scratch.BLOCK) {
-        int len = Math.min(Scratch.BLOCK, to - start);
-        xt.buffer().get(xt.offset() + start, xs, 0, len);
-        if (Simd.ENABLED) {
-          VectorMath.gelu(xs, ys, save ? ds : null, len);
-        } else {
-          geluBlock(xs, ys, save ? ds : null, len);
-        }
-        out.buffer().put(out.offset() + start, ys, 0, len);
-        if (save) {
-          local.buffer().put(local.offset() + start, ds, 0, len);
-        }
+    blocks(xt.size(), (start, len, xs, ys, ds) -> {
+      xt.buffer().get(xt.offset() + start, xs, 0, len);
+      if (Simd.ENABLED) {
+        VectorMath.gelu(xs, ys, save ? ds : null, len);
+      } else {
+        geluBlock(xs, ys, save ? ds : null, len);
+      }
+      out.buffer().put(out.offset() + start, ys, 0, len);
+      if (save) {
+        local.buffer().put(local.offset() + start, ds, 0, len);
       }
     });
     if (!save) {
@@ -100,24 +94,17 @@ public final class Activations {
   public static Variable relu(Graph g, Variable x) {
     Tensor xt = x.value();
     Tensor out = g.empty(xt.shape()); // same shape as x
-    int n = xt.size();
-    float[] xs = Scratch.floats(0, Scratch.BLOCK);
-    for (int start = 0; start < n; start += Scratch.BLOCK) {
-      int len = Math.min(Scratch.BLOCK, n - start);
+    blocks(xt.size(), (start, len, xs, b, c) -> { // one array needed: b and c unused
       xt.buffer().get(xt.offset() + start, xs, 0, len);
       for (int i = 0; i < len; i++) {
         xs[i] = xs[i] > 0f ? xs[i] : 0f;
       }
       out.buffer().put(out.offset() + start, xs, 0, len);
-    }
+    });
     return g.record(out, dout -> {
       // forward: out = max(0, x); d/dx = 1 where x > 0, else 0 (0 at the kink, as PyTorch)
       Tensor dinp = g.gradOf(x);
-      float[] as = Scratch.floats(0, Scratch.BLOCK);
-      float[] ds = Scratch.floats(1, Scratch.BLOCK);
-      float[] vs = Scratch.floats(2, Scratch.BLOCK);
-      for (int start = 0; start < n; start += Scratch.BLOCK) {
-        int len = Math.min(Scratch.BLOCK, n - start);
+      blocks(dinp.size(), (start, len, as, ds, vs) -> {
         dinp.buffer().get(dinp.offset() + start, as, 0, len);
         dout.buffer().get(dout.offset() + start, ds, 0, len);
         xt.buffer().get(xt.offset() + start, vs, 0, len);
@@ -125,7 +112,7 @@ public final class Activations {
           as[i] += vs[i] > 0f ? ds[i] : 0f;
         }
         dinp.buffer().put(dinp.offset() + start, as, 0, len);
-      }
+      });
     }, x);
   }
 
@@ -257,19 +244,34 @@ public final class Activations {
 
   /** {@code dinp += dout * local}, elementwise over equal sizes. */
   private static void multiplyAccumulate(Tensor dinp, Tensor dout, Tensor local) {
-    Parallel.forRange(dinp.size(), GRAIN, (chunk, from, to) -> {
-      float[] as = Scratch.floats(0, Scratch.BLOCK);
-      float[] ds = Scratch.floats(1, Scratch.BLOCK);
-      float[] ls = Scratch.floats(2, Scratch.BLOCK);
+    blocks(dinp.size(), (start, len, as, ds, ls) -> {
+      dinp.buffer().get(dinp.offset() + start, as, 0, len);
+      dout.buffer().get(dout.offset() + start, ds, 0, len);
+      local.buffer().get(local.offset() + start, ls, 0, len);
+      for (int i = 0; i < len; i++) {
+        as[i] += ds[i] * ls[i];
+      }
+      dinp.buffer().put(dinp.offset() + start, as, 0, len);
+    });
+  }
+
+  /** One block's work: elements [start, start + len) with this thread's scratch arrays of slots 0, 1 and 2. */
+  private interface Block {
+    void apply(int start, int len, float[] a, float[] b, float[] c);
+  }
+
+  /**
+   * Runs {@code body} over elements [0, n) block by block ({@link Scratch#BLOCK} at most), the blocks split into
+   * chunks of at least {@code GRAIN} elements between the op threads ({@link Parallel}); elementwise kernels give
+   * the same bits however they are split.
+   */
+  private static void blocks(int n, Block body) {
+    Parallel.forRange(n, GRAIN, (chunk, from, to) -> {
+      float[] a = Scratch.floats(0, Scratch.BLOCK);
+      float[] b = Scratch.floats(1, Scratch.BLOCK);
+      float[] c = Scratch.floats(2, Scratch.BLOCK);
       for (int start = from; start < to; start += Scratch.BLOCK) {
-        int len = Math.min(Scratch.BLOCK, to - start);
-        dinp.buffer().get(dinp.offset() + start, as, 0, len);
-        dout.buffer().get(dout.offset() + start, ds, 0, len);
-        local.buffer().get(local.offset() + start, ls, 0, len);
-        for (int i = 0; i < len; i++) {
-          as[i] += ds[i] * ls[i];
-        }
-        dinp.buffer().put(dinp.offset() + start, as, 0, len);
+        body.apply(start, Math.min(Scratch.BLOCK, to - start), a, b, c);
       }
     });
   }

@@ -37,6 +37,35 @@ public final class CrossEntropy {
   }
 
   /**
+   * {@code log sum_j exp(x_j)} over the {@code v} logits at {@code xb[base..]}, in one pass (online log-sum-exp:
+   * running max m and sum s of exp(x_j - m)). m starts finite so that a -infinity logit (a masked class) adds
+   * exp(-inf) = 0 rather than exp(NaN).
+   */
+  static double logSumExp(FloatBuffer xb, int base, int v) {
+    double m = -Double.MAX_VALUE;
+    double s = 0;
+    for (int j = 0; j < v; j++) {
+      double x = xb.get(base + j);
+      if (x > m) {
+        s = s * Math.exp(m - x) + 1;
+        m = x;
+      } else {
+        s += Math.exp(x - m);
+      }
+    }
+    return m + Math.log(s);
+  }
+
+  /** {@code sum_j x_j} over the {@code v} logits at {@code xb[base..]}, in double: label smoothing's term. */
+  private static double sum(FloatBuffer xb, int base, int v) {
+    double xsum = 0;
+    for (int j = 0; j < v; j++) {
+      xsum += xb.get(base + j);
+    }
+    return xsum;
+  }
+
+  /**
    * The weighted, reduced cross-entropy of {@code logits} (..., V) against {@code targets} (N class indices in
    * [0, V), or {@code ignoreIndex}).
    *
@@ -65,23 +94,8 @@ public final class CrossEntropy {
         continue;
       }
       int base = xo + r * v;
-      // online log-sum-exp: running max m and sum s of exp(x_j - m), plus sum_j x_j for the smoothing term;
-      // m starts finite so a -infinity logit (a masked class) adds exp(-inf) = 0 rather than exp(NaN)
-      double m = -Double.MAX_VALUE;
-      double s = 0;
-      double xsum = 0;
-      for (int j = 0; j < v; j++) {
-        double x = xb.get(base + j);
-        if (x > m) {
-          s = s * Math.exp(m - x) + 1;
-          m = x;
-        } else {
-          s += Math.exp(x - m);
-        }
-        xsum += x;
-      }
-      double rowLse = m + Math.log(s);
-      double loss = rowLse - (1 - eps) * xb.get(base + targets[r]) - (eps == 0 ? 0 : eps * xsum / v);
+      double rowLse = logSumExp(xb, base, v);
+      double loss = rowLse - (1 - eps) * xb.get(base + targets[r]) - (eps == 0 ? 0 : eps * sum(xb, base, v) / v);
       total += w * loss;
       weightSum += w;
       if (save) {

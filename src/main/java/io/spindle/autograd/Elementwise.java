@@ -55,16 +55,11 @@ public final class Elementwise {
   /** {@code s * a} for a constant {@code s}. */
   public static Variable scale(Graph g, Variable a, float s) {
     Tensor x = a.value();
-    Tensor out = g.empty(x.shape());
-    float[] xs = Scratch.floats(0, Scratch.BLOCK);
-    for (int start = 0; start < x.size(); start += Scratch.BLOCK) {
-      int len = Math.min(Scratch.BLOCK, x.size() - start);
-      x.buffer().get(x.offset() + start, xs, 0, len);
+    Tensor out = map(g, x, (xs, len) -> {
       for (int i = 0; i < len; i++) {
         xs[i] *= s;
       }
-      out.buffer().put(out.offset() + start, xs, 0, len);
-    }
+    });
     Broadcast p = new Broadcast(x.shape(), 1, x.size(), false, false);
     return g.record(out, dout -> {
       // d(s * a)/da = s
@@ -78,21 +73,34 @@ public final class Elementwise {
    */
   public static Variable exp(Graph g, Variable a) {
     Tensor x = a.value();
-    Tensor out = g.empty(x.shape());
-    float[] xs = Scratch.floats(0, Scratch.BLOCK);
-    for (int start = 0; start < x.size(); start += Scratch.BLOCK) {
-      int len = Math.min(Scratch.BLOCK, x.size() - start);
-      x.buffer().get(x.offset() + start, xs, 0, len);
+    Tensor out = map(g, x, (xs, len) -> {
       for (int i = 0; i < len; i++) {
         xs[i] = (float) Math.exp(xs[i]);
       }
-      out.buffer().put(out.offset() + start, xs, 0, len);
-    }
+    });
     Broadcast p = new Broadcast(x.shape(), 1, x.size(), false, false);
     return g.record(out, dout -> {
       // forward: y = exp(a); dy/da = exp(a) = y
       accumulate(g.gradOf(a), false, dout, out, false, 1f, p);
     }, a);
+  }
+
+  /** Changes the first {@code len} elements of a block in place. */
+  private interface BlockOp {
+    void apply(float[] xs, int len);
+  }
+
+  /** A new tensor shaped like {@code x} holding {@code op} of its elements, block by block through a scratch array. */
+  private static Tensor map(Graph g, Tensor x, BlockOp op) {
+    Tensor out = g.empty(x.shape()); // same shape as x
+    float[] xs = Scratch.floats(0, Scratch.BLOCK);
+    for (int start = 0; start < x.size(); start += Scratch.BLOCK) {
+      int len = Math.min(Scratch.BLOCK, x.size() - start);
+      x.buffer().get(x.offset() + start, xs, 0, len);
+      op.apply(xs, len);
+      out.buffer().put(out.offset() + start, xs, 0, len);
+    }
+    return out;
   }
 
   /** {@code out = a op b} with broadcasting, block by block through scratch arrays. */

@@ -53,19 +53,7 @@ public final class TokenLogProbs {
         continue;
       }
       int base = xo + r * v;
-      // online log-sum-exp (as in CrossEntropy): running max m and sum s of exp(x_j - m)
-      double m = -Double.MAX_VALUE;
-      double s = 0;
-      for (int j = 0; j < v; j++) {
-        double x = xb.get(base + j);
-        if (x > m) {
-          s = s * Math.exp(m - x) + 1;
-          m = x;
-        } else {
-          s += Math.exp(x - m);
-        }
-      }
-      double rowLse = m + Math.log(s);
+      double rowLse = CrossEntropy.logSumExp(xb, base, v);
       out.set(r, (float) (xb.get(base + targets[r]) - rowLse));
       if (save) {
         lse.set(r, (float) rowLse);

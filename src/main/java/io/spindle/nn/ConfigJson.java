@@ -100,49 +100,46 @@ final class ConfigJson {
     return value.name().toLowerCase(Locale.ROOT);
   }
 
-  static int intField(JsonNode o, String name, Object file) {
+  /**
+   * The value of field {@code name} as {@code type} ({@code int}, {@code double}, {@code boolean} or an enum named in
+   * any case), or {@code fallback} when the field is absent; with a null fallback the field is required. A value of
+   * another kind is an error naming the field and what it should be.
+   */
+  static Object field(JsonNode o, String name, Class<?> type, Object fallback, Object file) {
     JsonNode n = o.get(name);
-    if (n == null || !n.isIntegralNumber() || !n.canConvertToInt()) {
-      throw new BadInputException(file + ": field " + name + " missing or not an integer");
-    }
-    return n.intValue();
-  }
-
-  static double doubleField(JsonNode o, String name, double fallback, Object file) {
-    JsonNode n = o.get(name);
-    if (n == null) {
+    if (n == null && fallback != null) {
       return fallback;
     }
-    if (!n.isNumber()) {
-      throw new BadInputException(file + ": field " + name + " is not a number");
+    if (type == int.class) {
+      if (n == null || !n.isIntegralNumber() || !n.canConvertToInt()) {
+        throw new BadInputException(file + ": field " + name + " missing or not an integer");
+      }
+      return n.intValue();
     }
-    return n.doubleValue();
+    if (n == null) {
+      throw new BadInputException(file + ": field " + name + " missing");
+    }
+    if (type == double.class && n.isNumber()) {
+      return n.doubleValue();
+    }
+    if (type == boolean.class && n.isBoolean()) {
+      return n.booleanValue();
+    }
+    if (type.isEnum()) {
+      return enumValue(n, name, type, file);
+    }
+    throw new BadInputException(file + ": field " + name + (type == double.class ? " is not a number"
+        : " is not true or false"));
   }
 
-  static boolean booleanField(JsonNode o, String name, boolean fallback, Object file) {
-    JsonNode n = o.get(name);
-    if (n == null) {
-      return fallback;
-    }
-    if (!n.isBoolean()) {
-      throw new BadInputException(file + ": field " + name + " is not true or false");
-    }
-    return n.booleanValue();
-  }
-
-  /** The enum constant named (in any case) by a string field, or {@code fallback} when the field is absent. */
-  static <E extends Enum<E>> E enumField(JsonNode o, String name, Class<E> type, E fallback, Object file) {
-    JsonNode n = o.get(name);
-    if (n == null) {
-      return fallback;
-    }
-    for (E e : type.getEnumConstants()) {
+  /** The constant of enum {@code type} named (in any case) by a string field. */
+  private static Enum<?> enumValue(JsonNode n, String name, Class<?> type, Object file) {
+    StringBuilder allowed = new StringBuilder();
+    for (Object constant : type.getEnumConstants()) {
+      Enum<?> e = (Enum<?>) constant;
       if (n.isTextual() && e.name().equalsIgnoreCase(n.textValue())) {
         return e;
       }
-    }
-    StringBuilder allowed = new StringBuilder();
-    for (E e : type.getEnumConstants()) {
       allowed.append(allowed.length() == 0 ? "" : ", ").append(name(e));
     }
     throw new BadInputException(file + ": field " + name + " is " + n + ", expected one of " + allowed);

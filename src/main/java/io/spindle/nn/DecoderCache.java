@@ -70,7 +70,7 @@ public final class DecoderCache {
   }
 
   /** One decoder layer's cached tensors. */
-  static final class Layer {
+  static final class Layer implements SelfAttention.Cache {
     private Variable crossKeys; // (B, NH, S, HS)
     private Variable crossValues; // (B, NH, S, HS)
     private Tensor keys; // (B, NH, L, HS), null while L = 0
@@ -87,13 +87,14 @@ public final class DecoderCache {
     }
 
     /** Stores new keys (B, NH, T, HS) after the cached ones; returns all keys so far, (B, NH, L + T, HS). */
-    Tensor appendKeys(Tensor k) {
+    @Override
+    public Tensor appendKeys(Tensor k) {
       keys = append(keys, k);
       return keys;
     }
 
-    /** Same as {@link #appendKeys} for values. */
-    Tensor appendValues(Tensor v) {
+    @Override
+    public Tensor appendValues(Tensor v) {
       values = append(values, v);
       return values;
     }

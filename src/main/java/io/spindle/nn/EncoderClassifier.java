@@ -3,8 +3,6 @@ package io.spindle.nn;
 import io.spindle.autograd.AttentionRecorder;
 import io.spindle.autograd.CrossEntropy;
 import io.spindle.autograd.Dropout;
-import io.spindle.autograd.Elementwise;
-import io.spindle.autograd.Embedding;
 import io.spindle.autograd.Graph;
 import io.spindle.autograd.MatMul;
 import io.spindle.autograd.Parameters;
@@ -14,7 +12,6 @@ import io.spindle.autograd.Variable;
 import io.spindle.data.Batch;
 import io.spindle.data.PaddedBatch;
 import io.spindle.tensor.Tensor;
-import java.util.SplittableRandom;
 
 /**
  * A transformer encoder with a classification head, for labelling whole sequences: token embeddings plus positions,
@@ -40,33 +37,28 @@ import java.util.SplittableRandom;
  * <p>Padding (from {@link PaddedBatch#padding()}, true = padded) never changes the result for the real tokens: padded
  * keys get zero attention and pooling skips them. Every sequence needs at least one real token.
  */
-public final class EncoderClassifier implements Network<EncoderConfig> {
-  private final EncoderConfig config;
-  private final Parameters parameters;
+public final class EncoderClassifier extends NetworkBase<EncoderConfig> {
   private final Variable wte; // (V, C)
   private final Variable wpe; // (maxLength, C), learned positions only
   private final Tensor sinusoids; // (maxLength, C), sinusoidal positions only
-  private final TransformerEncoder encoder;
+  private final TransformerStack encoder;
   private final Linear head; // (K, C)
 
   private EncoderClassifier(EncoderConfig config, Parameters parameters) {
-    this.config = config;
-    this.parameters = parameters;
+    super(config, parameters);
     String prefix = config.backbone().prefix();
     this.wte = parameters.get(prefix + ".wte.weight");
     boolean learned = config.positions() == EncoderConfig.Positions.LEARNED;
     this.wpe = learned ? parameters.get(prefix + ".wpe.weight") : null;
     this.sinusoids = learned ? null : SinusoidalPositions.table(config.maxLength(), config.embedDim());
-    this.encoder = new TransformerEncoder(parameters, prefix, config.numLayers(), config.numHeads(),
-        config.normPlacement(), false, config.backbone() == EncoderConfig.Backbone.GPT);
+    this.encoder = new TransformerStack(parameters, prefix, config.numLayers(), config.numHeads(),
+        config.normPlacement(), false, config.backbone() == EncoderConfig.Backbone.GPT, false);
     this.head = new Linear(parameters, "classifier");
   }
 
   /** A freshly initialised model; the same seed gives the same weights, bit for bit. */
   public static EncoderClassifier create(EncoderConfig config, long seed) {
-    EncoderClassifier model = new EncoderClassifier(config, declare(config).build());
-    model.initialise(seed);
-    return model;
+    return initialised(new EncoderClassifier(config, declare(config).build()), seed);
   }
 
   /** A model over existing parameters (e.g. loaded from a model folder); their names and shapes must match. */
@@ -126,36 +118,19 @@ public final class EncoderClassifier implements Network<EncoderConfig> {
     if (config.positions() == EncoderConfig.Positions.LEARNED) {
       b.add(prefix + ".wpe.weight", config.maxLength(), c);
     }
-    TransformerEncoder.declare(b, prefix, config.numLayers(), c, config.bias(), config.normPlacement());
+    TransformerStack.declare(b, prefix, config.numLayers(), c, config.bias(), config.normPlacement(), false);
     Linear.declare(b, "classifier", c, config.numClasses(), config.bias());
     return b;
   }
 
-  private void initialise(long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    double residualStd = 0.02 / Math.sqrt(2.0 * config.numLayers());
-    for (String name : parameters.names()) {
-      Tensor t = parameters.get(name).value();
-      if (name.endsWith("c_proj.weight")) {
-        Init.normal(t, residualStd, rnd);
-      } else if (name.endsWith(".wte.weight") && sinusoids != null) {
-        Init.normal(t, 1 / Math.sqrt(config.embedDim()), rnd);
-      } else if (t.rank() == 2) {
-        Init.normal(t, 0.02, rnd);
-      }
-    }
-    TransformerEncoder.initialise(parameters, config.backbone().prefix(), config.numLayers(),
-        config.normPlacement());
-  }
-
   @Override
-  public EncoderConfig config() {
-    return config;
-  }
-
-  @Override
-  public Parameters parameters() {
-    return parameters;
+  void initialise(long seed) {
+    double residualStd = Init.residualStd(2.0 * config.numLayers());
+    double tokenStd = sinusoids != null ? 1 / Math.sqrt(config.embedDim()) : Init.STD; // see Positions.SINUSOIDAL
+    Init.matrices(parameters, seed, name -> name.endsWith("c_proj.weight") ? residualStd
+        : name.endsWith(".wte.weight") ? tokenStd : Init.STD);
+    TransformerStack.initialise(parameters, config.backbone().prefix(), config.numLayers(),
+        config.normPlacement(), false);
   }
 
   /**
@@ -170,20 +145,9 @@ public final class EncoderClassifier implements Network<EncoderConfig> {
           + config.maxLength());
     }
     float dropout = training ? (float) config.dropout() : 0f;
-    Variable x = Embedding.lookup(g, wte, batch.ids(), b, t); // (B, T, C)
-    Variable pos;
-    if (wpe != null) {
-      int[] positions = new int[t];
-      for (int i = 0; i < t; i++) {
-        positions[i] = i;
-      }
-      pos = Embedding.lookup(g, wpe, positions, t); // (T, C)
-    } else {
-      x = Elementwise.scale(g, x, (float) Math.sqrt(config.embedDim())); // (B, T, C)
-      pos = Variable.constant(sinusoids.narrow(0, t)); // (T, C)
-    }
-    x = Dropout.dropout(g, Elementwise.add(g, x, pos), dropout, Seeds.site(seed, -1)); // (B, T, C)
-    return encoder.apply(g, x, b, t, batch.padding(), dropout, seed, 0); // (B, T, C)
+    Variable x = InputEmbedding.apply(g, wte, wpe, sinusoids, batch.ids(), b, t, 0, dropout,
+        Seeds.site(seed, -1)); // (B, T, C)
+    return encoder.apply(g, x, b, t, batch.padding(), dropout, seed, 0, null); // (B, T, C)
   }
 
   /**

@@ -1,11 +1,8 @@
 package io.spindle.nn;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.spindle.autograd.Parameters;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import static io.spindle.nn.ConfigCodec.Field.omittedAt;
+import static io.spindle.nn.ConfigCodec.Field.optional;
+import static io.spindle.nn.ConfigCodec.Field.required;
 
 /**
  * The files of an {@link EncoderClassifier}: {@code config.json} with {@code model_type}
@@ -25,57 +22,19 @@ public enum EncoderClassifierFormat implements ModelFormat<EncoderConfig, Encode
 
   public static final String MODEL_TYPE = "encoder-classifier";
 
-  @Override
-  public String modelType() {
-    return MODEL_TYPE;
-  }
+  private static final ModelFamily<EncoderConfig, EncoderClassifier> FAMILY = new ModelFamily<>(
+      new ConfigCodec<>(EncoderConfig.class, MODEL_TYPE, false,
+          required("vocab_size", "vocabSize"), required("max_length", "maxLength"), required("n_layer", "numLayers"),
+          required("n_head", "numHeads"), required("n_embd", "embedDim"), required("num_classes", "numClasses"),
+          optional("dropout", "dropout", 0.0), optional("bias", "bias", true),
+          optional("positions", "positions", EncoderConfig.Positions.LEARNED),
+          optional("pooling", "pooling", EncoderConfig.Pooling.MEAN),
+          optional("norm_placement", "normPlacement", NormPlacement.PRE),
+          omittedAt("backbone", "backbone", EncoderConfig.Backbone.ENCODER)), // encoder folders predate the field
+      EncoderClassifier::declare, EncoderClassifier::of, c -> new int[] {c.vocabSize(), c.vocabSize()}, false);
 
   @Override
-  public Parameters.Builder declare(EncoderConfig config) {
-    return EncoderClassifier.declare(config);
-  }
-
-  @Override
-  public EncoderClassifier assemble(EncoderConfig config, Parameters weights) {
-    return EncoderClassifier.of(config, weights);
-  }
-
-  @Override
-  public int[] vocabSizes(EncoderConfig config) {
-    return new int[] {config.vocabSize(), config.vocabSize()};
-  }
-
-  @Override
-  public void writeConfig(EncoderConfig c, OutputStream out) throws IOException {
-    ObjectNode o = ConfigJson.create(MODEL_TYPE);
-    o.put("vocab_size", c.vocabSize());
-    o.put("max_length", c.maxLength());
-    o.put("n_layer", c.numLayers());
-    o.put("n_head", c.numHeads());
-    o.put("n_embd", c.embedDim());
-    o.put("num_classes", c.numClasses());
-    o.put("dropout", c.dropout());
-    o.put("bias", c.bias());
-    o.put("positions", ConfigJson.name(c.positions()));
-    o.put("pooling", ConfigJson.name(c.pooling()));
-    o.put("norm_placement", ConfigJson.name(c.normPlacement()));
-    if (c.backbone() != EncoderConfig.Backbone.ENCODER) {
-      o.put("backbone", ConfigJson.name(c.backbone())); // encoder folders keep the bytes they had before the field
-    }
-    ConfigJson.write(o, out);
-  }
-
-  @Override
-  public EncoderConfig readConfig(InputStream in, Object source) throws IOException {
-    JsonNode o = ConfigJson.read(in, source, MODEL_TYPE, false);
-    return ConfigJson.build(source, () -> new EncoderConfig(ConfigJson.intField(o, "vocab_size", source),
-        ConfigJson.intField(o, "max_length", source), ConfigJson.intField(o, "n_layer", source),
-        ConfigJson.intField(o, "n_head", source), ConfigJson.intField(o, "n_embd", source),
-        ConfigJson.intField(o, "num_classes", source), ConfigJson.doubleField(o, "dropout", 0.0, source),
-        ConfigJson.booleanField(o, "bias", true, source),
-        ConfigJson.enumField(o, "positions", EncoderConfig.Positions.class, EncoderConfig.Positions.LEARNED, source),
-        ConfigJson.enumField(o, "pooling", EncoderConfig.Pooling.class, EncoderConfig.Pooling.MEAN, source),
-        ConfigJson.enumField(o, "norm_placement", NormPlacement.class, NormPlacement.PRE, source),
-        ConfigJson.enumField(o, "backbone", EncoderConfig.Backbone.class, EncoderConfig.Backbone.ENCODER, source)));
+  public ModelFamily<EncoderConfig, EncoderClassifier> family() {
+    return FAMILY;
   }
 }

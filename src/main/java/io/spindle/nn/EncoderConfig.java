@@ -26,7 +26,7 @@ public record EncoderConfig(int vocabSize, int maxLength, int numLayers, int num
     double dropout, boolean bias, Positions positions, Pooling pooling, NormPlacement normPlacement,
     Backbone backbone) implements Serializable {
   private static final long serialVersionUID = 1L;
-
+  private static final ConfigChecks CHECK = new ConfigChecks("encoder");
 
   /** Position information added to the token embeddings. */
   public enum Positions {
@@ -81,22 +81,20 @@ public record EncoderConfig(int vocabSize, int maxLength, int numLayers, int num
   }
 
   public EncoderConfig {
-    require(vocabSize > 0, "vocab_size must be positive, got " + vocabSize);
-    require(maxLength > 0, "max_length must be positive, got " + maxLength);
-    require(numLayers > 0, "n_layer must be positive, got " + numLayers);
-    require(numHeads > 0, "n_head must be positive, got " + numHeads);
-    require(embedDim > 0, "n_embd must be positive, got " + embedDim);
-    require(embedDim % numHeads == 0,
-        "n_embd (" + embedDim + ") must be divisible by n_head (" + numHeads + ")");
-    require(numClasses >= 2, "num_classes must be at least 2, got " + numClasses);
-    require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
-    require(positions != null, "positions must be set (learned or sinusoidal)");
-    require(pooling != null, "pooling must be set (mean or first)");
-    require(normPlacement != null, "norm_placement must be set (pre or post)");
-    require(backbone != null, "backbone must be set (encoder or gpt)");
-    require(backbone != Backbone.GPT || (positions == Positions.LEARNED && normPlacement == NormPlacement.PRE),
+    CHECK.positive("vocab_size", vocabSize);
+    CHECK.positive("max_length", maxLength);
+    CHECK.positive("n_layer", numLayers);
+    CHECK.heads(numHeads, embedDim);
+    CHECK.require(numClasses >= 2, "num_classes must be at least 2, got " + numClasses);
+    CHECK.dropout(dropout);
+    CHECK.require(positions != null, "positions must be set (learned or sinusoidal)");
+    CHECK.require(pooling != null, "pooling must be set (mean or first)");
+    CHECK.require(normPlacement != null, "norm_placement must be set (pre or post)");
+    CHECK.require(backbone != null, "backbone must be set (encoder or gpt)");
+    CHECK.require(
+        backbone != Backbone.GPT || (positions == Positions.LEARNED && normPlacement == NormPlacement.PRE),
         "the gpt backbone has learned positions and pre-LN blocks, got " + positions + " and " + normPlacement);
-    require(positions != Positions.SINUSOIDAL || embedDim % 2 == 0,
+    CHECK.require(positions != Positions.SINUSOIDAL || embedDim % 2 == 0,
         "sinusoidal positions need an even n_embd, got " + embedDim);
   }
 
@@ -140,11 +138,5 @@ public record EncoderConfig(int vocabSize, int maxLength, int numLayers, int num
   /** HS = C / NH. */
   public int headSize() {
     return embedDim / numHeads;
-  }
-
-  private static void require(boolean ok, String message) {
-    if (!ok) {
-      throw new IllegalArgumentException("encoder config: " + message);
-    }
   }
 }

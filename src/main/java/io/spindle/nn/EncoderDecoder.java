@@ -3,8 +3,6 @@ package io.spindle.nn;
 import io.spindle.autograd.AttentionRecorder;
 import io.spindle.autograd.CrossEntropy;
 import io.spindle.autograd.Dropout;
-import io.spindle.autograd.Elementwise;
-import io.spindle.autograd.Embedding;
 import io.spindle.autograd.Graph;
 import io.spindle.autograd.MatMul;
 import io.spindle.autograd.Parameters;
@@ -14,7 +12,6 @@ import io.spindle.data.Batch;
 import io.spindle.data.PaddedBatch;
 import io.spindle.data.TranslationBatch;
 import io.spindle.tensor.Tensor;
-import java.util.SplittableRandom;
 
 /**
  * The encoder-decoder transformer of "Attention Is All You Need" (Vaswani et al. 2017) for translation. Inputs are
@@ -42,22 +39,19 @@ import java.util.SplittableRandom;
  *
  * <p>Dropout: one pass seed for {@link #encode} and {@link #decode} together; their sites never collide.
  */
-public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
-  private final EncoderDecoderConfig config;
-  private final Parameters parameters;
+public final class EncoderDecoder extends NetworkBase<EncoderDecoderConfig> {
   private final Variable sourceEmbedding; // (V_src, C)
   private final Variable targetEmbedding; // (V, C)
   private final Variable outputWeight; // (V, C): the target table when tied
   private final Tensor sinusoids; // (max(maxSource, maxTarget), C)
-  private final TransformerEncoder encoder;
-  private final TransformerDecoder decoder;
+  private final TransformerStack encoder;
+  private final TransformerStack decoder;
 
   /** The encoder output for a batch of sources: states (B, S, C) and which source positions are padding. */
   public record Memory(Variable states, boolean[][] padding, int batch, int time) {}
 
   private EncoderDecoder(EncoderDecoderConfig config, Parameters parameters) {
-    this.config = config;
-    this.parameters = parameters;
+    super(config, parameters);
     boolean shared = config.sharedEmbeddings();
     this.sourceEmbedding = parameters.get(shared ? "shared.weight" : "encoder.wte.weight");
     this.targetEmbedding = parameters.get(shared ? "shared.weight" : "decoder.wte.weight");
@@ -65,17 +59,15 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
     this.sinusoids = SinusoidalPositions.table(Math.max(config.maxSourceLength(), config.maxTargetLength()),
         config.embedDim());
     boolean relu = config.activation() == EncoderDecoderConfig.Activation.RELU;
-    this.encoder = new TransformerEncoder(parameters, "encoder", config.numEncoderLayers(), config.numHeads(),
-        config.normPlacement(), relu);
-    this.decoder = new TransformerDecoder(parameters, "decoder", config.numDecoderLayers(), config.numHeads(),
-        config.normPlacement(), relu);
+    this.encoder = new TransformerStack(parameters, "encoder", config.numEncoderLayers(), config.numHeads(),
+        config.normPlacement(), relu, false, false);
+    this.decoder = new TransformerStack(parameters, "decoder", config.numDecoderLayers(), config.numHeads(),
+        config.normPlacement(), relu, true, true);
   }
 
   /** A freshly initialised model; the same seed gives the same weights, bit for bit. */
   public static EncoderDecoder create(EncoderDecoderConfig config, long seed) {
-    EncoderDecoder model = new EncoderDecoder(config, declare(config).build());
-    model.initialise(seed);
-    return model;
+    return initialised(new EncoderDecoder(config, declare(config).build()), seed);
   }
 
   /** A model over existing parameters (e.g. loaded from a model folder); their names and shapes must match. */
@@ -93,43 +85,27 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
     } else {
       b.add("encoder.wte.weight", config.sourceVocabSize(), c);
     }
-    TransformerEncoder.declare(b, "encoder", config.numEncoderLayers(), c, config.bias(), config.normPlacement());
+    TransformerStack.declare(b, "encoder", config.numEncoderLayers(), c, config.bias(), config.normPlacement(), false);
     if (!config.sharedEmbeddings()) {
       b.add("decoder.wte.weight", config.targetVocabSize(), c);
     }
-    TransformerDecoder.declare(b, "decoder", config.numDecoderLayers(), c, config.bias(), config.normPlacement());
+    TransformerStack.declare(b, "decoder", config.numDecoderLayers(), c, config.bias(), config.normPlacement(), true);
     if (!config.tiedOutput()) {
       b.add("lm_head.weight", config.targetVocabSize(), c);
     }
     return b;
   }
 
-  private void initialise(long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    double encoderStd = 0.02 / Math.sqrt(2.0 * config.numEncoderLayers());
-    double decoderStd = 0.02 / Math.sqrt(3.0 * config.numDecoderLayers());
-    for (String name : parameters.names()) {
-      Tensor t = parameters.get(name).value();
-      if (name.endsWith("c_proj.weight")) {
-        Init.normal(t, name.startsWith("encoder.") ? encoderStd : decoderStd, rnd);
-      } else if (name.equals("shared.weight") || name.endsWith(".wte.weight")) {
-        Init.normal(t, 1 / Math.sqrt(config.embedDim()), rnd);
-      } else if (t.rank() == 2) {
-        Init.normal(t, 0.02, rnd);
-      }
-    }
-    TransformerEncoder.initialise(parameters, "encoder", config.numEncoderLayers(), config.normPlacement());
-    TransformerDecoder.initialise(parameters, "decoder", config.numDecoderLayers(), config.normPlacement());
-  }
-
   @Override
-  public EncoderDecoderConfig config() {
-    return config;
-  }
-
-  @Override
-  public Parameters parameters() {
-    return parameters;
+  void initialise(long seed) {
+    double encoderStd = Init.residualStd(2.0 * config.numEncoderLayers());
+    double decoderStd = Init.residualStd(3.0 * config.numDecoderLayers());
+    double embeddingStd = 1 / Math.sqrt(config.embedDim());
+    Init.matrices(parameters, seed, name -> name.endsWith("c_proj.weight")
+        ? name.startsWith("encoder.") ? encoderStd : decoderStd
+        : name.equals("shared.weight") || name.endsWith(".wte.weight") ? embeddingStd : Init.STD);
+    TransformerStack.initialise(parameters, "encoder", config.numEncoderLayers(), config.normPlacement(), false);
+    TransformerStack.initialise(parameters, "decoder", config.numDecoderLayers(), config.normPlacement(), true);
   }
 
   /** Runs the encoder over a padded source batch; dropout only when {@code training}, drawn from {@code seed}. */
@@ -141,8 +117,9 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
           + config.maxSourceLength());
     }
     float dropout = dropout(training);
-    Variable x = embed(g, sourceEmbedding, source.ids(), b, s, 0, dropout, Seeds.site(seed, -1)); // (B, S, C)
-    Variable states = encoder.apply(g, x, b, s, source.padding(), dropout, seed, 0); // (B, S, C)
+    Variable x = InputEmbedding.apply(g, sourceEmbedding, null, sinusoids, source.ids(), b, s, 0, dropout,
+        Seeds.site(seed, -1)); // (B, S, C)
+    Variable states = encoder.apply(g, x, b, s, source.padding(), dropout, seed, 0, null); // (B, S, C)
     return new Memory(states, source.padding(), b, s);
   }
 
@@ -158,8 +135,9 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
     }
     checkTargetLength(time);
     float dropout = dropout(training);
-    Variable y = embed(g, targetEmbedding, targetIds, b, time, 0, dropout, Seeds.site(seed, -2)); // (B, T, C)
-    y = decoder.apply(g, y, b, time, memory.states(), memory.padding(), dropout, seed,
+    Variable y = InputEmbedding.apply(g, targetEmbedding, null, sinusoids, targetIds, b, time, 0, dropout,
+        Seeds.site(seed, -2)); // (B, T, C)
+    y = decoder.decode(g, y, b, time, memory.states(), memory.padding(), dropout, seed,
         8 * config.numEncoderLayers(), null); // (B, T, C)
     return MatMul.matmul(g, y, outputWeight, false, true); // (B, T, V)
   }
@@ -203,7 +181,7 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
     AttentionRecorder decoderRecorder = new AttentionRecorder();
     decode(Graph.inference(decoderRecorder), memory, targetIds, time, false, 0L);
     int layers = config.numDecoderLayers();
-    // each decoder layer attends to itself, then to the memory (DecoderBlock.apply)
+    // each decoder layer attends to itself, then to the memory (TransformerBlock.apply)
     return new EncoderDecoderAttention(
         AttentionMaps.recorded("encoder", encoderRecorder.probabilities(), 0, 1, config.numEncoderLayers()),
         AttentionMaps.recorded("decoder", decoderRecorder.probabilities(), 0, 2, layers),
@@ -235,21 +213,14 @@ public final class EncoderDecoder implements Network<EncoderDecoderConfig> {
           + " x time " + time);
     }
     checkTargetLength(cache.length() + time);
-    Variable y = embed(g, targetEmbedding, ids, b, time, cache.length(), 0f, 0L); // (B, T, C)
-    y = decoder.apply(g, y, b, time, null, cache.sourcePadding(), 0f, 0L, 0, cache); // (B, T, C)
+    Variable y = InputEmbedding.apply(g, targetEmbedding, null, sinusoids, ids, b, time, cache.length(), 0f,
+        0L); // (B, T, C)
+    y = decoder.decode(g, y, b, time, null, cache.sourcePadding(), 0f, 0L, 0, cache); // (B, T, C)
     cache.advance(time);
     return MatMul.matmul(g, y, outputWeight, false, true); // (B, T, V)
   }
 
   /** {@code dropout(table[ids] * sqrt(C) + PE[start .. start + T))}: (B, T, C). */
-  private Variable embed(Graph g, Variable table, int[] ids, int batch, int time, int start, float dropout,
-      long seed) {
-    Variable x = Embedding.lookup(g, table, ids, batch, time); // (B, T, C)
-    x = Elementwise.scale(g, x, (float) Math.sqrt(config.embedDim())); // (B, T, C)
-    x = Elementwise.add(g, x, Variable.constant(sinusoids.narrow(start, time))); // (B, T, C)
-    return Dropout.dropout(g, x, dropout, seed);
-  }
-
   private void checkTargetLength(int positions) {
     if (positions > config.maxTargetLength()) {
       throw new IllegalArgumentException("encoder-decoder: " + positions + " decoder positions exceed "

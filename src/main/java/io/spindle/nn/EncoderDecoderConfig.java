@@ -31,7 +31,7 @@ public record EncoderDecoderConfig(int sourceVocabSize, int targetVocabSize, int
     double labelSmoothing, boolean bias, NormPlacement normPlacement, Activation activation,
     boolean sharedEmbeddings, boolean tiedOutput) implements Serializable {
   private static final long serialVersionUID = 1L;
-
+  private static final ConfigChecks CHECK = new ConfigChecks("encoder-decoder");
 
   /** The feed-forward layers' nonlinearity. */
   public enum Activation {
@@ -42,22 +42,20 @@ public record EncoderDecoderConfig(int sourceVocabSize, int targetVocabSize, int
   }
 
   public EncoderDecoderConfig {
-    require(sourceVocabSize > 0, "source_vocab_size must be positive, got " + sourceVocabSize);
-    require(targetVocabSize > 0, "target_vocab_size must be positive, got " + targetVocabSize);
-    require(maxSourceLength > 0, "max_source_length must be positive, got " + maxSourceLength);
-    require(maxTargetLength > 0, "max_target_length must be positive, got " + maxTargetLength);
-    require(numEncoderLayers > 0, "n_encoder_layer must be positive, got " + numEncoderLayers);
-    require(numDecoderLayers > 0, "n_decoder_layer must be positive, got " + numDecoderLayers);
-    require(numHeads > 0, "n_head must be positive, got " + numHeads);
-    require(embedDim > 0, "n_embd must be positive, got " + embedDim);
-    require(embedDim % numHeads == 0,
-        "n_embd (" + embedDim + ") must be divisible by n_head (" + numHeads + ")");
-    require(embedDim % 2 == 0, "n_embd must be even for the sinusoidal positions, got " + embedDim);
-    require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
-    require(labelSmoothing >= 0 && labelSmoothing <= 1, "label_smoothing must be in [0, 1], got " + labelSmoothing);
-    require(normPlacement != null, "norm_placement must be set (pre or post)");
-    require(activation != null, "activation must be set (relu or gelu)");
-    require(!sharedEmbeddings || sourceVocabSize == targetVocabSize,
+    CHECK.positive("source_vocab_size", sourceVocabSize);
+    CHECK.positive("target_vocab_size", targetVocabSize);
+    CHECK.positive("max_source_length", maxSourceLength);
+    CHECK.positive("max_target_length", maxTargetLength);
+    CHECK.positive("n_encoder_layer", numEncoderLayers);
+    CHECK.positive("n_decoder_layer", numDecoderLayers);
+    CHECK.heads(numHeads, embedDim);
+    CHECK.require(embedDim % 2 == 0, "n_embd must be even for the sinusoidal positions, got " + embedDim);
+    CHECK.dropout(dropout);
+    CHECK.require(labelSmoothing >= 0 && labelSmoothing <= 1,
+        "label_smoothing must be in [0, 1], got " + labelSmoothing);
+    CHECK.require(normPlacement != null, "norm_placement must be set (pre or post)");
+    CHECK.require(activation != null, "activation must be set (relu or gelu)");
+    CHECK.require(!sharedEmbeddings || sourceVocabSize == targetVocabSize,
         "shared embeddings need equal vocabularies, got source_vocab_size " + sourceVocabSize
             + " and target_vocab_size " + targetVocabSize);
   }
@@ -119,11 +117,5 @@ public record EncoderDecoderConfig(int sourceVocabSize, int targetVocabSize, int
   /** HS = C / NH. */
   public int headSize() {
     return embedDim / numHeads;
-  }
-
-  private static void require(boolean ok, String message) {
-    if (!ok) {
-      throw new IllegalArgumentException("encoder-decoder config: " + message);
-    }
   }
 }

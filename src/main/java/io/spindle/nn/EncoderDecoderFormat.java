@@ -1,11 +1,7 @@
 package io.spindle.nn;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.spindle.autograd.Parameters;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import static io.spindle.nn.ConfigCodec.Field.optional;
+import static io.spindle.nn.ConfigCodec.Field.required;
 
 /**
  * The files of an {@link EncoderDecoder}: {@code config.json} with {@code model_type} {@code "encoder-decoder"} and
@@ -24,66 +20,20 @@ public enum EncoderDecoderFormat implements ModelFormat<EncoderDecoderConfig, En
 
   public static final String MODEL_TYPE = "encoder-decoder";
 
-  @Override
-  public String modelType() {
-    return MODEL_TYPE;
-  }
+  private static final ModelFamily<EncoderDecoderConfig, EncoderDecoder> FAMILY = new ModelFamily<>(
+      new ConfigCodec<>(EncoderDecoderConfig.class, MODEL_TYPE, false,
+          required("source_vocab_size", "sourceVocabSize"), required("target_vocab_size", "targetVocabSize"),
+          required("max_source_length", "maxSourceLength"), required("max_target_length", "maxTargetLength"),
+          required("n_encoder_layer", "numEncoderLayers"), required("n_decoder_layer", "numDecoderLayers"),
+          required("n_head", "numHeads"), required("n_embd", "embedDim"), optional("dropout", "dropout", 0.0),
+          optional("label_smoothing", "labelSmoothing", 0.0), optional("bias", "bias", true),
+          optional("norm_placement", "normPlacement", NormPlacement.POST),
+          optional("activation", "activation", EncoderDecoderConfig.Activation.RELU),
+          optional("shared_embeddings", "sharedEmbeddings", false), optional("tie_output", "tiedOutput", true)),
+      EncoderDecoder::declare, EncoderDecoder::of, c -> new int[] {c.sourceVocabSize(), c.targetVocabSize()}, true);
 
   @Override
-  public Parameters.Builder declare(EncoderDecoderConfig config) {
-    return EncoderDecoder.declare(config);
-  }
-
-  @Override
-  public EncoderDecoder assemble(EncoderDecoderConfig config, Parameters weights) {
-    return EncoderDecoder.of(config, weights);
-  }
-
-  @Override
-  public int[] vocabSizes(EncoderDecoderConfig config) {
-    return new int[] {config.sourceVocabSize(), config.targetVocabSize()};
-  }
-
-  @Override
-  public boolean generates() {
-    return true;
-  }
-
-  @Override
-  public void writeConfig(EncoderDecoderConfig c, OutputStream out) throws IOException {
-    ObjectNode o = ConfigJson.create(MODEL_TYPE);
-    o.put("source_vocab_size", c.sourceVocabSize());
-    o.put("target_vocab_size", c.targetVocabSize());
-    o.put("max_source_length", c.maxSourceLength());
-    o.put("max_target_length", c.maxTargetLength());
-    o.put("n_encoder_layer", c.numEncoderLayers());
-    o.put("n_decoder_layer", c.numDecoderLayers());
-    o.put("n_head", c.numHeads());
-    o.put("n_embd", c.embedDim());
-    o.put("dropout", c.dropout());
-    o.put("label_smoothing", c.labelSmoothing());
-    o.put("bias", c.bias());
-    o.put("norm_placement", ConfigJson.name(c.normPlacement()));
-    o.put("activation", ConfigJson.name(c.activation()));
-    o.put("shared_embeddings", c.sharedEmbeddings());
-    o.put("tie_output", c.tiedOutput());
-    ConfigJson.write(o, out);
-  }
-
-  @Override
-  public EncoderDecoderConfig readConfig(InputStream in, Object source) throws IOException {
-    JsonNode o = ConfigJson.read(in, source, MODEL_TYPE, false);
-    return ConfigJson.build(source, () -> new EncoderDecoderConfig(
-        ConfigJson.intField(o, "source_vocab_size", source), ConfigJson.intField(o, "target_vocab_size", source),
-        ConfigJson.intField(o, "max_source_length", source), ConfigJson.intField(o, "max_target_length", source),
-        ConfigJson.intField(o, "n_encoder_layer", source), ConfigJson.intField(o, "n_decoder_layer", source),
-        ConfigJson.intField(o, "n_head", source), ConfigJson.intField(o, "n_embd", source),
-        ConfigJson.doubleField(o, "dropout", 0.0, source), ConfigJson.doubleField(o, "label_smoothing", 0.0, source),
-        ConfigJson.booleanField(o, "bias", true, source),
-        ConfigJson.enumField(o, "norm_placement", NormPlacement.class, NormPlacement.POST, source),
-        ConfigJson.enumField(o, "activation", EncoderDecoderConfig.Activation.class,
-            EncoderDecoderConfig.Activation.RELU, source),
-        ConfigJson.booleanField(o, "shared_embeddings", false, source),
-        ConfigJson.booleanField(o, "tie_output", true, source)));
+  public ModelFamily<EncoderDecoderConfig, EncoderDecoder> family() {
+    return FAMILY;
   }
 }

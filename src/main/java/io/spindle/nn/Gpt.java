@@ -3,16 +3,12 @@ package io.spindle.nn;
 import io.spindle.autograd.AttentionRecorder;
 import io.spindle.autograd.CrossEntropy;
 import io.spindle.autograd.Dropout;
-import io.spindle.autograd.Elementwise;
-import io.spindle.autograd.Embedding;
 import io.spindle.autograd.Graph;
 import io.spindle.autograd.MatMul;
 import io.spindle.autograd.Parameters;
 import io.spindle.autograd.Reduction;
 import io.spindle.autograd.Variable;
 import io.spindle.data.Batch;
-import io.spindle.tensor.Tensor;
-import java.util.SplittableRandom;
 
 /**
  * A GPT decoder language model with exactly nanoGPT's architecture: token plus learned position embeddings, pre-LN
@@ -23,31 +19,22 @@ import java.util.SplittableRandom;
  * <p>Initialisation follows nanoGPT: N(0, 0.02) for Linear weights and embeddings, N(0, 0.02/sqrt(2 n_layer)) for the
  * residual projections ({@code c_proj}), zero biases, unit LayerNorm gains.
  */
-public final class Gpt implements Network<GptConfig> {
-  private final GptConfig config;
-  private final Parameters parameters;
+public final class Gpt extends NetworkBase<GptConfig> {
   private final Variable wte; // (V, C)
   private final Variable wpe; // (blockSize, C)
-  private final GptBlock[] blocks;
-  private final Norm lnF;
+  private final TransformerStack body; // transformer.h.*, transformer.ln_f
 
   private Gpt(GptConfig config, Parameters parameters) {
-    this.config = config;
-    this.parameters = parameters;
+    super(config, parameters);
     this.wte = parameters.get("transformer.wte.weight");
     this.wpe = parameters.get("transformer.wpe.weight");
-    this.blocks = new GptBlock[config.numLayers()];
-    for (int i = 0; i < blocks.length; i++) {
-      blocks[i] = new GptBlock(parameters, config, i);
-    }
-    this.lnF = new Norm(parameters, "transformer.ln_f", GptConfig.LAYER_NORM_EPS);
+    this.body = new TransformerStack(parameters, "transformer", config.numLayers(), config.numHeads(),
+        NormPlacement.PRE, false, true, false);
   }
 
   /** A freshly initialised model; the same seed gives the same weights, bit for bit. */
   public static Gpt create(GptConfig config, long seed) {
-    Gpt model = new Gpt(config, declare(config).build());
-    model.initialise(seed);
-    return model;
+    return initialised(new Gpt(config, declare(config).build()), seed);
   }
 
   /** A model over existing parameters (e.g. loaded from a model folder); their names and shapes must match. */
@@ -74,38 +61,16 @@ public final class Gpt implements Network<GptConfig> {
     Parameters.Builder b = Parameters.builder();
     b.add("transformer.wte.weight", config.vocabSize(), config.embedDim());
     b.add("transformer.wpe.weight", config.blockSize(), config.embedDim());
-    for (int i = 0; i < config.numLayers(); i++) {
-      GptBlock.declare(b, config, i);
-    }
-    Norm.declare(b, "transformer.ln_f", config.embedDim(), config.bias());
+    TransformerStack.declare(b, "transformer", config.numLayers(), config.embedDim(), config.bias(),
+        NormPlacement.PRE, false);
     return b;
   }
 
-  private void initialise(long seed) {
-    SplittableRandom rnd = new SplittableRandom(seed);
-    double residualStd = 0.02 / Math.sqrt(2.0 * config.numLayers());
-    for (String name : parameters.names()) {
-      Tensor t = parameters.get(name).value();
-      if (name.endsWith("c_proj.weight")) {
-        Init.normal(t, residualStd, rnd);
-      } else if (t.rank() == 2) {
-        Init.normal(t, 0.02, rnd);
-      }
-    }
-    for (int i = 0; i < blocks.length; i++) {
-      GptBlock.initialise(parameters, i);
-    }
-    Norm.initialise(parameters, "transformer.ln_f");
-  }
-
   @Override
-  public GptConfig config() {
-    return config;
-  }
-
-  @Override
-  public Parameters parameters() {
-    return parameters;
+  void initialise(long seed) {
+    double residualStd = Init.residualStd(2.0 * config.numLayers());
+    Init.matrices(parameters, seed, name -> name.endsWith("c_proj.weight") ? residualStd : Init.STD);
+    TransformerStack.initialise(parameters, "transformer", config.numLayers(), NormPlacement.PRE, false);
   }
 
   /**
@@ -161,17 +126,8 @@ public final class Gpt implements Network<GptConfig> {
       throw new IllegalArgumentException("GPT: sequence of " + (start + time) + " positions exceeds block_size "
           + config.blockSize());
     }
-    int[] positions = new int[time];
-    for (int t = 0; t < time; t++) {
-      positions[t] = start + t;
-    }
-    Variable tok = Embedding.lookup(g, wte, ids, batch, time); // (B, T, C)
-    Variable pos = Embedding.lookup(g, wpe, positions, time); // (T, C)
-    Variable x = Dropout.dropout(g, Elementwise.add(g, tok, pos), dropout, Seeds.site(seed, -1)); // (B, T, C)
-    for (GptBlock block : blocks) {
-      x = block.apply(g, x, batch, time, dropout, seed, cache);
-    }
-    x = lnF.apply(g, x); // (B, T, C)
+    Variable x = InputEmbedding.apply(g, wte, wpe, null, ids, batch, time, start, dropout, Seeds.site(seed, -1));
+    x = body.apply(g, x, batch, time, null, dropout, seed, 0, cache == null ? null : cache::layer); // (B, T, C)
     return MatMul.matmul(g, x, wte, false, true); // (B, T, V)
   }
 }

@@ -21,22 +21,20 @@ import java.io.Serializable;
 public record GptConfig(int vocabSize, int blockSize, int numLayers, int numHeads, int embedDim, double dropout,
     boolean bias) implements Serializable {
   private static final long serialVersionUID = 1L;
+  private static final ConfigChecks CHECK = new ConfigChecks("GPT");
 
   /** LayerNorm epsilon, as PyTorch's default and nanoGPT. */
   public static final float LAYER_NORM_EPS = 1e-5f;
 
   public GptConfig {
-    require(vocabSize > 0, "vocab_size must be positive, got " + vocabSize);
-    require(blockSize > 0, "block_size must be positive, got " + blockSize);
-    require(numLayers > 0, "n_layer must be positive, got " + numLayers);
-    require(numHeads > 0, "n_head must be positive, got " + numHeads);
-    require(embedDim > 0, "n_embd must be positive, got " + embedDim);
-    require(embedDim % numHeads == 0,
-        "n_embd (" + embedDim + ") must be divisible by n_head (" + numHeads + ")");
-    require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
+    CHECK.positive("vocab_size", vocabSize);
+    CHECK.positive("block_size", blockSize);
+    CHECK.positive("n_layer", numLayers);
+    CHECK.heads(numHeads, embedDim);
+    CHECK.dropout(dropout);
     double count = parameterCount(vocabSize, blockSize, numLayers, embedDim, bias);
-    require(count <= Storage.MAX_LENGTH, String.format("n_layer %d, n_embd %d, vocab_size %d and block_size %d make "
-        + "%,.0f parameters, more than the %,d that one parameter buffer holds", numLayers, embedDim, vocabSize,
+    CHECK.require(count <= Storage.MAX_LENGTH, String.format("n_layer %d, n_embd %d, vocab_size %d and block_size %d "
+        + "make %,.0f parameters, more than the %,d that one parameter buffer holds", numLayers, embedDim, vocabSize,
         blockSize, count, Storage.MAX_LENGTH));
   }
 
@@ -62,11 +60,5 @@ public record GptConfig(int vocabSize, int blockSize, int numLayers, int numHead
   /** HS = C / NH. */
   public int headSize() {
     return embedDim / numHeads;
-  }
-
-  private static void require(boolean ok, String message) {
-    if (!ok) {
-      throw new IllegalArgumentException("GPT config: " + message);
-    }
   }
 }

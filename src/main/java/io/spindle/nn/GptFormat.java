@@ -1,7 +1,8 @@
 package io.spindle.nn;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import static io.spindle.nn.ConfigCodec.Field.optional;
+import static io.spindle.nn.ConfigCodec.Field.required;
+
 import io.spindle.autograd.Parameters;
 import io.spindle.data.BadInputException;
 import io.spindle.tensor.Tensor;
@@ -40,51 +41,16 @@ public enum GptFormat implements ModelFormat<GptConfig, Gpt> {
   private static final String WTE = "transformer.wte.weight";
   private static final String LM_HEAD = "lm_head.weight";
 
-  @Override
-  public String modelType() {
-    return MODEL_TYPE;
-  }
+  private static final ModelFamily<GptConfig, Gpt> FAMILY = new ModelFamily<>(
+      new ConfigCodec<>(GptConfig.class, MODEL_TYPE, true,
+          required("block_size", "blockSize"), required("vocab_size", "vocabSize"), required("n_layer", "numLayers"),
+          required("n_head", "numHeads"), required("n_embd", "embedDim"), optional("dropout", "dropout", 0.0),
+          optional("bias", "bias", true)),
+      Gpt::declare, Gpt::of, c -> new int[] {c.vocabSize(), c.vocabSize()}, true);
 
   @Override
-  public Parameters.Builder declare(GptConfig config) {
-    return Gpt.declare(config);
-  }
-
-  @Override
-  public Gpt assemble(GptConfig config, Parameters weights) {
-    return Gpt.of(config, weights);
-  }
-
-  @Override
-  public int[] vocabSizes(GptConfig config) {
-    return new int[] {config.vocabSize(), config.vocabSize()};
-  }
-
-  @Override
-  public boolean generates() {
-    return true;
-  }
-
-  @Override
-  public void writeConfig(GptConfig c, OutputStream out) throws IOException {
-    ObjectNode o = ConfigJson.create(MODEL_TYPE);
-    o.put("block_size", c.blockSize());
-    o.put("vocab_size", c.vocabSize());
-    o.put("n_layer", c.numLayers());
-    o.put("n_head", c.numHeads());
-    o.put("n_embd", c.embedDim());
-    o.put("dropout", c.dropout());
-    o.put("bias", c.bias());
-    ConfigJson.write(o, out);
-  }
-
-  @Override
-  public GptConfig readConfig(InputStream in, Object source) throws IOException {
-    JsonNode o = ConfigJson.read(in, source, MODEL_TYPE, true);
-    return ConfigJson.build(source, () -> new GptConfig(ConfigJson.intField(o, "vocab_size", source),
-        ConfigJson.intField(o, "block_size", source), ConfigJson.intField(o, "n_layer", source),
-        ConfigJson.intField(o, "n_head", source), ConfigJson.intField(o, "n_embd", source),
-        ConfigJson.doubleField(o, "dropout", 0.0, source), ConfigJson.booleanField(o, "bias", true, source)));
+  public ModelFamily<GptConfig, Gpt> family() {
+    return FAMILY;
   }
 
   /** Every parameter under its nanoGPT name, and the tied {@code lm_head.weight} too, as nanoGPT's state_dict has it. */

@@ -47,7 +47,7 @@ public final class KvCache {
   }
 
   /** One layer's keys and values, (B, NH, capacity, HS) each. */
-  final class Layer {
+  final class Layer implements SelfAttention.Cache {
     private final Tensor keys;
     private final Tensor values;
 
@@ -56,13 +56,13 @@ public final class KvCache {
       values = Tensor.zeros(batch, heads, cap, headSize);
     }
 
-    /** Stores new keys (B, NH, T, HS) after the cached ones; returns all keys so far as (B, NH, S, HS). */
-    Tensor appendKeys(Tensor k) {
+    @Override
+    public Tensor appendKeys(Tensor k) {
       return append(keys, k);
     }
 
-    /** Same as {@link #appendKeys} for values. */
-    Tensor appendValues(Tensor v) {
+    @Override
+    public Tensor appendValues(Tensor v) {
       return append(values, v);
     }
 

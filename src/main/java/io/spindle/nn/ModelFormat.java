@@ -16,13 +16,20 @@ import java.util.Map;
  *
  * <p>Implementations: {@link GptFormat}, {@link EncoderClassifierFormat}, {@link EncoderDecoderFormat}, stateless
  * enum singletons ({@code INSTANCE}), serializable so that trainers can ship them to Spark executors with a config.
+ * Each gives its {@link #family()}; the rest is shared, except where a family's files differ (GPT's tied
+ * {@code lm_head.weight}).
  *
  * @param <C> the family's config record
  * @param <M> the family's model
  */
 public interface ModelFormat<C extends Serializable, M extends Network<?>> extends Serializable {
+  /** What sets this family apart; the methods below that have no other body are answered from it. */
+  ModelFamily<C, M> family();
+
   /** The {@code model_type} written into {@code config.json}. */
-  String modelType();
+  default String modelType() {
+    return family().config().modelType();
+  }
 
   /** {@code model}'s config, as this format's type (a model of the family has a config of the family). */
   @SuppressWarnings("unchecked")
@@ -31,10 +38,14 @@ public interface ModelFormat<C extends Serializable, M extends Network<?>> exten
   }
 
   /** The parameters of a model of {@code config}, declared (names, shapes) but not initialised. */
-  Parameters.Builder declare(C config);
+  default Parameters.Builder declare(C config) {
+    return family().declare().apply(config);
+  }
 
   /** The model of {@code config} over {@code weights} (declared by {@link #declare}; not copied). */
-  M assemble(C config, Parameters weights);
+  default M assemble(C config, Parameters weights) {
+    return family().assemble().apply(config, weights);
+  }
 
   /** A model of {@code config} with zero weights, to be overwritten (a replica, a model being loaded). */
   default M build(C config) {
@@ -42,7 +53,9 @@ public interface ModelFormat<C extends Serializable, M extends Network<?>> exten
   }
 
   /** The source and target vocabulary sizes of {@code config} (equal for a family with one vocabulary). */
-  int[] vocabSizes(C config);
+  default int[] vocabSizes(C config) {
+    return family().vocabSizes().apply(config);
+  }
 
   /**
    * Whether the model emits ids of its target vocabulary that its target tokenizer must turn back into text (a
@@ -51,17 +64,21 @@ public interface ModelFormat<C extends Serializable, M extends Network<?>> exten
    * tokenizer.
    */
   default boolean generates() {
-    return false;
+    return family().generates();
   }
 
   /** Writes {@code config.json} for {@code config} to {@code out}, left open. */
-  void writeConfig(C config, OutputStream out) throws IOException;
+  default void writeConfig(C config, OutputStream out) throws IOException {
+    family().config().write(config, out);
+  }
 
   /**
    * Reads a {@code config.json} from {@code in} (left open); {@code source} names it in messages. Another
    * {@code model_type}, a missing or malformed field is an {@link IllegalArgumentException} naming it.
    */
-  C readConfig(InputStream in, Object source) throws IOException;
+  default C readConfig(InputStream in, Object source) throws IOException {
+    return family().config().read(in, source);
+  }
 
   /** Writes {@code model.safetensors} of {@code weights} to {@code out} (left open): every parameter under its name. */
   default void writeWeights(C config, Parameters weights, OutputStream out) throws IOException {

@@ -33,6 +33,14 @@ public interface Blas {
    */
   void setThreads(int threads);
 
+  /** {@code threads}, checked as every backend's {@link #setThreads} needs it: at least 1. */
+  static int requireThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("BLAS threads must be >= 1, got " + threads);
+    }
+    return threads;
+  }
+
   /** The threads per call set by {@link #setThreads} (always 1 for the single-threaded pure-Java backend). */
   int threads();
 

@@ -28,9 +28,7 @@ final class JavaBlas implements Blas {
 
   @Override
   public void setThreads(int threads) {
-    if (threads < 1) {
-      throw new IllegalArgumentException("BLAS threads must be >= 1, got " + threads);
-    }
+    Blas.requireThreads(threads); // then ignored: one thread
   }
 
   @Override

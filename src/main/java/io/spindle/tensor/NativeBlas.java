@@ -70,10 +70,7 @@ final class NativeBlas implements Blas {
 
   @Override
   public void setThreads(int threads) {
-    if (threads < 1) {
-      throw new IllegalArgumentException("BLAS threads must be >= 1, got " + threads);
-    }
-    openblas_full.openblas_set_num_threads(threads);
+    openblas_full.openblas_set_num_threads(Blas.requireThreads(threads));
   }
 
   @Override

@@ -1,5 +1,8 @@
 package io.spindle.tensor;
 
+import java.util.function.IntFunction;
+import java.util.function.ToIntFunction;
+
 /**
  * Per-thread {@code float[]} work arrays for element kernels.
  *
@@ -34,21 +37,19 @@ public final class Scratch {
 
   /** This thread's array for {@code slot} (0 to {@link #SLOTS} - 1), at least {@code length} long, contents undefined. */
   public static float[] floats(int slot, int length) {
-    float[][] arrays = ARRAYS.get();
-    float[] a = arrays[slot];
-    if (a == null || a.length < length) {
-      a = new float[Math.max(length, BLOCK)];
-      arrays[slot] = a;
-    }
-    return a;
+    return slot(ARRAYS.get(), slot, length, a -> a.length, float[]::new);
   }
 
   /** Like {@link #floats}, for kernels that compute in double; double slots are separate from float slots. */
   public static double[] doubles(int slot, int length) {
-    double[][] arrays = DOUBLES.get();
-    double[] a = arrays[slot];
-    if (a == null || a.length < length) {
-      a = new double[Math.max(length, BLOCK)];
+    return slot(DOUBLES.get(), slot, length, a -> a.length, double[]::new);
+  }
+
+  /** {@code arrays[slot]}, first replaced by a new array of {@code max(length, BLOCK)} if missing or shorter. */
+  private static <A> A slot(A[] arrays, int slot, int length, ToIntFunction<A> lengthOf, IntFunction<A> make) {
+    A a = arrays[slot];
+    if (a == null || lengthOf.applyAsInt(a) < length) {
+      a = make.apply(Math.max(length, BLOCK));
       arrays[slot] = a;
     }
     return a;
