@@ -34,6 +34,9 @@ import java.util.TreeMap;
  * aggregation depth and thread count (float32 only: bfloat16 rounding where subtrees cross the wire would depend on
  * the partitioning).
  *
+ * <p><b>A task's own gradient</b> may stay in its workspace's buffer, lent ({@link LentGradient}): the writer streams
+ * it from there, and a merge in the same JVM copies it out first. The bytes and the sums are the same.
+ *
  * <p><b>Named sums.</b> Besides the loss, an objective may report further named sums (a reinforcement-learning step's
  * summed reward, say: {@code BatchGradient.Result#sums}); they are added exactly where and in the order the loss is.
  *
