@@ -15,7 +15,8 @@ import java.util.ArrayDeque;
  * <p>A pooled model carries no state into a task's result: the task overwrites every weight from the broadcast and
  * zeroes every gradient before its first forward, and the graph's arena holds only scratch buffers that ops
  * overwrite (or zero) before reading. So a retried task, or one that lands on another executor, computes the same
- * bits. A task that fails does not return its model (it is dropped). One model per concurrently running task. The
+ * bits. A task that fails does not return its model (it is dropped). One model per concurrently running task; a
+ * training task's model returns when Spark has written its result ({@link LentGradient}), not when the task ends. The
  * pool holds models of one config (of any family) at a time; another config empties it.
  */
 final class ExecutorModels {

@@ -9,6 +9,7 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,9 @@ import java.util.TreeMap;
  * aggregation depth and thread count (float32 only: bfloat16 rounding where subtrees cross the wire would depend on
  * the partitioning).
  *
+ * <p><b>A task's own gradient</b> may stay in its workspace's buffer, lent ({@link LentGradient}): the writer streams
+ * it from there, and a merge in the same JVM copies it out first. The bytes and the sums are the same.
+ *
  * <p><b>Named sums.</b> Besides the loss, an objective may report further named sums (a reinforcement-learning step's
  * summed reward, say: {@code BatchGradient.Result#sums}); they are added exactly where and in the order the loss is.
  *
@@ -52,7 +56,17 @@ public final class GradientSum implements Serializable {
   /** The canonical sum, in canonical mode (then {@link #parts} is unused); null otherwise. */
   private transient CanonicalSum canonical;
 
-  private record Part(float[] gradient, double lossSum, Map<String, Double> sums) {}
+  /** A partition's contribution; its gradient is an array, or (a task's own, until written) {@code lent}. */
+  private record Part(float[] gradient, LentGradient lent, double lossSum, Map<String, Double> sums) {
+    Part(float[] gradient, double lossSum, Map<String, Double> sums) {
+      this(gradient, null, lossSum, sums);
+    }
+
+    /** This part with its gradient as an array (a lent one copied out of its buffer, ending the loan). */
+    Part owned() {
+      return lent == null ? this : new Part(lent.take(), lossSum, sums);
+    }
+  }
 
   private GradientSum(TreeMap<Integer, Part> parts, long tokens, boolean bf16) {
     this.parts = parts;
@@ -90,6 +104,18 @@ public final class GradientSum implements Serializable {
       boolean bf16) {
     GradientSum s = empty(bf16);
     s.parts.put(partition, new Part(gradient, lossSum, new TreeMap<>(sums)));
+    s.tokens = tokens;
+    return s;
+  }
+
+  /**
+   * A task's contribution whose gradient stays in its buffer until written ({@link LentGradient}); otherwise like
+   * {@link #of(int, float[], double, long, Map, boolean)}.
+   */
+  static GradientSum of(int partition, LentGradient gradient, double lossSum, long tokens, Map<String, Double> sums,
+      boolean bf16) {
+    GradientSum s = empty(bf16);
+    s.parts.put(partition, new Part(null, gradient, lossSum, new TreeMap<>(sums)));
     s.tokens = tokens;
     return s;
   }
@@ -143,7 +169,13 @@ public final class GradientSum implements Serializable {
       return canonical.root().gradient();
     }
     collapse();
-    return parts.isEmpty() ? null : parts.firstEntry().getValue().gradient();
+    if (parts.isEmpty()) {
+      return null;
+    }
+    Map.Entry<Integer, Part> only = parts.firstEntry();
+    Part owned = only.getValue().owned();
+    parts.put(only.getKey(), owned);
+    return owned.gradient();
   }
 
   /** Adds the parts up in key order into the first one. */
@@ -151,6 +183,7 @@ public final class GradientSum implements Serializable {
     if (parts.size() < 2) {
       return;
     }
+    parts.replaceAll((key, part) -> part.owned());
     Map.Entry<Integer, Part> first = parts.firstEntry();
     float[] sum = first.getValue().gradient();
     double loss = first.getValue().lossSum();
@@ -200,7 +233,13 @@ public final class GradientSum implements Serializable {
     out.writeInt(e.getKey());
     out.writeDouble(e.getValue().lossSum());
     writeSums(out, e.getValue().sums());
-    writeFloats(out, e.getValue().gradient(), bf16, bulk);
+    LentGradient lent = e.getValue().lent();
+    if (lent != null && bulk) { // straight from the task's buffer, then the workspace goes back to its pool
+      writeFloats(out, lent.buffer(), lent.offset(), lent.length(), bf16);
+      lent.giveBack(); // a later read or write of this part throws
+      return;
+    }
+    writeFloats(out, e.getValue().owned().gradient(), bf16, bulk);
   }
 
   /** The count of {@code sums}, then each (name, value) in name order. */
@@ -228,18 +267,29 @@ public final class GradientSum implements Serializable {
 
   /** The length and the elements of {@code g}: float32 in bulk ({@link FloatBytes}), or bfloat16 in blocks. */
   private static void writeFloats(DataOutput out, float[] g, boolean bf16, boolean bulk) throws IOException {
-    out.writeInt(g.length);
     if (!bf16) {
+      out.writeInt(g.length);
       FloatBytes.write(out, g, g.length, bulk);
+      return;
+    }
+    writeFloats(out, FloatBuffer.wrap(g), 0, g.length, true);
+  }
+
+  /** The same bytes as {@link #writeFloats(DataOutput, float[], boolean, boolean)}, in bulk from {@code src}. */
+  private static void writeFloats(DataOutput out, FloatBuffer src, int offset, int length, boolean bf16)
+      throws IOException {
+    out.writeInt(length);
+    if (!bf16) {
+      FloatBytes.write(out, src, offset, length);
       return;
     }
     int width = 2;
     ByteBuffer block = ByteBuffer.allocate(BLOCK * width).order(ByteOrder.LITTLE_ENDIAN);
-    for (int start = 0; start < g.length; start += BLOCK) {
-      int n = Math.min(BLOCK, g.length - start);
+    for (int start = 0; start < length; start += BLOCK) {
+      int n = Math.min(BLOCK, length - start);
       block.clear();
       for (int i = start; i < start + n; i++) {
-        block.putShort(Bf16.fromFloat(g[i]));
+        block.putShort(Bf16.fromFloat(src.get(offset + i)));
       }
       out.write(block.array(), 0, n * width);
     }

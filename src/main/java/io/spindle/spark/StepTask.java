@@ -70,12 +70,16 @@ final class StepTask<M extends Network<?>, D extends DataPart> implements Functi
     } else {
       BatchGradient.Result total = objective.accumulateInGroups(w.model(), w.graph(), part, step.step(), mine, 0,
           mine.length, step.microBatches());
-      mineSummed = GradientSum.of(part.index(), w.parameters().grads().toArray(), total.lossSum(), total.tokens(),
-          total.sums(), step.bf16());
+      // No copy: the gradient stays in the workspace's buffer, and the workspace out of the pool, until Spark
+      // writes the task result (LentGradient).
+      mineSummed = GradientSum.of(part.index(), new LentGradient(w.parameters().grads(),
+          () -> ExecutorModels.giveBack(w)), total.lossSum(), total.tokens(), total.sums(), step.bf16());
       step.lossSum().add(total.lossSum());
     }
     failIfInjected(context, part);
-    ExecutorModels.giveBack(w);
+    if (step.deterministic()) {
+      ExecutorModels.giveBack(w); // the canonical sum holds copies of the draws' gradients
+    }
     step.counted().add(mineSummed.tokens());
     return sum.mergeInPlace(mineSummed);
   }

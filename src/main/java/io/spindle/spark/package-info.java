@@ -7,7 +7,8 @@
  *   <li>{@link io.spindle.spark.SparkTrainer}: the one Spark trainer. Each step one {@code treeAggregate} job
  *       ({@code DataParallelStep}: broadcast, aggregate, destroy) whose tasks ({@code StepTask}) compute the gradient
  *       of the draws of the global batch their part holds, summed into a {@link io.spindle.spark.GradientSum} in an
- *       order independent of timing (or, deterministic, along a canonical tree); then the core's
+ *       order independent of timing (or, deterministic, along a canonical tree), written into the task's result
+ *       straight from the task's gradient buffer ({@code LentGradient}); then the core's
  *       {@code TrainingLoop} update. Validation data is scored by one job ({@code SparkEvaluation}); options in
  *       {@link io.spindle.spark.SparkTrainingOptions}.
  *   <li>The data, as {@link io.spindle.spark.SparkParts}: {@link io.spindle.spark.SparkTokenStream} (a token stream
