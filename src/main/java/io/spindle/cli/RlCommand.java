@@ -16,7 +16,6 @@ import io.spindle.rl.SampleReport;
 import io.spindle.spark.BroadcastModel;
 import io.spindle.spark.SparkPrompts;
 import io.spindle.spark.SparkTrainer;
-import io.spindle.spark.SparkTrainingOptions;
 import io.spindle.train.LocalTrainer;
 import io.spindle.train.PromptChunk;
 import io.spindle.train.StepMetrics;
@@ -144,9 +143,7 @@ final class RlCommand implements Callable<Integer> {
           listener -> new LocalTrainer<>(objective, model, training, trainerThreads).train(data, null, null,
               listener));
     }
-    SparkTrainingOptions options = spark.options(target);
-    SparkTraining.checkCheckpointDir(options);
-    try (SparkTraining session = new SparkTraining("rl", master, spark.partitions, options)) {
+    try (SparkTraining session = spark.start("rl", target)) {
       Reward r = Rewards.parse(reward, session.context());
       try (SparkPrompts data = SparkPrompts.ofText(session.context().textFile(prompts, session.partitions()),
           tok)) {
@@ -158,8 +155,7 @@ final class RlCommand implements Callable<Integer> {
         for (String line : session.context().textFile(prompts).filter(l -> !l.isEmpty()).take(reportPrompts)) {
           reported.add(tok.encodeStrict(line));
         }
-        SparkTrainer<Gpt, PromptChunk> trainer = new SparkTrainer<>(objective, model, training, options, tok, tok);
-        trainer.onResume(from -> System.err.println("spindle: resumed from " + from));
+        SparkTrainer<Gpt, PromptChunk> trainer = session.trainer(objective, model, training, tok);
         return trainAndSave(target, model, reference, tok, reported, r, settings, data.count(),
             listener -> trainer.train(data, null, null, listener));
       }

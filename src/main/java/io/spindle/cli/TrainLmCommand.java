@@ -11,7 +11,6 @@ import io.spindle.data.WordTokenizer;
 import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
 import io.spindle.spark.SparkTokenStream;
-import io.spindle.spark.SparkTrainingOptions;
 import io.spindle.tensor.Storage;
 import io.spindle.train.LmObjective;
 import io.spindle.train.LocalTrainer;
@@ -152,9 +151,7 @@ final class TrainLmCommand implements Callable<Integer> {
     Path target = modelDir.toAbsolutePath().normalize();
     ModelFolderTarget.checkReplaceable(target); // before any work: a refused folder costs the user nothing
     if (sparkMaster != null) {
-      SparkTrainingOptions options = spark.options(target);
-      SparkTraining.checkCheckpointDir(options);
-      try (SparkTraining session = new SparkTraining("train-lm", sparkMaster, spark.partitions, options)) {
+      try (SparkTraining session = spark.start("train-lm", target)) {
         JavaRDD<String> lines = session.lines(texts);
         Tokenizer tok = session.learnTokenizer(lines, tokenizer, tokenizerOptions);
         MemoryCheck.sparkTraining(gptConfig(tok.vocabSize()), optimization.batchSize, optimization.microBatches,
