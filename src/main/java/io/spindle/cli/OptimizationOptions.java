@@ -46,8 +46,8 @@ final class OptimizationOptions {
       description = "Global gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE}).")
   double gradClip;
 
-  @Option(names = "--seed", defaultValue = "1337", description = "Seed for all that is random: initialisation, "
-      + "the batches or prompts drawn, dropout, sampling (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "1337", description = "Seed for all that is random in the run: the "
+      + "initial weights (train-lm), the batches or prompts drawn, dropout, sampling (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--max-minutes", defaultValue = "0",
