@@ -16,7 +16,6 @@ import io.spindle.rl.SampleReport;
 import io.spindle.spark.BroadcastModel;
 import io.spindle.spark.SparkPrompts;
 import io.spindle.spark.SparkTrainer;
-import io.spindle.spark.SparkTrainingOptions;
 import io.spindle.train.LocalTrainer;
 import io.spindle.train.PromptChunk;
 import io.spindle.train.StepMetrics;
@@ -46,6 +45,7 @@ import picocli.CommandLine.Option;
  * input folder.
  */
 @Command(name = "rl", mixinStandardHelpOptions = true, sortOptions = false,
+    defaultValueProvider = RlCommand.Defaults.class,
     description = "Fine-tune a GPT model folder with policy gradients to maximise a reward on its completions.")
 final class RlCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -89,46 +89,8 @@ final class RlCommand implements Callable<Integer> {
       + "deviation (GRPO's scaling).")
   boolean normalizeAdvantages;
 
-  @Option(names = "--batch-size", defaultValue = "8", description = "Prompts per step (default: ${DEFAULT-VALUE}).")
-  int batchSize;
-
-  @Option(names = "--steps", defaultValue = "200", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
-  int steps;
-
-  @Option(names = "--lr", defaultValue = "3e-4", description = "Learning rate (default: ${DEFAULT-VALUE}).")
-  double learningRate;
-
-  @Option(names = "--schedule", defaultValue = "constant", description = "constant, cosine (with --warmup, to lr/10) "
-      + "or noam (default: ${DEFAULT-VALUE}).")
-  String schedule;
-
-  @Option(names = "--warmup", defaultValue = "0", description = "Linear warm-up steps (default: ${DEFAULT-VALUE}).")
-  int warmup;
-
-  @Option(names = "--weight-decay", defaultValue = "0", description = "AdamW weight decay; the KL penalty, not decay "
-      + "towards zero, is what keeps a fine-tuned model near its start (default: ${DEFAULT-VALUE}).")
-  double weightDecay;
-
-  @Option(names = "--beta2", defaultValue = "0.99", description = "AdamW beta2 (default: ${DEFAULT-VALUE}).")
-  double beta2;
-
-  @Option(names = "--grad-clip", defaultValue = "1.0", description = "Global gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE}).")
-  double gradClip;
-
-  @Option(names = "--seed", defaultValue = "1337", description = "Seed for the prompts drawn and the completions "
-      + "sampled (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--max-minutes", defaultValue = "0", description = "Stop after this many minutes, 0 = no limit (default: ${DEFAULT-VALUE}).")
-  double maxMinutes;
-
-  @Option(names = "--threads", defaultValue = "0", description = "Threads for in-process training, each sampling and "
-      + "training on its share of a step's prompts; 0 = every core (default: ${DEFAULT-VALUE}).")
-  int threads;
-
-  @Option(names = "--micro-batches", defaultValue = "1", description = "Passes per thread (or Spark task) and step, "
-      + "bounding activation memory (default: ${DEFAULT-VALUE}).")
-  int microBatches;
+  @Mixin
+  OptimizationOptions optimization;
 
   @Option(names = "--report-prompts", defaultValue = "32", paramLabel = "N", description = "Prompts (the file's "
       + "first) sampled before and after training for the report; 0 = no report (default: ${DEFAULT-VALUE}).")
@@ -147,7 +109,7 @@ final class RlCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     spark.check();
-    if (threads < 0 || reportPrompts < 0 || reportShown < 0) {
+    if (optimization.threads < 0 || reportPrompts < 0 || reportShown < 0) {
       throw new IllegalArgumentException("--threads, --report-prompts and --report-shown must be >= 0");
     }
     Path source = modelDir.toAbsolutePath().normalize();
@@ -163,7 +125,7 @@ final class RlCommand implements Callable<Integer> {
     Tokenizer tok = start.tokenizer();
     PolicyGradientConfig settings = new PolicyGradientConfig(samples, klWeight, maxNewTokens, stopToken(tok),
         normalizeAdvantages);
-    TrainingConfig training = trainingConfig();
+    TrainingConfig training = optimization.trainingConfig().build();
     Gpt reference = ModelFolder.load(GptFormat.INSTANCE, source).model();
     String master = spark.sparkMaster();
     if (master == null) {
@@ -174,15 +136,14 @@ final class RlCommand implements Callable<Integer> {
       Reward r = Rewards.parse(reward, null);
       PolicyGradientObjective objective = new PolicyGradientObjective(model.config(), settings, training,
           new long[] {0}, data.size(), tok, r, BroadcastModel.local(GptFormat.INSTANCE, reference));
-      int trainerThreads = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+      int trainerThreads = optimization.threads == 0 ? Runtime.getRuntime().availableProcessors()
+          : optimization.threads;
       List<int[]> reported = Arrays.asList(data.prompts()).subList(0, Math.min(reportPrompts, data.size()));
       return trainAndSave(target, model, reference, tok, reported, r, settings, data.size(),
           listener -> new LocalTrainer<>(objective, model, training, trainerThreads).train(data, null, null,
               listener));
     }
-    SparkTrainingOptions options = spark.options(target);
-    SparkTraining.checkCheckpointDir(options);
-    try (SparkTraining session = new SparkTraining("rl", master, spark.partitions, options)) {
+    try (SparkTraining session = spark.start("rl", target)) {
       Reward r = Rewards.parse(reward, session.context());
       try (SparkPrompts data = SparkPrompts.ofText(session.context().textFile(prompts, session.partitions()),
           tok)) {
@@ -194,8 +155,7 @@ final class RlCommand implements Callable<Integer> {
         for (String line : session.context().textFile(prompts).filter(l -> !l.isEmpty()).take(reportPrompts)) {
           reported.add(tok.encodeStrict(line));
         }
-        SparkTrainer<Gpt, PromptChunk> trainer = new SparkTrainer<>(objective, model, training, options, tok, tok);
-        trainer.onResume(from -> System.err.println("spindle: resumed from " + from));
+        SparkTrainer<Gpt, PromptChunk> trainer = session.trainer(objective, model, training, tok);
         return trainAndSave(target, model, reference, tok, reported, r, settings, data.count(),
             listener -> trainer.train(data, null, null, listener));
       }
@@ -210,14 +170,15 @@ final class RlCommand implements Callable<Integer> {
       Reward r, PolicyGradientConfig settings, long promptCount, TrainedFolder.Training training) throws IOException {
     System.err.printf("spindle: %,d parameters, %,d prompts, %d completions of up to %d tokens per prompt, "
         + "%d prompts per step, KL weight %s, reward %s%n", model.parameters().count(), promptCount, samples,
-        maxNewTokens, batchSize, klWeight, r);
+        maxNewTokens, optimization.batchSize, klWeight, r);
     SampleReport before = reportPrompts == 0 ? null
-        : SampleReport.of(model, reference, tok, reported, r, settings, seed);
+        : SampleReport.of(model, reference, tok, reported, r, settings, optimization.seed);
     if (before != null) {
       System.out.println(summary("start", before));
     }
     TrainingProgress progress = TrainedFolder.train(target, model, tok,
-        () -> new ProgressLine("rl", steps, "completions", List.of("reward", "kl", "entropy", "max_length_share")),
+        () -> new ProgressLine("rl", optimization.steps, "completions",
+            List.of("reward", "kl", "entropy", "max_length_share")),
         p -> "the checkpoint resumed from is already at step " + p.steps() + " (" + p.stopReason()
             + "); nothing to train (raise --steps to train further)", training);
     StepMetrics last = progress.last();
@@ -225,7 +186,7 @@ final class RlCommand implements Callable<Integer> {
         last.step(), last.extra().get("reward"), last.extra().get("kl"), last.extra().get("entropy"),
         progress.stopReason(), target);
     if (before != null) {
-      SampleReport after = SampleReport.of(model, reference, tok, reported, r, settings, seed);
+      SampleReport after = SampleReport.of(model, reference, tok, reported, r, settings, optimization.seed);
       System.out.println(summary("tuned", after));
       for (int i = 0; i < Math.min(reportShown, reported.size()); i++) {
         System.out.printf("prompt: %s%n  start (%.3f): %s%n  tuned (%.3f): %s%n", oneLine(before.prompts().get(i)),
@@ -264,18 +225,19 @@ final class RlCommand implements Callable<Integer> {
     }
   }
 
-  private TrainingConfig trainingConfig() {
-    return TrainingConfig.builder().steps(steps).batchSize(batchSize).microBatches(microBatches)
-        .schedule(TrainLmCommand.choice(TrainingConfig.ScheduleChoice.class, "--schedule", schedule))
-        .learningRate(learningRate).warmupSteps(warmup).weightDecay(weightDecay).betas(0.9, beta2)
-        .gradClip(gradClip).seed(seed).maxSeconds(maxMinutes * 60).build();
-  }
-
   private List<String> readPrompts() throws IOException {
     Path p = Path.of(prompts);
     if (!Files.isRegularFile(p)) {
       throw new BadInputException("prompts file " + p + " does not exist or is not a file");
     }
     return List.of(Texts.read(p).split("\r?\n"));
+  }
+
+  /** rl's defaults of the shared optimisation options: small steps from a trained model, no warm-up or decay. */
+  static final class Defaults extends OptimizationOptions.Defaults {
+    Defaults() {
+      // --batch-size, --steps, --lr, --schedule, --warmup, --weight-decay
+      super("8", "200", "3e-4", "constant", "0", "0");
+    }
   }
 }

@@ -62,8 +62,19 @@ final class SparkRunOptions {
     OptionChecks.atLeast("--keep-checkpoints", keepCheckpoints, 1);
   }
 
+  /**
+   * Starts the Spark session of {@code spindle command} (with a master only), once the checkpoint directory of the
+   * run whose model folder is {@code target} (absolute, normalized) is checked ({@link
+   * SparkTraining#checkCheckpointDir}).
+   */
+  SparkTraining start(String command, Path target) throws IOException {
+    SparkTrainingOptions options = options(target);
+    SparkTraining.checkCheckpointDir(options);
+    return new SparkTraining(command, sparkMaster(), partitions, options);
+  }
+
   /** The trainer's options for a run whose model folder is {@code target} (absolute, normalized). */
-  SparkTrainingOptions options(Path target) throws IOException {
+  private SparkTrainingOptions options(Path target) throws IOException {
     String dir = checkpointDir != null ? SparkTraining.checkpointDir(checkpointDir, target)
         : checkpointEvery > 0 || resume ? SparkTraining.defaultCheckpointDir(target) : null;
     return SparkTrainingOptions.defaults().withAggregationDepth(aggregationDepth)

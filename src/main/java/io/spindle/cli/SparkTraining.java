@@ -10,8 +10,9 @@ import io.spindle.spark.SparkTrainer;
 import io.spindle.spark.SparkTrainingOptions;
 import io.spindle.spark.SparkVocabulary;
 import io.spindle.spark.SpindleSparkConf;
+import io.spindle.train.DataPart;
+import io.spindle.train.Objective;
 import io.spindle.train.StepListener;
-import io.spindle.train.TokenChunk;
 import io.spindle.train.TrainingConfig;
 import io.spindle.train.TrainingProgress;
 import io.spindle.train.ValidationPolicy;
@@ -135,10 +136,19 @@ final class SparkTraining implements AutoCloseable {
    */
   TrainingProgress train(Gpt model, TrainingConfig training, ValidationPolicy policy, Tokenizer tokenizer,
       SparkTokenStream data, StepListener listener) throws IOException {
-    SparkTrainer<Gpt, TokenChunk> trainer = new SparkTrainer<>(data.objective(model.config(), training), model,
-        training, options, tokenizer, tokenizer);
+    return trainer(data.objective(model.config(), training), model, training, tokenizer)
+        .train(data, data.validation(), policy, listener);
+  }
+
+  /**
+   * A trainer of {@code model} with this session's options, which says on stderr which checkpoint it resumed from,
+   * if any, before the first step.
+   */
+  <D extends DataPart> SparkTrainer<Gpt, D> trainer(Objective<Gpt, D> objective, Gpt model, TrainingConfig training,
+      Tokenizer tokenizer) {
+    SparkTrainer<Gpt, D> trainer = new SparkTrainer<>(objective, model, training, options, tokenizer, tokenizer);
     trainer.onResume(from -> System.err.println("spindle: resumed from " + from));
-    return trainer.train(data, data.validation(), policy, listener);
+    return trainer;
   }
 
   /**

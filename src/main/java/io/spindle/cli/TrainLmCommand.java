@@ -11,7 +11,6 @@ import io.spindle.data.WordTokenizer;
 import io.spindle.nn.Gpt;
 import io.spindle.nn.GptConfig;
 import io.spindle.spark.SparkTokenStream;
-import io.spindle.spark.SparkTrainingOptions;
 import io.spindle.tensor.Storage;
 import io.spindle.train.LmObjective;
 import io.spindle.train.LocalTrainer;
@@ -41,6 +40,7 @@ import picocli.CommandLine.Option;
  * interrupted run leaves no half-written model folder (and an existing folder of that name intact).
  */
 @Command(name = "train-lm", mixinStandardHelpOptions = true, sortOptions = false,
+    defaultValueProvider = TrainLmCommand.Defaults.class,
     description = "Train a GPT language model on text files and write a model folder.")
 final class TrainLmCommand implements Callable<Integer> {
   @Option(names = "--text", required = true, arity = "1..*", paramLabel = "PATH",
@@ -83,44 +83,18 @@ final class TrainLmCommand implements Callable<Integer> {
       description = "Biases in Linear and LayerNorm layers (default: ${DEFAULT-VALUE}).")
   boolean bias;
 
-  @Option(names = "--batch-size", defaultValue = "32", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
-  int batchSize;
+  @Mixin
+  OptimizationOptions optimization;
 
   @Option(names = "--optimizer", defaultValue = "adamw", description = "adamw (AdamW with --beta2 and "
       + "--weight-decay) or sgd (SGD with --momentum, no weight decay) (default: ${DEFAULT-VALUE}).")
   String optimizer;
 
-  @Option(names = "--schedule", defaultValue = "cosine", description = "Learning-rate schedule: cosine (warm-up, "
-      + "then cosine decay to --min-lr), constant (--lr throughout) or noam (warm-up, then 1/sqrt(step) decay, "
-      + "peaking at --lr) (default: ${DEFAULT-VALUE}).")
-  String schedule;
-
   @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum, 0 = none (default: ${DEFAULT-VALUE}).")
   double momentum;
 
-  @Option(names = "--steps", defaultValue = "500", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
-  int steps;
-
-  @Option(names = "--lr", defaultValue = "2e-3", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
-  double learningRate;
-
   @Option(names = "--min-lr", description = "Final learning rate of the cosine decay (default: lr / 10).")
   Double minLearningRate;
-
-  @Option(names = "--warmup", defaultValue = "100", description = "Linear warm-up steps (default: ${DEFAULT-VALUE}).")
-  int warmup;
-
-  @Option(names = "--weight-decay", defaultValue = "0.1", description = "AdamW weight decay (default: ${DEFAULT-VALUE}).")
-  double weightDecay;
-
-  @Option(names = "--beta2", defaultValue = "0.99", description = "AdamW beta2 (default: ${DEFAULT-VALUE}).")
-  double beta2;
-
-  @Option(names = "--grad-clip", defaultValue = "1.0", description = "Global gradient-norm clip, 0 = off (default: ${DEFAULT-VALUE}).")
-  double gradClip;
-
-  @Option(names = "--seed", defaultValue = "1337", description = "Seed for init, batches, dropout (default: ${DEFAULT-VALUE}).")
-  long seed;
 
   @Option(names = "--eval-every", defaultValue = "100", description = "Validate every N steps, 0 = only at the end (default: ${DEFAULT-VALUE}).")
   int evalEvery;
@@ -136,24 +110,12 @@ final class TrainLmCommand implements Callable<Integer> {
   @Option(names = "--val-fraction", defaultValue = "0.05", description = "Held-out tail of the text (default: ${DEFAULT-VALUE}).")
   double valFraction;
 
-  @Option(names = "--max-minutes", defaultValue = "0", description = "Stop after this many minutes, 0 = no limit (default: ${DEFAULT-VALUE}).")
-  double maxMinutes;
-
   @Option(names = "--decay-over-time",
       description = "With --max-minutes: pace the cosine decay by the time limit as well as by --steps, so the learning "
           + "rate reaches --min-lr when the minutes run out even if fewer steps fit (its progress after warm-up is the "
           + "larger of the step and time fractions). The rates then depend on the machine's speed: such a run is not "
           + "reproducible bit for bit.")
   boolean decayOverTime;
-
-  @Option(names = "--threads", defaultValue = "0",
-      description = "Threads for in-process training, each running forward and backward on its share of the batch; "
-          + "0 = every core of this machine (default: ${DEFAULT-VALUE}). Spark executors use spark.task.cpus instead.")
-  int threads;
-
-  @Option(names = "--micro-batches", defaultValue = "1", description = "Forward/backward passes per thread (or "
-      + "Spark task) and step: gradient accumulation, bounding activation memory (default: ${DEFAULT-VALUE}).")
-  int microBatches;
 
   @Option(names = "--deterministic", description = "Sum each window's gradient along one canonical tree, so that the "
       + "weights are the same bits for any --threads, --partitions, --aggregation-depth or --micro-batches (which "
@@ -172,7 +134,7 @@ final class TrainLmCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     checkOptions();
-    if (decayOverTime && !(maxMinutes > 0)) {
+    if (decayOverTime && !(optimization.maxMinutes > 0)) {
       throw new IllegalArgumentException("--decay-over-time needs --max-minutes > 0");
     }
     TrainingConfig training = trainingConfig();
@@ -189,13 +151,11 @@ final class TrainLmCommand implements Callable<Integer> {
     Path target = modelDir.toAbsolutePath().normalize();
     ModelFolderTarget.checkReplaceable(target); // before any work: a refused folder costs the user nothing
     if (sparkMaster != null) {
-      SparkTrainingOptions options = spark.options(target);
-      SparkTraining.checkCheckpointDir(options);
-      try (SparkTraining session = new SparkTraining("train-lm", sparkMaster, spark.partitions, options)) {
+      try (SparkTraining session = spark.start("train-lm", target)) {
         JavaRDD<String> lines = session.lines(texts);
         Tokenizer tok = session.learnTokenizer(lines, tokenizer, tokenizerOptions);
-        MemoryCheck.sparkTraining(gptConfig(tok.vocabSize()), batchSize, microBatches, session.partitions(),
-            sparkMaster.startsWith("local"));
+        MemoryCheck.sparkTraining(gptConfig(tok.vocabSize()), optimization.batchSize, optimization.microBatches,
+            session.partitions(), sparkMaster.startsWith("local"));
         try (SparkTokenStream data = session.tokenize(lines, tok, blockSize, valFraction)) {
           return trainAndSave(target, tok, data.length(), data.validationTokens().length,
               SparkTraining.firstToken(data),
@@ -203,16 +163,18 @@ final class TrainLmCommand implements Callable<Integer> {
         }
       }
     }
-    int trainerThreads = threads == 0 ? Math.min(batchSize, Runtime.getRuntime().availableProcessors()) : threads;
+    int trainerThreads = optimization.threads == 0
+        ? Math.min(optimization.batchSize, Runtime.getRuntime().availableProcessors()) : optimization.threads;
     // early: before reading the text, with the smallest vocabulary; again below with the tokenizer's
-    MemoryCheck.inProcessTraining(gptConfig(1), batchSize, microBatches, trainerThreads);
+    MemoryCheck.inProcessTraining(gptConfig(1), optimization.batchSize, optimization.microBatches, trainerThreads);
     String text = readTexts(gptConfig(1));
     Tokenizer tok = switch (tokenizer) {
       case "char" -> CharTokenizer.learn(List.of(text), tokenizerOptions);
       case "word" -> WordTokenizer.learn(List.of(text), tokenizerOptions);
       default -> BpeTokenizer.learn(List.of(text), tokenizerOptions);
     };
-    MemoryCheck.inProcessTraining(gptConfig(tok.vocabSize()), batchSize, microBatches, trainerThreads);
+    MemoryCheck.inProcessTraining(gptConfig(tok.vocabSize()), optimization.batchSize, optimization.microBatches,
+        trainerThreads);
     TokenSplit split = TokenSplit.of(tok.encode(text), valFraction);
     if (split.train().length <= blockSize) {
       throw new IllegalArgumentException("the training text has " + split.train().length
@@ -221,8 +183,8 @@ final class TrainLmCommand implements Callable<Integer> {
     int[] prompt = tok.encode(text.substring(0, text.offsetByCodePoints(0, 1)));
     TokenChunk validation = split.validation().length > 1 ? LmObjective.whole(split.validation(), blockSize) : null;
     return trainAndSave(target, tok, split.train().length, split.validation().length, prompt,
-        (model, listener) -> new LocalTrainer<>(new LmObjective(model.config(), seed, batchSize,
-            split.train().length), model, training, trainerThreads)
+        (model, listener) -> new LocalTrainer<>(new LmObjective(model.config(), optimization.seed,
+            optimization.batchSize, split.train().length), model, training, trainerThreads)
             .train(LmObjective.whole(split.train(), blockSize), validation, policy, listener));
   }
 
@@ -239,10 +201,11 @@ final class TrainLmCommand implements Callable<Integer> {
    */
   private int trainAndSave(Path target, Tokenizer tok, long trainTokens, long validationTokens, int[] prompt,
       Training training) throws IOException {
-    Gpt model = Gpt.create(gptConfig(tok.vocabSize()), seed);
+    Gpt model = Gpt.create(gptConfig(tok.vocabSize()), optimization.seed);
     System.err.printf("spindle: %,d parameters, vocab %d, %,d training / %,d validation tokens%n",
         model.parameters().count(), tok.vocabSize(), trainTokens, validationTokens);
-    TrainingProgress progress = TrainedFolder.train(target, model, tok, () -> new ProgressLine("train-lm", steps),
+    TrainingProgress progress = TrainedFolder.train(target, model, tok,
+        () -> new ProgressLine("train-lm", optimization.steps),
         p -> "the run resumed from is over at step " + p.steps() + " (" + p.stopReason() + "); nothing to train"
             + (p.stoppedEarly() ? "" : " (raise --steps to train further)"),
         listener -> training.run(model, listener));
@@ -253,7 +216,7 @@ final class TrainLmCommand implements Callable<Integer> {
             : String.format("%.4f", validation[validation.length - 1]), last.tokensPerSecond(),
         progress.stopReason(), target);
     if (sampleTokens > 0) {
-      StreamedSample.print(model, tok, tok.decode(prompt), prompt, sampleTokens, 0.8, 0, seed);
+      StreamedSample.print(model, tok, tok.decode(prompt), prompt, sampleTokens, 0.8, 0, optimization.seed);
     }
     return 0;
   }
@@ -283,54 +246,43 @@ final class TrainLmCommand implements Callable<Integer> {
           + Sizes.count(Storage.MAX_LENGTH) + " that one parameter buffer holds: lower --n-layer or --n-embd");
     }
     OptionChecks.inHalfOpen("--dropout", dropout, 0, 1);
-    OptionChecks.atLeast("--batch-size", batchSize, 1);
-    OptionChecks.atLeast("--steps", steps, 1);
-    OptionChecks.above("--lr", learningRate, 0);
-    if (minLearningRate != null && !(minLearningRate >= 0 && minLearningRate <= learningRate)) {
-      throw new IllegalArgumentException("--min-lr must be in [0, --lr " + learningRate + "], got "
+    OptionChecks.atLeast("--batch-size", optimization.batchSize, 1);
+    OptionChecks.atLeast("--steps", optimization.steps, 1);
+    OptionChecks.above("--lr", optimization.learningRate, 0);
+    if (minLearningRate != null && !(minLearningRate >= 0 && minLearningRate <= optimization.learningRate)) {
+      throw new IllegalArgumentException("--min-lr must be in [0, --lr " + optimization.learningRate + "], got "
           + minLearningRate);
     }
-    OptionChecks.atLeast("--warmup", warmup, 0);
-    OptionChecks.atLeast("--weight-decay", weightDecay, 0);
-    OptionChecks.inHalfOpen("--beta2", beta2, 0, 1);
-    OptionChecks.atLeast("--grad-clip", gradClip, 0);
+    OptionChecks.atLeast("--warmup", optimization.warmup, 0);
+    OptionChecks.atLeast("--weight-decay", optimization.weightDecay, 0);
+    OptionChecks.inHalfOpen("--beta2", optimization.beta2, 0, 1);
+    OptionChecks.atLeast("--grad-clip", optimization.gradClip, 0);
     OptionChecks.atLeast("--eval-every", evalEvery, 0);
     OptionChecks.atLeast("--eval-batches", evalBatches, 0);
     OptionChecks.atLeast("--early-stopping", patience, 0);
     OptionChecks.inHalfOpen("--momentum", momentum, 0, 1);
     OptionChecks.inHalfOpen("--val-fraction", valFraction, 0, 1);
-    OptionChecks.atLeast("--max-minutes", maxMinutes, 0);
-    OptionChecks.atLeast("--threads", threads, 0);
-    if (threads > batchSize) {
-      throw new IllegalArgumentException("--threads " + threads + " is more than --batch-size " + batchSize
+    OptionChecks.atLeast("--max-minutes", optimization.maxMinutes, 0);
+    OptionChecks.atLeast("--threads", optimization.threads, 0);
+    if (optimization.threads > optimization.batchSize) {
+      throw new IllegalArgumentException("--threads " + optimization.threads + " is more than --batch-size "
+          + optimization.batchSize
           + ": each thread trains on a share of the batch of at least one sequence");
     }
-    OptionChecks.atLeast("--micro-batches", microBatches, 1);
+    OptionChecks.atLeast("--micro-batches", optimization.microBatches, 1);
     OptionChecks.atLeast("--sample-tokens", sampleTokens, 0);
   }
 
   /** The optimisation settings of the options; an impossible one is refused naming it. */
   private TrainingConfig trainingConfig() {
-    TrainingConfig.Builder b = TrainingConfig.builder().steps(steps).batchSize(batchSize).microBatches(microBatches)
-        .optimizer(choice(TrainingConfig.OptimizerChoice.class, "--optimizer", optimizer))
-        .schedule(choice(TrainingConfig.ScheduleChoice.class, "--schedule", schedule))
-        .learningRate(learningRate).warmupSteps(warmup).weightDecay(weightDecay).betas(0.9, beta2)
-        .momentum(momentum).gradClip(gradClip).seed(seed).maxSeconds(maxMinutes * 60).decayOverTime(decayOverTime)
-        .deterministic(deterministic);
+    TrainingConfig.OptimizerChoice chosen = OptionChecks.choice(TrainingConfig.OptimizerChoice.class, "--optimizer",
+        optimizer); // before --schedule's, as ever: a run with both wrong names --optimizer
+    TrainingConfig.Builder b = optimization.trainingConfig().optimizer(chosen).momentum(momentum)
+        .decayOverTime(decayOverTime).deterministic(deterministic);
     if (minLearningRate != null) {
       b.minLearningRate(minLearningRate);
     }
     return b.build();
-  }
-
-  static <E extends Enum<E>> E choice(Class<E> type, String option, String value) {
-    for (E e : type.getEnumConstants()) {
-      if (e.name().equalsIgnoreCase(value)) {
-        return e;
-      }
-    }
-    throw new IllegalArgumentException(option + " must be one of " + java.util.Arrays.stream(type.getEnumConstants())
-        .map(e -> e.name().toLowerCase(java.util.Locale.ROOT)).toList() + ", got '" + value + "'");
   }
 
   /**
@@ -373,5 +325,13 @@ final class TrainLmCommand implements Callable<Integer> {
       case "word", "bpe" -> options.withMinCount(2);
       default -> throw new IllegalArgumentException("--tokenizer must be char, word or bpe, got '" + tokenizer + "'");
     };
+  }
+
+  /** train-lm's defaults of the shared optimisation options: a model from scratch, warmed up and decayed. */
+  static final class Defaults extends OptimizationOptions.Defaults {
+    Defaults() {
+      // --batch-size, --steps, --lr, --schedule, --warmup, --weight-decay
+      super("32", "500", "2e-3", "cosine", "100", "0.1");
+    }
   }
 }
