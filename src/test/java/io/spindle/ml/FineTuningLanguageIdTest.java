@@ -23,12 +23,7 @@ class FineTuningLanguageIdTest {
 
   @BeforeAll
   static void start() {
-    spark = SparkSession.builder().master("local[2]").appName("spindle-fine-tuning-langid-test")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "2")
-        .getOrCreate();
+    spark = LocalSpark.start("spindle-fine-tuning-langid-test");
   }
 
   @AfterAll
