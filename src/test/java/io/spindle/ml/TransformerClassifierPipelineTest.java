@@ -61,21 +61,13 @@ class TransformerClassifierPipelineTest {
     spark.stop();
   }
 
-  /** Class c writes words of the letters {abcd, efgh, ijkl}[c], with one character in six from all twelve. */
+  /** {@code n} texts of {@link ThreeAlphabets}, row i of class i % 3. */
   static Dataset<Row> texts(int n, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
-    String[] alphabets = {"abcd", "efgh", "ijkl"};
-    String all = "abcdefghijkl";
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       int label = i % 3;
-      StringBuilder s = new StringBuilder();
-      int length = 4 + r.nextInt(10);
-      for (int t = 0; t < length; t++) {
-        String from = r.nextInt(6) == 0 ? all : alphabets[label];
-        s.append(t % 5 == 4 ? ' ' : from.charAt(r.nextInt(from.length())));
-      }
-      rows.add(RowFactory.create(s.toString(), (double) label));
+      rows.add(RowFactory.create(ThreeAlphabets.text(r, label), (double) label));
     }
     return spark.createDataFrame(rows, SCHEMA).repartition(2);
   }

@@ -20,8 +20,6 @@ import io.spindle.train.TrainingProgress;
 import java.io.IOException;
 import java.util.function.Consumer;
 import org.apache.spark.SparkConf;
-import org.apache.spark.SparkJobInfo;
-import org.apache.spark.SparkStageInfo;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,7 +77,7 @@ class SparkPolicyGradientTest {
     jsc.setJobGroup("faulty-rl", "a run with an injected task failure", false);
     float[] actual = spark(3, 3, t -> FailureInjection.inject(t, 1, 2), retried);
     jsc.clearJobGroup();
-    assertTrue(failedTasks("faulty-rl") >= 1, "the injected failure happened and was retried");
+    assertTrue(FailureInjection.failedTasks(jsc, "faulty-rl") >= 1, "the injected failure happened and was retried");
     assertArrayEquals(expected, actual);
     assertEquals(undisturbed[0].last().extra(), retried[0].last().extra(), "the same rollouts, the same metrics");
     assertEquals(6.0, undisturbed[0].last().extra().get("completion_tokens"));
@@ -99,23 +97,5 @@ class SparkPolicyGradientTest {
     assertArrayEquals(model.parameters().values().toArray(), spark);
     assertEquals(local.last().extra(), onSpark[0].last().extra());
     assertEquals(local.last().loss(), onSpark[0].last().loss());
-  }
-
-  /** Failed task attempts in the jobs of {@code group}, waiting briefly for the listener bus to catch up. */
-  private static int failedTasks(String group) throws InterruptedException {
-    int failed = 0;
-    for (int wait = 0; wait < 50 && failed == 0; wait++) {
-      for (int job : jsc.statusTracker().getJobIdsForGroup(group)) {
-        SparkJobInfo info = jsc.statusTracker().getJobInfo(job);
-        for (int stage : info == null ? new int[0] : info.stageIds()) {
-          SparkStageInfo s = jsc.statusTracker().getStageInfo(stage);
-          failed += s == null ? 0 : s.numFailedTasks();
-        }
-      }
-      if (failed == 0) {
-        Thread.sleep(100);
-      }
-    }
-    return failed;
   }
 }

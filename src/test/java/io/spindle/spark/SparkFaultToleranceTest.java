@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spindle.train.TrainingConfig;
-import org.apache.spark.SparkJobInfo;
-import org.apache.spark.SparkStageInfo;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +35,7 @@ class SparkFaultToleranceTest {
     float[] retried = SparkFixtures.spark(jsc, 4, 4, SparkTrainingOptions.defaults(),
         trainer -> trainer.injectFailure(1, 2));
     jsc.clearJobGroup();
-    assertTrue(failedTasks("faulty") >= 1, "the injected failure happened and was retried");
+    assertTrue(FailureInjection.failedTasks(jsc, "faulty") >= 1, "the injected failure happened and was retried");
     assertArrayEquals(undisturbed, retried);
   }
 
@@ -47,24 +45,5 @@ class SparkFaultToleranceTest {
     TrainingConfig microBatches = SparkFixtures.training(3).toBuilder().microBatches(2).build();
     assertArrayEquals(SparkFixtures.spark(jsc, 6, microBatches, options, t -> { }),
         SparkFixtures.spark(jsc, 6, microBatches, options, t -> { }));
-  }
-
-  /** Failed task attempts in the jobs of {@code group}, waiting briefly for the listener bus to catch up. */
-  private static int failedTasks(String group) throws InterruptedException {
-    int failed = 0;
-    for (int wait = 0; wait < 50 && failed == 0; wait++) {
-      failed = 0;
-      for (int job : jsc.statusTracker().getJobIdsForGroup(group)) {
-        SparkJobInfo info = jsc.statusTracker().getJobInfo(job);
-        for (int stage : info == null ? new int[0] : info.stageIds()) {
-          SparkStageInfo s = jsc.statusTracker().getStageInfo(stage);
-          failed += s == null ? 0 : s.numFailedTasks();
-        }
-      }
-      if (failed == 0) {
-        Thread.sleep(100);
-      }
-    }
-    return failed;
   }
 }

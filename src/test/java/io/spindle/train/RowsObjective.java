@@ -38,11 +38,6 @@ public final class RowsObjective implements Objective<Gpt, RowsObjective.Rows> {
     return config;
   }
 
-  @Override
-  public Gpt build() {
-    return format().build(config);
-  }
-
 
   @Override
   public int batchSize() {
