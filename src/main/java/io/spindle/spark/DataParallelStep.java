@@ -11,7 +11,9 @@ import org.apache.spark.broadcast.Broadcast;
  * The driver side of one data-parallel step of the {@link SparkTrainer}: broadcast the flat weights (a view of the
  * model's buffer, {@link FlatWeights}, which must not change until the broadcast is destroyed),
  * {@code treeAggregate} the tasks' {@link GradientSum}s over the cached partitions, destroy the broadcast (also when
- * the job fails), and put the summed gradient into the model's gradient buffer.
+ * the job fails; that also removes the step's stored gradients, {@link GradientBlock}), and put the summed gradient
+ * into the model's gradient buffer. If a stored gradient was lost with its executor before the driver read it, the
+ * job runs once more: the tasks' gradients are a pure function of the weights, the step and the data.
  *
  * <p>The task is built from the broadcast handle alone plus whatever small serialisable values its factory closes
  * over, so the closure Spark ships never holds a SparkContext, a trainer or the driver's model.
@@ -32,7 +34,13 @@ final class DataParallelStep {
     try {
       Function2<GradientSum, T, GradientSum> sequence = task.apply(weights);
       GradientSum sum = SparkJobs.run(what, () -> data.treeAggregate(zero, sequence, MERGE, depth));
-      float[] gradient = sum.gradient();
+      float[] gradient;
+      try {
+        gradient = sum.gradient();
+      } catch (GradientBlock.Lost e) { // an executor left after its task; the gradient is a pure function: redo
+        sum = SparkJobs.run(what, () -> data.treeAggregate(zero, sequence, MERGE, depth));
+        gradient = sum.gradient();
+      }
       if (gradient != null) {
         parameters.grads().copyFrom(gradient);
       } else {

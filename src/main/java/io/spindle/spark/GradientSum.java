@@ -37,34 +37,73 @@ import java.util.TreeMap;
  * <p><b>A task's own gradient</b> may stay in its workspace's buffer, lent ({@link LentGradient}): the writer streams
  * it from there, and a merge in the same JVM copies it out first. The bytes and the sums are the same.
  *
+ * <p><b>Stored gradients.</b> A sum that knows its step's weights broadcast ({@link #of(int, LentGradient, double,
+ * long, Map, boolean, long)}; merged sums inherit it) and is written inside a Spark task with a gradient of at least
+ * {@link GradientBlock#MIN_BYTES} (1 MiB by default) stores the gradient as a block in the executor's block manager and writes a
+ * reference instead of the elements ({@link GradientBlock}); the reader adds the block's elements straight into its
+ * sum. A sum of one stored part passes the reference on unread. The elements and the order of the additions are
+ * those of the inline format, so the sums are the same bits.
+ *
  * <p><b>Named sums.</b> Besides the loss, an objective may report further named sums (a reinforcement-learning step's
  * summed reward, say: {@code BatchGradient.Result#sums}); they are added exactly where and in the order the loss is.
  *
  * <p><b>Wire format</b> (Java serialization and {@link SpindleKryoRegistrator}'s Kryo serializer alike): token count,
- * compression flag, part count (0 or 1), then the part's key, loss sum, named sums, length and elements, float32 or,
- * when compressed, bfloat16 ({@link Bf16}, rounded at every tree level). A canonical sum writes a negative part count,
+ * compression flag, the weights broadcast's id (or -1), part count (0 or 1), then the part's key, loss sum, named
+ * sums, length and elements, float32 or, when compressed, bfloat16 ({@link Bf16}, rounded at every tree level); a
+ * stored part writes -1 for the length, then its block's name and its length. A canonical sum writes a negative part count,
  * {@code -(nodes + 1)}, then the tree's leaf count and each node's level, index, loss sum, named sums, length and
  * float32 elements. Named sums are their count, then each as a (modified UTF-8 name, double) pair in name order.
  */
 public final class GradientSum implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final int BLOCK = 8192;
+  /** The length written for a stored part. */
+  private static final int STORED = -1;
 
   private transient TreeMap<Integer, Part> parts;
   private transient long tokens;
   private transient boolean bf16;
   /** The canonical sum, in canonical mode (then {@link #parts} is unused); null otherwise. */
   private transient CanonicalSum canonical;
+  /** The id of the step's weights broadcast, under which a writer may store the gradient; -1 if unknown. */
+  private transient long storeUnder = -1;
 
-  /** A partition's contribution; its gradient is an array, or (a task's own, until written) {@code lent}. */
-  private record Part(float[] gradient, LentGradient lent, double lossSum, Map<String, Double> sums) {
+  /**
+   * A partition's contribution; its gradient is an array, or (a task's own, until written) {@code lent}, or a block
+   * in some executor's block manager ({@code stored}).
+   */
+  private record Part(float[] gradient, LentGradient lent, GradientBlock stored, double lossSum,
+      Map<String, Double> sums) {
     Part(float[] gradient, double lossSum, Map<String, Double> sums) {
-      this(gradient, null, lossSum, sums);
+      this(gradient, null, null, lossSum, sums);
     }
 
-    /** This part with its gradient as an array (a lent one copied out of its buffer, ending the loan). */
+    /** This part with its gradient as an array (a lent one copied out of its buffer, ending the loan; a stored one read). */
     Part owned() {
-      return lent == null ? this : new Part(lent.take(), lossSum, sums);
+      if (lent != null) {
+        return new Part(lent.take(), lossSum, sums);
+      }
+      if (stored != null) {
+        float[] g = new float[stored.length()];
+        stored.read(g, false);
+        return new Part(g, lossSum, sums);
+      }
+      return this;
+    }
+
+    /** {@code sum[i] += g[i]} for this part's gradient g; a stored one is read straight into the sum. */
+    void addTo(float[] sum) {
+      if (stored != null) {
+        stored.read(sum, true);
+        return;
+      }
+      float[] g = owned().gradient();
+      if (g.length != sum.length) {
+        throw new IllegalStateException("GradientSum: gradients of " + sum.length + " and " + g.length + " elements");
+      }
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += g[i];
+      }
     }
   }
 
@@ -109,14 +148,16 @@ public final class GradientSum implements Serializable {
   }
 
   /**
-   * A task's contribution whose gradient stays in its buffer until written ({@link LentGradient}); otherwise like
-   * {@link #of(int, float[], double, long, Map, boolean)}.
+   * A task's contribution whose gradient stays in its buffer until written ({@link LentGradient}), at the step whose
+   * weights broadcast is {@code storeUnder} (where a writer may store it, {@link GradientBlock}; -1: never);
+   * otherwise like {@link #of(int, float[], double, long, Map, boolean)}.
    */
   static GradientSum of(int partition, LentGradient gradient, double lossSum, long tokens, Map<String, Double> sums,
-      boolean bf16) {
+      boolean bf16, long storeUnder) {
     GradientSum s = empty(bf16);
-    s.parts.put(partition, new Part(null, gradient, lossSum, new TreeMap<>(sums)));
+    s.parts.put(partition, new Part(null, gradient, null, lossSum, new TreeMap<>(sums)));
     s.tokens = tokens;
+    s.storeUnder = storeUnder;
     return s;
   }
 
@@ -137,6 +178,7 @@ public final class GradientSum implements Serializable {
     }
     tokens += other.tokens;
     bf16 |= other.bf16;
+    storeUnder = storeUnder >= 0 ? storeUnder : other.storeUnder;
     return this;
   }
 
@@ -183,19 +225,12 @@ public final class GradientSum implements Serializable {
     if (parts.size() < 2) {
       return;
     }
-    parts.replaceAll((key, part) -> part.owned());
     Map.Entry<Integer, Part> first = parts.firstEntry();
-    float[] sum = first.getValue().gradient();
+    float[] sum = first.getValue().owned().gradient();
     double loss = first.getValue().lossSum();
     TreeMap<String, Double> sums = new TreeMap<>(first.getValue().sums());
     for (Part p : parts.tailMap(first.getKey(), false).values()) {
-      float[] g = p.gradient();
-      if (g.length != sum.length) {
-        throw new IllegalStateException("GradientSum: gradients of " + sum.length + " and " + g.length + " elements");
-      }
-      for (int i = 0; i < sum.length; i++) {
-        sum[i] += g[i];
-      }
+      p.addTo(sum);
       loss += p.lossSum();
       p.sums().forEach((name, value) -> sums.merge(name, value, Double::sum));
     }
@@ -211,6 +246,7 @@ public final class GradientSum implements Serializable {
   void writeTo(DataOutput out, boolean bulk) throws IOException {
     out.writeLong(tokens);
     out.writeBoolean(bf16);
+    out.writeLong(storeUnder);
     if (canonical != null) {
       List<CanonicalSum.Node> nodes = canonical.nodes();
       out.writeInt(-(nodes.size() + 1));
@@ -233,13 +269,33 @@ public final class GradientSum implements Serializable {
     out.writeInt(e.getKey());
     out.writeDouble(e.getValue().lossSum());
     writeSums(out, e.getValue().sums());
-    LentGradient lent = e.getValue().lent();
+    Part part = e.getValue();
+    if (part.stored() != null && part.stored().bf16() == bf16) { // passed on unread
+      writeStored(out, part.stored());
+      return;
+    }
+    LentGradient lent = part.lent();
     if (lent != null && bulk) { // straight from the task's buffer, then the workspace goes back to its pool
-      writeFloats(out, lent.buffer(), lent.offset(), lent.length(), bf16);
+      if (GradientBlock.worthStoring(storeUnder, lent.length(), bf16)) {
+        writeStored(out, GradientBlock.store(storeUnder, lent.buffer(), lent.offset(), lent.length(), bf16));
+      } else {
+        writeFloats(out, lent.buffer(), lent.offset(), lent.length(), bf16);
+      }
       lent.giveBack(); // a later read or write of this part throws
       return;
     }
-    writeFloats(out, e.getValue().owned().gradient(), bf16, bulk);
+    float[] g = part.owned().gradient();
+    if (bulk && GradientBlock.worthStoring(storeUnder, g.length, bf16)) {
+      writeStored(out, GradientBlock.store(storeUnder, FloatBuffer.wrap(g), 0, g.length, bf16));
+      return;
+    }
+    writeFloats(out, g, bf16, bulk);
+  }
+
+  private static void writeStored(DataOutput out, GradientBlock block) throws IOException {
+    out.writeInt(STORED);
+    out.writeUTF(block.name());
+    out.writeInt(block.length());
   }
 
   /** The count of {@code sums}, then each (name, value) in name order. */
@@ -303,8 +359,10 @@ public final class GradientSum implements Serializable {
   static GradientSum readFrom(DataInput in, boolean bulk) throws IOException {
     long tokens = in.readLong();
     boolean bf16 = in.readBoolean();
+    long storeUnder = in.readLong();
     int count = in.readInt();
     GradientSum s = new GradientSum(new TreeMap<>(), tokens, bf16);
+    s.storeUnder = storeUnder;
     if (count < 0) {
       CanonicalSum sum = new CanonicalSum(in.readInt());
       for (int i = 0; i < -count - 1; i++) {
@@ -312,7 +370,7 @@ public final class GradientSum implements Serializable {
         int index = in.readInt();
         double loss = in.readDouble();
         Map<String, Double> sums = readSums(in);
-        sum.addNode(new CanonicalSum.Node(level, index, readFloats(in, false, bulk), loss, sums));
+        sum.addNode(new CanonicalSum.Node(level, index, readFloats(in, in.readInt(), false, bulk), loss, sums));
       }
       sum.addCount(tokens);
       s.canonical = sum;
@@ -327,13 +385,19 @@ public final class GradientSum implements Serializable {
     int key = in.readInt();
     double loss = in.readDouble();
     Map<String, Double> sums = readSums(in);
-    s.parts.put(key, new Part(readFloats(in, bf16, bulk), loss, sums));
+    int length = in.readInt();
+    if (length == STORED) {
+      String name = in.readUTF();
+      GradientBlock block = new GradientBlock(name, in.readInt(), bf16);
+      s.parts.put(key, new Part(null, null, block, loss, sums));
+      return s;
+    }
+    s.parts.put(key, new Part(readFloats(in, length, bf16, bulk), loss, sums));
     return s;
   }
 
-  /** Elements written by {@link #writeFloats}. */
-  private static float[] readFloats(DataInput in, boolean bf16, boolean bulk) throws IOException {
-    int length = in.readInt();
+  /** The {@code length} elements written by {@link #writeFloats} after their length. */
+  private static float[] readFloats(DataInput in, int length, boolean bf16, boolean bulk) throws IOException {
     if (length < 0) {
       throw new IOException("GradientSum: negative length " + length);
     }
@@ -368,6 +432,7 @@ public final class GradientSum implements Serializable {
     tokens = s.tokens;
     bf16 = s.bf16;
     canonical = s.canonical;
+    storeUnder = s.storeUnder;
   }
 
   @Override

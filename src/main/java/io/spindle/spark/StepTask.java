@@ -73,7 +73,8 @@ final class StepTask<M extends Network<?>, D extends DataPart> implements Functi
       // No copy: the gradient stays in the workspace's buffer, and the workspace out of the pool, until Spark
       // writes the task result (LentGradient).
       mineSummed = GradientSum.of(part.index(), new LentGradient(w.parameters().grads(),
-          () -> ExecutorModels.giveBack(w)), total.lossSum(), total.tokens(), total.sums(), step.bf16());
+          () -> ExecutorModels.giveBack(w)), total.lossSum(), total.tokens(), total.sums(), step.bf16(),
+          weights.id());
       step.lossSum().add(total.lossSum());
     }
     failIfInjected(context, part);

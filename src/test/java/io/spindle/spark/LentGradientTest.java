@@ -19,7 +19,7 @@ class LentGradientTest {
   private GradientSum lent(int p, int n, boolean bf16) {
     Tensor g = Tensor.of(GradientSumTest.random(n, p), n);
     return GradientSum.of(p, new LentGradient(g, givenBack::incrementAndGet), p * 1.5, 10 + p, Map.of("reward", 2.0),
-        bf16);
+        bf16, -1);
   }
 
   private static GradientSum array(int p, int n, boolean bf16) {

@@ -25,6 +25,11 @@ final class SparkFixtures {
 
   /** A local context with the UI off; {@code kryo} adds Kryo with registration required. */
   static JavaSparkContext context(String master, boolean kryo) {
+    return context(master, kryo, java.util.Map.of());
+  }
+
+  /** {@link #context(String, boolean)} with further Spark settings. */
+  static JavaSparkContext context(String master, boolean kryo, java.util.Map<String, String> settings) {
     SparkConf conf = new SparkConf().setMaster(master).setAppName("spindle-test")
         .set("spark.ui.enabled", "false")
         .set("spark.driver.host", "127.0.0.1")
@@ -35,6 +40,7 @@ final class SparkFixtures {
           .set("spark.kryo.registrator", SpindleKryoRegistrator.class.getName())
           .set("spark.kryo.registrationRequired", "true");
     }
+    settings.forEach(conf::set);
     return new JavaSparkContext(conf);
   }
 

@@ -1,0 +1,246 @@
+package io.spindle.spark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.network.buffer.ManagedBuffer;
+import org.apache.spark.storage.BlockData;
+import org.apache.spark.storage.BlockId;
+import org.apache.spark.storage.BlockManager;
+import org.apache.spark.storage.BroadcastBlockId;
+import org.apache.spark.storage.ByteBufferBlockData;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.util.io.ChunkedByteBuffer;
+import scala.Option;
+import scala.reflect.ClassTag$;
+import scala.runtime.AbstractFunction1;
+
+/**
+ * A gradient stored as a block in the block manager of the executor that computed it, so that a task result or a
+ * shuffled partial sum carries a reference of a few bytes instead of the elements ({@link GradientSum}'s writer
+ * decides, {@link #worthStoring}).
+ *
+ * <p><b>Why.</b> A task result of hundreds of MB takes Spark's generic path: Kryo bytes, a Java-serialized
+ * {@code DirectTaskResult} around them, a block in the block manager, a fetch by the driver (over loopback even in
+ * local mode), a copy in {@code readExternal}, and a deserialized array; docs/benchmarks.md measured 2 to 5 s for
+ * two 200 MB results. Stored here, a gradient is copied once into off-heap chunks (allocated with Spark's
+ * {@code Platform.allocateDirectBuffer}, outside {@code -XX:MaxDirectMemorySize}) and read once by whoever merges
+ * it: straight from the memory store when the block is local (local mode, or a reducer on the same executor),
+ * through Spark's block transfer otherwise. Nothing of hundreds of MB is allocated on the reader's heap except the
+ * sum itself.
+ *
+ * <p><b>Lifetime.</b> The block is a field of the step's weights broadcast
+ * ({@code broadcast_<id>_grad_<executor>_<n>}, n counting this JVM's blocks),
+ * so destroying the broadcast at the end of the step removes it from every executor, also the blocks of failed or
+ * speculative attempts that nobody read. Storage level {@code MEMORY_AND_DISK_SER}: under memory pressure the block
+ * goes to the executor's local disk rather than fail.
+ *
+ * <p><b>Bytes.</b> The elements in little-endian order, float32 or, with bf16 compression, bfloat16
+ * ({@link Bf16}): exactly the element bytes of {@link GradientSum}'s inline wire format, so the sums are the same
+ * bits either way.
+ *
+ * <p><b>Failure.</b> A block whose executor was lost before the reader fetched it cannot be read: {@link #read}
+ * throws {@link Lost}, and {@link DataParallelStep} runs the step's job again (a gradient is a pure function of the
+ * weights, the step and the data).
+ */
+final class GradientBlock {
+  /** The Spark setting that turns stored gradients off (then every gradient travels inline). Default true. */
+  static final String ENABLED = "spark.spindle.gradientBlocks";
+  /**
+   * The Spark setting for the smallest gradient stored, in bytes (Spark's size syntax). Default 1m: smaller ones
+   * travel inline, since Spark sends task results up to {@code spark.task.maxDirectResultSize} (1 MiB by default)
+   * directly, which is cheaper than a block.
+   */
+  static final String MIN_BYTES = "spark.spindle.gradientBlocks.minBytes";
+  private static final int CHUNK = 4 << 20;
+  private static final int WINDOW = 16 << 10; // floats per read window
+  private static final AtomicLong SERIAL = new AtomicLong();
+
+  private final String name;
+  private final int length;
+  private final boolean bf16;
+
+  GradientBlock(String name, int length, boolean bf16) {
+    this.name = name;
+    this.length = length;
+    this.bf16 = bf16;
+  }
+
+  String name() {
+    return name;
+  }
+
+  int length() {
+    return length;
+  }
+
+  boolean bf16() {
+    return bf16;
+  }
+
+  /** Thrown when a stored gradient's block is gone (its executor was lost before the merge read it). */
+  static final class Lost extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    Lost(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Whether a gradient of {@code length} elements written now, under the step whose weights broadcast is
+   * {@code broadcastId} (negative: unknown), should be stored: where Spark runs (a task's result, a shuffled partial
+   * sum; Spark writes a task's result after the task, where {@code TaskContext} is gone), with blocks enabled
+   * ({@link #ENABLED}), and of at least {@link #MIN_BYTES}.
+   */
+  static boolean worthStoring(long broadcastId, int length, boolean bf16) {
+    SparkEnv env = SparkEnv.get();
+    return broadcastId >= 0 && env != null
+        && env.conf().getBoolean(ENABLED, true)
+        && (long) length * (bf16 ? 2 : 4) >= env.conf().getSizeAsBytes(MIN_BYTES, "1m");
+  }
+
+  /** Stores {@code length} elements of {@code src} from {@code offset} as a block of the broadcast's; returns it. */
+  static GradientBlock store(long broadcastId, FloatBuffer src, int offset, int length, boolean bf16) {
+    int width = bf16 ? 2 : 4;
+    long bytes = (long) length * width;
+    int chunks = Math.toIntExact((bytes + CHUNK - 1) / CHUNK);
+    ByteBuffer[] data = new ByteBuffer[chunks];
+    int perChunk = CHUNK / width;
+    for (int c = 0; c < chunks; c++) {
+      int from = c * perChunk;
+      int n = Math.min(perChunk, length - from);
+      ByteBuffer chunk = Platform.allocateDirectBuffer(n * width).order(ByteOrder.LITTLE_ENDIAN);
+      if (bf16) {
+        for (int i = 0; i < n; i++) {
+          chunk.putShort(i * 2, Bf16.fromFloat(src.get(offset + from + i)));
+        }
+      } else {
+        chunk.asFloatBuffer().put(0, src, offset + from, n);
+      }
+      data[c] = chunk;
+    }
+    BroadcastBlockId id = new BroadcastBlockId(broadcastId,
+        "grad_" + SparkEnv.get().executorId() + "_" + SERIAL.incrementAndGet());
+    BlockManager blocks = SparkEnv.get().blockManager();
+    if (!blocks.putBytes(id, new ChunkedByteBuffer(data), StorageLevel.MEMORY_AND_DISK_SER(), true,
+        ClassTag$.MODULE$.Any())) {
+      throw new IllegalStateException("GradientBlock: the block manager refused " + id + " (" + bytes + " bytes)");
+    }
+    return new GradientBlock(id.name(), length, bf16);
+  }
+
+  /**
+   * Reads the elements into {@code target}: copied ({@code add} false) or added element by element in float
+   * ({@code target[i] += g[i]}, {@code add} true), the same operations as {@link GradientSum}'s sum of arrays.
+   */
+  void read(float[] target, boolean add) {
+    if (target.length != length) {
+      throw new IllegalStateException("GradientSum: gradients of " + target.length + " and " + length + " elements");
+    }
+    BlockId id = BlockId.apply(name);
+    BlockManager blocks = SparkEnv.get().blockManager();
+    Option<BlockData> local = blocks.getLocalBytes(id);
+    if (local.isDefined()) {
+      try {
+        if (local.get() instanceof ByteBufferBlockData memory) {
+          readChunks(memory.buffer().getChunks(), target, add);
+        } else {
+          readStream(local.get().toInputStream(), target, add);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("GradientBlock: reading " + name, e);
+      } finally {
+        blocks.releaseLock(id, Option.empty());
+      }
+      return;
+    }
+    Option<Boolean> remote = blocks.getRemoteBlock(id, new AbstractFunction1<ManagedBuffer, Boolean>() {
+      @Override
+      public Boolean apply(ManagedBuffer data) {
+        try {
+          readStream(data.createInputStream(), target, add);
+          return true;
+        } catch (IOException e) {
+          throw new UncheckedIOException("GradientBlock: reading " + name, e);
+        }
+      }
+    });
+    if (remote.isEmpty()) {
+      throw new Lost("GradientBlock: block " + name + " is gone (its executor was lost before the merge read it)");
+    }
+  }
+
+  /** From the memory store's own chunks: no copy of the block. */
+  private void readChunks(ByteBuffer[] chunks, float[] target, boolean add) {
+    float[] window = new float[WINDOW];
+    int at = 0;
+    for (ByteBuffer chunk : chunks) {
+      ByteBuffer bytes = chunk.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+      if (bf16) {
+        int n = bytes.remaining() / 2;
+        for (int i = 0; i < n; i++) {
+          float g = Bf16.toFloat(bytes.getShort(bytes.position() + 2 * i));
+          target[at + i] = add ? target[at + i] + g : g;
+        }
+        at += n;
+        continue;
+      }
+      FloatBuffer floats = bytes.asFloatBuffer();
+      int n = floats.remaining();
+      if (!add) {
+        floats.get(target, at, n);
+        at += n;
+        continue;
+      }
+      for (int from = 0; from < n; from += WINDOW) {
+        int m = Math.min(WINDOW, n - from);
+        floats.get(from, window, 0, m);
+        for (int i = 0; i < m; i++) {
+          target[at + from + i] += window[i];
+        }
+      }
+      at += n;
+    }
+    if (at != length) {
+      throw new IllegalStateException("GradientBlock: " + name + " holds " + at + " elements, expected " + length);
+    }
+  }
+
+  /** From a stream (a block on disk, or fetched from another executor). */
+  private void readStream(InputStream stream, float[] target, boolean add) throws IOException {
+    int width = bf16 ? 2 : 4;
+    byte[] bytes = new byte[WINDOW * width];
+    ByteBuffer view = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    float[] window = new float[WINDOW];
+    try (InputStream in = stream) {
+      for (int from = 0; from < length; from += WINDOW) {
+        int m = Math.min(WINDOW, length - from);
+        if (in.readNBytes(bytes, 0, m * width) != m * width) { // readNBytes loops until done or the end
+          throw new IOException("GradientBlock: " + name + " ends before its " + length + " elements");
+        }
+        if (bf16) {
+          for (int i = 0; i < m; i++) {
+            window[i] = Bf16.toFloat(view.getShort(2 * i));
+          }
+        } else {
+          view.asFloatBuffer().get(0, window, 0, m);
+        }
+        for (int i = 0; i < m; i++) {
+          target[from + i] = add ? target[from + i] + window[i] : window[i];
+        }
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "GradientBlock(" + name + ", " + length + (bf16 ? " bf16" : "") + ")";
+  }
+}

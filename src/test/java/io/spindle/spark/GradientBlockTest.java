@@ -1,0 +1,111 @@
+package io.spindle.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Stored gradients ({@link GradientBlock}): the tiny model's gradients (about 28 KB) are forced into blocks with
+ * {@code spark.spindle.gradientBlocks.minBytes=0}, and the weights after training must be the same bits as with
+ * every gradient inline; the task results must really be small, and no block may outlive its step.
+ */
+class GradientBlockTest {
+  private static final int STEPS = 4;
+
+  @ParameterizedTest(name = "{0} partitions, depth {1}, bf16 {2}")
+  @CsvSource({"2, 2, false", "2, 2, true", "8, 3, false", "8, 3, true"})
+  void storedGradientsGiveTheBitsOfInlineOnes(int partitions, int depth, boolean bf16) throws Exception {
+    SparkTrainingOptions options = SparkTrainingOptions.defaults().withAggregationDepth(depth)
+        .withCompressedGradients(bf16);
+    AtomicLong inlineResult = new AtomicLong();
+    float[] inline = train(Map.of(GradientBlock.ENABLED, "false"), partitions, options, inlineResult);
+    AtomicLong storedResult = new AtomicLong();
+    float[] stored = train(Map.of(GradientBlock.MIN_BYTES, "0"), partitions, options, storedResult);
+
+    int gradientBytes = inline.length * (bf16 ? 2 : 4);
+    assertTrue(inlineResult.get() > gradientBytes, "inline: the largest task result, " + inlineResult.get()
+        + " bytes, carries the gradient (" + gradientBytes + " bytes)");
+    // a task result also carries the task's metrics and accumulator updates (about 2 KB); a gradient inline is 14
+    // or 28 KB
+    assertTrue(storedResult.get() < gradientBytes / 4, "stored: the largest task result is a reference, not "
+        + storedResult.get() + " bytes");
+    assertEquals(inline.length, stored.length);
+    for (int i = 0; i < inline.length; i++) {
+      assertEquals(Float.floatToRawIntBits(inline[i]), Float.floatToRawIntBits(stored[i]), "weight " + i);
+    }
+  }
+
+  /** The weights after {@link #STEPS} steps in {@code local[2]}; the largest task result's size into {@code largest}. */
+  private static float[] train(Map<String, String> settings, int partitions, SparkTrainingOptions options,
+      AtomicLong largest) throws Exception {
+    try (JavaSparkContext jsc = SparkFixtures.context("local[2]", true, settings)) {
+      jsc.sc().addSparkListener(new SparkListener() {
+        @Override
+        public void onTaskEnd(SparkListenerTaskEnd end) {
+          if (end.taskMetrics() != null) {
+            largest.accumulateAndGet(end.taskMetrics().resultSize(), Math::max);
+          }
+        }
+      });
+      float[] weights = SparkFixtures.spark(jsc, partitions, STEPS, options);
+      assertNoGradientBlockLeft();
+      return weights;
+    }
+  }
+
+  /** The step's broadcast is destroyed without waiting, so its blocks go shortly after; wait up to 10 s. */
+  private static void assertNoGradientBlockLeft() throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    int left;
+    do {
+      left = SparkEnv.get().blockManager().getMatchingBlockIds(
+          new scala.runtime.AbstractFunction1<org.apache.spark.storage.BlockId, Object>() {
+            @Override
+            public Object apply(org.apache.spark.storage.BlockId id) {
+              return id.name().contains("_grad_");
+            }
+          }).size();
+      if (left > 0) {
+        Thread.sleep(50);
+      }
+    } while (left > 0 && System.nanoTime() < deadline);
+    assertEquals(0, left, "gradient blocks left after training");
+  }
+
+  @Test
+  void aBlockThatIsGoneIsReportedLost() throws Exception {
+    try (JavaSparkContext jsc = SparkFixtures.context("local[1]", true)) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        out.writeLong(3); // tokens
+        out.writeBoolean(false); // bf16
+        out.writeLong(0); // the broadcast
+        out.writeInt(1); // one part
+        out.writeInt(0); // its key
+        out.writeDouble(1.5); // loss
+        out.writeInt(0); // no named sums
+        out.writeInt(-1); // stored
+        out.writeUTF("broadcast_12345_grad_driver_1");
+        out.writeInt(10);
+      }
+      GradientSum sum = GradientSum.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+      assertEquals(1.5, sum.lossSum());
+      GradientBlock.Lost lost = assertThrows(GradientBlock.Lost.class, sum::gradient);
+      assertTrue(lost.getMessage().contains("broadcast_12345_grad_driver_1"), lost.getMessage());
+    }
+  }
+}
