@@ -34,16 +34,14 @@ final class DataParallelStep {
     try {
       Function2<GradientSum, T, GradientSum> sequence = task.apply(weights);
       GradientSum sum = SparkJobs.run(what, () -> data.treeAggregate(zero, sequence, MERGE, depth));
-      float[] gradient;
+      boolean summed;
       try {
-        gradient = sum.gradient();
+        summed = sum.sumInto(parameters.grads());
       } catch (GradientBlock.Lost e) { // an executor left after its task; the gradient is a pure function: redo
         sum = SparkJobs.run(what, () -> data.treeAggregate(zero, sequence, MERGE, depth));
-        gradient = sum.gradient();
+        summed = sum.sumInto(parameters.grads());
       }
-      if (gradient != null) {
-        parameters.grads().copyFrom(gradient);
-      } else {
+      if (!summed) {
         parameters.zeroGrad();
       }
       return sum;

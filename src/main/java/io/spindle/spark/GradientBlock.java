@@ -137,22 +137,19 @@ final class GradientBlock {
   }
 
   /**
-   * Reads the elements into {@code target}: copied ({@code add} false) or added element by element in float
-   * ({@code target[i] += g[i]}, {@code add} true), the same operations as {@link GradientSum}'s sum of arrays.
+   * Reads the elements into {@code target[offset..]}: copied ({@code add} false) or added element by element in
+   * float ({@code target[i] += g[i]}, {@code add} true), the same operations as {@link GradientSum}'s sum of arrays.
    */
-  void read(float[] target, boolean add) {
-    if (target.length != length) {
-      throw new IllegalStateException("GradientSum: gradients of " + target.length + " and " + length + " elements");
-    }
+  void read(FloatBuffer target, int offset, boolean add) {
     BlockId id = BlockId.apply(name);
     BlockManager blocks = SparkEnv.get().blockManager();
     Option<BlockData> local = blocks.getLocalBytes(id);
     if (local.isDefined()) {
       try {
         if (local.get() instanceof ByteBufferBlockData memory) {
-          readChunks(memory.buffer().getChunks(), target, add);
+          readChunks(memory.buffer().getChunks(), target, offset, add);
         } else {
-          readStream(local.get().toInputStream(), target, add);
+          readStream(local.get().toInputStream(), target, offset, add);
         }
       } catch (IOException e) {
         throw new UncheckedIOException("GradientBlock: reading " + name, e);
@@ -165,7 +162,7 @@ final class GradientBlock {
       @Override
       public Boolean apply(ManagedBuffer data) {
         try {
-          readStream(data.createInputStream(), target, add);
+          readStream(data.createInputStream(), target, offset, add);
           return true;
         } catch (IOException e) {
           throw new UncheckedIOException("GradientBlock: reading " + name, e);
@@ -178,33 +175,25 @@ final class GradientBlock {
   }
 
   /** From the memory store's own chunks: no copy of the block. */
-  private void readChunks(ByteBuffer[] chunks, float[] target, boolean add) {
-    float[] window = new float[WINDOW];
+  private void readChunks(ByteBuffer[] chunks, FloatBuffer target, int offset, boolean add) {
+    float[] window = bf16 ? new float[WINDOW] : null;
     int at = 0;
     for (ByteBuffer chunk : chunks) {
-      ByteBuffer bytes = chunk.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer bytes = chunk.slice().order(ByteOrder.LITTLE_ENDIAN);
+      int n = bytes.remaining() / (bf16 ? 2 : 4);
+      if (at + n > length) {
+        throw new IllegalStateException("GradientBlock: " + name + " holds more than " + length + " elements");
+      }
       if (bf16) {
-        int n = bytes.remaining() / 2;
-        for (int i = 0; i < n; i++) {
-          float g = Bf16.toFloat(bytes.getShort(bytes.position() + 2 * i));
-          target[at + i] = add ? target[at + i] + g : g;
+        for (int from = 0; from < n; from += WINDOW) {
+          int m = Math.min(WINDOW, n - from);
+          for (int i = 0; i < m; i++) {
+            window[i] = Bf16.toFloat(bytes.getShort(2 * (from + i)));
+          }
+          copyOrAdd(FloatBuffer.wrap(window), 0, target, offset + at + from, m, add);
         }
-        at += n;
-        continue;
-      }
-      FloatBuffer floats = bytes.asFloatBuffer();
-      int n = floats.remaining();
-      if (!add) {
-        floats.get(target, at, n);
-        at += n;
-        continue;
-      }
-      for (int from = 0; from < n; from += WINDOW) {
-        int m = Math.min(WINDOW, n - from);
-        floats.get(from, window, 0, m);
-        for (int i = 0; i < m; i++) {
-          target[at + from + i] += window[i];
-        }
+      } else {
+        copyOrAdd(bytes.asFloatBuffer(), 0, target, offset + at, n, add);
       }
       at += n;
     }
@@ -214,7 +203,7 @@ final class GradientBlock {
   }
 
   /** From a stream (a block on disk, or fetched from another executor). */
-  private void readStream(InputStream stream, float[] target, boolean add) throws IOException {
+  private void readStream(InputStream stream, FloatBuffer target, int offset, boolean add) throws IOException {
     int width = bf16 ? 2 : 4;
     byte[] bytes = new byte[WINDOW * width];
     ByteBuffer view = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
@@ -232,10 +221,31 @@ final class GradientBlock {
         } else {
           view.asFloatBuffer().get(0, window, 0, m);
         }
-        for (int i = 0; i < m; i++) {
-          target[from + i] = add ? target[from + i] + window[i] : window[i];
-        }
+        copyOrAdd(FloatBuffer.wrap(window), 0, target, offset + from, m, add);
       }
+    }
+  }
+
+  /**
+   * {@code dst[dstOffset + i] = src[srcOffset + i]} ({@code add} false) or {@code dst[dstOffset + i] += src[srcOffset
+   * + i]} in float (true), for i &lt; n: the one place where gradients are added on their way to the driver, in
+   * windows of bulk copies so that heap and direct buffers alike go at memory speed.
+   */
+  static void copyOrAdd(FloatBuffer src, int srcOffset, FloatBuffer dst, int dstOffset, int n, boolean add) {
+    if (!add) {
+      dst.put(dstOffset, src, srcOffset, n);
+      return;
+    }
+    float[] a = new float[Math.min(WINDOW, n)];
+    float[] b = new float[a.length];
+    for (int from = 0; from < n; from += WINDOW) {
+      int m = Math.min(WINDOW, n - from);
+      dst.get(dstOffset + from, a, 0, m);
+      src.get(srcOffset + from, b, 0, m);
+      for (int i = 0; i < m; i++) {
+        a[i] += b[i];
+      }
+      dst.put(dstOffset + from, a, 0, m);
     }
   }
 

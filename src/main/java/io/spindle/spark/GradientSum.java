@@ -1,5 +1,6 @@
 package io.spindle.spark;
 
+import io.spindle.tensor.Tensor;
 import io.spindle.train.CanonicalSum;
 import java.io.DataInput;
 import java.io.DataOutput;
@@ -67,6 +68,8 @@ public final class GradientSum implements Serializable {
   private transient CanonicalSum canonical;
   /** The id of the step's weights broadcast, under which a writer may store the gradient; -1 if unknown. */
   private transient long storeUnder = -1;
+  /** Whether {@link #sumInto} has put the gradient elsewhere. */
+  private transient boolean taken;
 
   /**
    * A partition's contribution; its gradient is an array, or (a task's own, until written) {@code lent}, or a block
@@ -85,24 +88,30 @@ public final class GradientSum implements Serializable {
       }
       if (stored != null) {
         float[] g = new float[stored.length()];
-        stored.read(g, false);
+        stored.read(FloatBuffer.wrap(g), 0, false);
         return new Part(g, lossSum, sums);
       }
       return this;
     }
 
-    /** {@code sum[i] += g[i]} for this part's gradient g; a stored one is read straight into the sum. */
-    void addTo(float[] sum) {
+    int length() {
+      return gradient != null ? gradient.length : lent != null ? lent.length() : stored.length();
+    }
+
+    /**
+     * This part's gradient g into {@code target[offset..]}: copied ({@code add} false) or {@code target[i] += g[i]}
+     * (true); a lent one is read from its buffer (the loan stays), a stored one from its block.
+     */
+    void into(FloatBuffer target, int offset, int length, boolean add) {
+      if (length() != length) {
+        throw new IllegalStateException("GradientSum: gradients of " + length + " and " + length() + " elements");
+      }
       if (stored != null) {
-        stored.read(sum, true);
-        return;
-      }
-      float[] g = owned().gradient();
-      if (g.length != sum.length) {
-        throw new IllegalStateException("GradientSum: gradients of " + sum.length + " and " + g.length + " elements");
-      }
-      for (int i = 0; i < sum.length; i++) {
-        sum[i] += g[i];
+        stored.read(target, offset, add);
+      } else if (lent != null) {
+        GradientBlock.copyOrAdd(lent.buffer(), lent.offset(), target, offset, length, add);
+      } else {
+        GradientBlock.copyOrAdd(FloatBuffer.wrap(gradient), 0, target, offset, length, add);
       }
     }
   }
@@ -210,6 +219,7 @@ public final class GradientSum implements Serializable {
     if (canonical != null) {
       return canonical.root().gradient();
     }
+    checkNotTaken();
     collapse();
     if (parts.isEmpty()) {
       return null;
@@ -220,22 +230,71 @@ public final class GradientSum implements Serializable {
     return owned.gradient();
   }
 
+  /**
+   * Puts the summed gradient into {@code target} and returns true, or returns false (target untouched) if no part
+   * has one: the parts in key order, the first copied and the others added, the operations (and bits) of
+   * {@link #gradient()}, but without an array of the gradient's size: a stored part is read straight into the
+   * target. The token count, loss and named sums stay readable; the gradient is then gone from this sum.
+   */
+  public boolean sumInto(Tensor target) {
+    if (canonical != null) {
+      float[] g = canonical.root().gradient();
+      if (g == null) {
+        return false;
+      }
+      target.copyFrom(g);
+      return true;
+    }
+    if (parts.isEmpty()) {
+      return false;
+    }
+    checkNotTaken();
+    sumParts(target.buffer(), target.offset(), target.size(), null, false);
+    taken = true;
+    return true;
+  }
+
+  private void checkNotTaken() {
+    if (taken) {
+      throw new IllegalStateException("GradientSum: the gradient was already put into a tensor (sumInto)");
+    }
+  }
+
   /** Adds the parts up in key order into the first one. */
   private void collapse() {
     if (parts.size() < 2) {
       return;
     }
-    Map.Entry<Integer, Part> first = parts.firstEntry();
-    float[] sum = first.getValue().owned().gradient();
-    double loss = first.getValue().lossSum();
-    TreeMap<String, Double> sums = new TreeMap<>(first.getValue().sums());
-    for (Part p : parts.tailMap(first.getKey(), false).values()) {
-      p.addTo(sum);
-      loss += p.lossSum();
+    checkNotTaken();
+    Part head = parts.firstEntry().getValue();
+    boolean inPlace = head.gradient() != null; // the first part's own array becomes the sum
+    float[] sum = inPlace ? head.gradient() : new float[head.length()];
+    sumParts(FloatBuffer.wrap(sum), 0, sum.length, sum, inPlace);
+  }
+
+  /**
+   * Adds the parts up in key order into {@code target[offset..offset + length)}, the first copied (or already
+   * there, {@code firstInPlace}) and the others added, giving lent buffers back; then leaves one part with the summed
+   * loss and named sums, and {@code gradient} (the target's array, or null when the target is not one).
+   */
+  private void sumParts(FloatBuffer target, int offset, int length, float[] gradient, boolean firstInPlace) {
+    int firstKey = parts.firstKey();
+    double loss = 0;
+    TreeMap<String, Double> sums = new TreeMap<>();
+    for (Map.Entry<Integer, Part> e : parts.entrySet()) {
+      Part p = e.getValue();
+      boolean first = e.getKey() == firstKey;
+      if (!(first && firstInPlace)) {
+        p.into(target, offset, length, !first);
+        if (p.lent() != null) {
+          p.lent().giveBack();
+        }
+      }
+      loss = first ? p.lossSum() : loss + p.lossSum();
       p.sums().forEach((name, value) -> sums.merge(name, value, Double::sum));
     }
     parts.clear();
-    parts.put(first.getKey(), new Part(sum, loss, sums));
+    parts.put(firstKey, new Part(gradient, loss, sums));
   }
 
   void writeTo(DataOutput out) throws IOException {

@@ -51,6 +51,28 @@ class GradientSumTest {
   }
 
   @Test
+  void sumIntoATensorGivesTheBitsOfGradient() {
+    int n = 40000; // more than one window of the copy-or-add
+    GradientSum viaArray = GradientSum.empty(false);
+    GradientSum viaTensor = GradientSum.empty(false);
+    for (int p : new int[] {3, 0, 2}) {
+      viaArray.mergeInPlace(part(p, n, false));
+      viaTensor.mergeInPlace(part(p, n, false));
+    }
+    io.spindle.tensor.Tensor target = io.spindle.tensor.Tensor.zeros(n);
+    assertTrue(viaTensor.sumInto(target));
+    float[] expected = viaArray.gradient();
+    float[] actual = target.toArray();
+    for (int i = 0; i < n; i++) {
+      assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), "element " + i);
+    }
+    assertEquals(viaArray.lossSum(), viaTensor.lossSum());
+    assertEquals(viaArray.tokens(), viaTensor.tokens());
+    assertThrows(IllegalStateException.class, viaTensor::gradient);
+    assertTrue(!GradientSum.empty(false).sumInto(target), "an empty sum has no gradient to put");
+  }
+
+  @Test
   void theSumDoesNotDependOnTheMergeOrder() throws Exception {
     int n = 20000; // more than one wire block
     GradientSum inOrder = GradientSum.empty(false);
