@@ -15,6 +15,10 @@ import org.apache.spark.SparkConf;
  *       (random mantissas), so compressing costs a pass over every byte on the driver and on every executor for
  *       nothing. Spark's {@code spark.rdd.compress} is already off by default, and task results are never
  *       compressed.</li>
+ *   <li>in local mode ({@code spark.master} {@code local} or {@code local[...]}) only,
+ *       {@code spark.broadcast.checksum=false}: there the tasks find the broadcast value itself in the one block
+ *       manager and never read the broadcast's pieces, so a checksum of every piece (a pass over the weights each
+ *       step) is never checked. On a cluster the executors fetch the pieces, and Spark's default (on) stays.</li>
  * </ul>
  */
 public final class SpindleSparkConf {
@@ -22,8 +26,13 @@ public final class SpindleSparkConf {
 
   /** Sets Spindle's defaults on {@code conf} where it leaves them unset; returns {@code conf}. */
   public static SparkConf withDefaults(SparkConf conf) {
-    return conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+    conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .setIfMissing("spark.kryo.registrator", SpindleKryoRegistrator.class.getName())
         .setIfMissing("spark.broadcast.compress", "false");
+    String master = conf.get("spark.master", "");
+    if (master.equals("local") || master.startsWith("local[")) {
+      conf.setIfMissing("spark.broadcast.checksum", "false");
+    }
+    return conf;
   }
 }

@@ -62,8 +62,8 @@ public final class SparkTrainBench implements Callable<Integer> {
   List<String> sections;
 
   @Option(names = "--baseline", description = "Table 2's overhead rows twice, in alternating SparkContexts: the "
-      + "baseline (Spark's compression defaults, element-by-element float codecs, the unfused driver update) and "
-      + "today's settings, side by side.")
+      + "baseline (Spark's compression and checksum defaults, element-by-element float codecs, gradients inside "
+      + "the task results, the unfused driver update) and today's settings, side by side.")
   boolean baseline;
 
   @Option(names = "--configs", defaultValue = "A,B", split = ",", description = "Configs of tables 1 and 3 "
@@ -172,8 +172,9 @@ public final class SparkTrainBench implements Callable<Integer> {
 
   /**
    * Runs {@code work} in a fresh SparkContext with today's settings ({@link SpindleSparkConf}) or the baseline's
-   * (Spark's own compression defaults, {@link BaselineKryoRegistrator}'s element-by-element float codecs, and the
-   * unfused driver update, {@link TrainingLoop#FUSED_PROPERTY}); the context is stopped afterwards.
+   * (Spark's own compression and checksum defaults, {@link BaselineKryoRegistrator}'s element-by-element float
+   * codecs, gradients inside the task results ({@code spark.spindle.gradientBlocks=false}), and the unfused driver
+   * update, {@link TrainingLoop#FUSED_PROPERTY}); the context is stopped afterwards.
    */
   private <T> T inContext(boolean baseline, InContext<T> work) throws Exception {
     SparkConf sparkConf = new SparkConf().setAppName("spindle bench spark").setMaster(master)
@@ -183,7 +184,9 @@ public final class SparkTrainBench implements Callable<Integer> {
     if (baseline) {
       sparkConf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
           .set("spark.kryo.registrator", BaselineKryoRegistrator.class.getName())
-          .set("spark.broadcast.compress", "true");
+          .set("spark.broadcast.compress", "true")
+          .set("spark.broadcast.checksum", "true")
+          .set("spark.spindle.gradientBlocks", "false");
     }
     for (String kv : conf) {
       int eq = kv.indexOf('=');
