@@ -91,6 +91,9 @@ class StandaloneClusterIT {
     }
   }
 
+  /** Every gradient stored as a block ({@code io.spindle.spark.GradientBlock}), however small. */
+  private static final Map<String, String> STORED_GRADIENTS = Map.of("spark.spindle.gradientBlocks.minBytes", "0");
+
   @Test
   @Order(1)
   void trainsOnTheClusterToTheWeightsOfLocal2WithNativeBlasFromTheApplicationJar() throws Exception {
@@ -98,7 +101,9 @@ class StandaloneClusterIT {
       assertTrue(jars.map(p -> p.getFileName().toString()).noneMatch(n -> n.contains("javacpp")
           || n.contains("openblas")), "the cluster's class path has javacpp or openblas");
     }
-    Run run = finish("cluster", submit("cluster", cluster.masterUrl(), List.of()));
+    // Every gradient as a block of its executor's (the tiny model's are under the 1 MiB default), fetched by the
+    // driver across JVMs: the same weights as local[2], whose gradients travel inline.
+    Run run = finish("cluster", submit("cluster", cluster.masterUrl(), List.of(), STORED_GRADIENTS));
     assertSameWeights(local.get().model(), run.model(), "undisturbed cluster run");
     assertTrue(run.err().contains("Spindle BLAS backend: native"), "the driver logs its BLAS line:\n" + run.err());
 
@@ -130,8 +135,10 @@ class StandaloneClusterIT {
     // The driver waits (SIGSTOP) while the Worker starts the replacement JVM, so that on any machine the replacement
     // registers with steps still to go; a long network timeout keeps the driver from declaring the surviving
     // executor dead for the heartbeats it could not receive meanwhile.
-    Process driver = submit("executor-killed", cluster.masterUrl(), List.of(),
-        Map.of("spark.network.timeout", "900s"));
+    // Stored gradients here too: a block lost with the killed executor must cost a rerun, not the weights.
+    Map<String, String> conf = new HashMap<>(STORED_GRADIENTS);
+    conf.put("spark.network.timeout", "900s");
+    Process driver = submit("executor-killed", cluster.masterUrl(), List.of(), conf);
     awaitCheckpoint("executor-killed", 5, driver);
     String appId = appId("executor-killed");
     List<ProcessHandle> executors = cluster.executors(1);
