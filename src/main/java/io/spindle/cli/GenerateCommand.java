@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  * {@code spindle generate}: continue a prompt with a trained model (KV-cached sampling), printing the tokens as they
  * are drawn ({@link StreamedSample}); the model's size is checked against this JVM's memory before it is loaded.
  */
-@Command(name = "generate", mixinStandardHelpOptions = true, description = "Continue a prompt with a trained model.")
+@Command(name = "generate", description = "Continue a prompt with a trained model.")
 final class GenerateCommand implements Callable<Integer> {
   @Mixin
   ModelDirOption model;
@@ -32,9 +32,6 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Option(names = "--seed", defaultValue = "1337", description = "Sampling seed (default: ${DEFAULT-VALUE}).")
   long seed;
-
-  @Mixin
-  VerboseOption verbose;
 
   @Override
   public Integer call() throws Exception {

@@ -20,6 +20,9 @@ import picocli.CommandLine.Command;
  * that carries only a path says what happened to it; running out of memory is reported the same way, with the
  * JVM's limit and how to raise it.
  *
+ * <p>The options every command takes are added here, once, to each command: {@code --verbose} ({@link VerboseOption}),
+ * then {@code --help} and {@code --version}, so that they end every command's option list.
+ *
  * <p>Numeric options are parsed strictly: a floating-point option refuses {@code NaN} and infinities (no option has
  * a use for them); each command checks the ranges of its own options ({@link OptionChecks}).
  */
@@ -39,6 +42,12 @@ public final class Main {
   /** Runs the command line and returns its exit status (for tests and embedding). */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      if (!(sub.getCommand() instanceof CommandLine.HelpCommand)) {
+        sub.addMixin("verbose", new VerboseOption()); // read by the exception handler below
+        sub.getCommandSpec().mixinStandardHelpOptions(true); // after it: --help and --version end the list
+      }
+    }
     cli.registerConverter(Double.class, Main::finiteDouble);
     cli.registerConverter(Double.TYPE, Main::finiteDouble);
     cli.setParameterExceptionHandler((e, ignoredArgs) -> {

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  * {@code spindle plot}: the loss curves of a model folder's {@code metrics.jsonl} (training loss of every step,
  * validation loss where train-lm evaluated) drawn to a PNG, by default {@code loss.png} in the folder.
  */
-@Command(name = "plot", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "plot", sortOptions = false,
     description = "Draw the training and validation loss of a model folder's metrics.jsonl to a PNG.")
 final class PlotCommand implements Callable<Integer> {
   /** The picture this command writes into the model folder by default (train-lm may replace such a folder). */
@@ -39,9 +39,6 @@ final class PlotCommand implements Callable<Integer> {
 
   @Option(names = "--height", defaultValue = "500", description = "Height in pixels (default: ${DEFAULT-VALUE}).")
   int height;
-
-  @Mixin
-  VerboseOption verbose;
 
   @Override
   public Integer call() throws Exception {

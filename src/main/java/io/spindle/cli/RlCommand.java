@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
  * <p>The output folder is staged and committed as {@code train-lm}'s is ({@link StagedFolder}); it may not be the
  * input folder.
  */
-@Command(name = "rl", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "rl", sortOptions = false,
     defaultValueProvider = RlCommand.Defaults.class,
     description = "Fine-tune a GPT model folder with policy gradients to maximise a reward on its completions.")
 final class RlCommand implements Callable<Integer> {
@@ -102,9 +102,6 @@ final class RlCommand implements Callable<Integer> {
 
   @Mixin
   SparkRunOptions spark;
-
-  @Mixin
-  VerboseOption verbose;
 
   @Override
   public Integer call() throws Exception {

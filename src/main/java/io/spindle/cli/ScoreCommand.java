@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
  * than read forever), and the forward passes of {@code --batch-size} windows, whose count is capped at the number
  * of windows the text has.
  */
-@Command(name = "score", mixinStandardHelpOptions = true,
+@Command(name = "score",
     description = "Print {\"loss\":..., \"tokens\":..., \"perplexity\":...} for a text under a model.")
 final class ScoreCommand implements Callable<Integer> {
   @Mixin
@@ -45,9 +45,6 @@ final class ScoreCommand implements Callable<Integer> {
 
   @Option(names = "--batch-size", defaultValue = "16", description = "Windows per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
-
-  @Mixin
-  VerboseOption verbose;
 
   @Override
   public Integer call() throws Exception {

@@ -39,7 +39,7 @@ import picocli.CommandLine.Option;
  * <p>The folder is assembled under a temporary sibling name and renamed into place only when complete, so an
  * interrupted run leaves no half-written model folder (and an existing folder of that name intact).
  */
-@Command(name = "train-lm", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "train-lm", sortOptions = false,
     defaultValueProvider = TrainLmCommand.Defaults.class,
     description = "Train a GPT language model on text files and write a model folder.")
 final class TrainLmCommand implements Callable<Integer> {
@@ -127,9 +127,6 @@ final class TrainLmCommand implements Callable<Integer> {
 
   @Mixin
   SparkRunOptions spark;
-
-  @Mixin
-  VerboseOption verbose;
 
   @Override
   public Integer call() throws Exception {
