@@ -83,11 +83,11 @@ public final class Parallel {
 
   /**
    * Runs {@code task} for indices 1 .. {@code tasks - 1} on {@code workers} and for index 0 on the calling thread,
-   * and returns when all have finished (with one task nothing is submitted, and {@code workers} may be null). A
-   * failure is rethrown here once every task has finished: the caller's own, else the first worker's in index order,
-   * a checked one wrapped in {@link IllegalStateException}; an {@link Error} of a worker is rethrown as soon as it is
-   * seen. An interrupt while waiting is kept on the thread and reported as an {@link IllegalStateException} with the
-   * message {@code interrupted}.
+   * and returns when all have finished (with one task nothing is submitted, and {@code workers} may be null). The
+   * first failure, the caller's own before the workers' in index order, is rethrown once every task has finished:
+   * a {@link RuntimeException} or {@link Error} as it is, anything else wrapped in an {@link IllegalStateException}.
+   * An interrupt while waiting is kept on the thread and counts as a failure, an {@link IllegalStateException} with
+   * the message {@code interrupted}.
    */
   public static void runAll(ExecutorService workers, int tasks, IntConsumer task, String interrupted) {
     Future<?>[] futures = new Future<?>[tasks - 1];
@@ -95,7 +95,7 @@ public final class Parallel {
       int index = i;
       futures[i - 1] = workers.submit(() -> task.accept(index));
     }
-    RuntimeException failure = null;
+    Throwable failure = null;
     try {
       task.accept(0);
     } catch (RuntimeException e) {
@@ -108,16 +108,17 @@ public final class Parallel {
         Thread.currentThread().interrupt();
         failure = failure != null ? failure : new IllegalStateException(interrupted, e);
       } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof Error error) {
-          throw error;
-        }
-        failure = failure != null ? failure : cause instanceof RuntimeException re ? re
-            : new IllegalStateException(cause);
+        failure = failure != null ? failure : e.getCause();
       }
     }
+    if (failure instanceof RuntimeException e) {
+      throw e;
+    }
+    if (failure instanceof Error e) {
+      throw e;
+    }
     if (failure != null) {
-      throw failure;
+      throw new IllegalStateException(failure);
     }
   }
 
