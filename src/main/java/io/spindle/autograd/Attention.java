@@ -210,6 +210,10 @@ public final class Attention {
     private final long seed;
     private final float scale;
     private final int block;
+    private final int t; // the layout's T, S, HS and input row stride, read once
+    private final int s;
+    private final int hs;
+    private final int ld;
 
     Heads(Tensor q, Tensor k, Tensor v, Tensor out, Layout l, boolean causal, boolean[][] keyPadding, float dropout,
         long seed) {
@@ -224,14 +228,14 @@ public final class Attention {
       this.seed = seed;
       this.scale = (float) (1 / Math.sqrt(l.hs()));
       this.block = causal ? CAUSAL_ROWS : l.t(); // query rows per block
+      this.t = l.t();
+      this.s = l.s();
+      this.hs = l.hs();
+      this.ld = l.ldIn();
     }
 
     /** P of pair bh into {@code probs[po..]}, dropout(P) into {@code dropped[wo..]}, and its output rows. */
     void forward(int bh, Tensor probs, int po, Tensor dropped, int wo) {
-      int t = l.t();
-      int s = l.s();
-      int hs = l.hs();
-      int ld = l.ldIn();
       int b = bh / l.nh();
       int h = bh % l.nh();
       for (int r0 = 0; r0 < t; r0 += block) {
@@ -259,10 +263,6 @@ public final class Attention {
     /** Adds pair bh's share of dq, dk, dv (any may be null), with (T, S) work matrices at {@code wo}. */
     void backward(int bh, Tensor dout, Tensor probs, Tensor pd, Tensor ds, int wo, Tensor dq, Tensor dk,
         Tensor dv) {
-      int t = l.t();
-      int s = l.s();
-      int hs = l.hs();
-      int ld = l.ldIn();
       int b = bh / l.nh();
       int h = bh % l.nh();
       int po = bh * t * s;

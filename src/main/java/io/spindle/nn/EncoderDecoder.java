@@ -220,7 +220,7 @@ public final class EncoderDecoder extends NetworkBase<EncoderDecoderConfig> {
     return MatMul.matmul(g, y, outputWeight, false, true); // (B, T, V)
   }
 
-  /** {@code dropout(table[ids] * sqrt(C) + PE[start .. start + T))}: (B, T, C). */
+  /** Throws unless {@code positions} decoder positions fit in {@code max_target_length}. */
   private void checkTargetLength(int positions) {
     if (positions > config.maxTargetLength()) {
       throw new IllegalArgumentException("encoder-decoder: " + positions + " decoder positions exceed "

@@ -111,73 +111,102 @@ public final class AdamW implements Optimizer {
     Checks.stepArguments("AdamW.step", size(), values, grads, learningRate);
     step++;
     Coefficients k = coefficients(learningRate, 1f, 1f);
-    float negStepSize = k.negStepSize();
-    float biasCorrection2Sqrt = k.biasCorrection2Sqrt();
-    float decay = k.decay();
-    float weight1 = k.weight1();
-    float beta2 = k.beta2();
-    float weight2 = k.weight2();
-    float eps = k.eps();
-    boolean smallWeight = k.smallWeight();
-    float oneMinusWeight1 = k.oneMinusWeight1();
-
     FloatBuffer pb = values.buffer();
     FloatBuffer gb = grads.buffer();
     int po = values.offset();
     int go = grads.offset();
-    int size = size();
-    // blocks of parameters and gradients are bulk-copied into arrays so C2 vectorises the update loop; the float
-    // operations and their order are exactly those of the scalar formula above. Elements are independent, so with
-    // Parallel op threads the buffer is split between threads.
-    Parallel.forRange(size, GRAIN, (chunk, from, to) -> {
-      float[] ps = Scratch.floats(0, Scratch.BLOCK);
-      float[] gs = Scratch.floats(1, Scratch.BLOCK);
-      int ranges = decayMask.rangeCount();
-      int range = 0;
-      while (range < ranges && decayMask.end(range) <= from) {
+    // Elements are independent, so with Parallel op threads the buffer is split between threads.
+    Parallel.forRange(size(), GRAIN, (chunk, from, to) -> forBlocks(pb, po, gb, go, from, to, k,
+        (ps, gs, at, len, factor) -> stepBlock(ps, gs, at, len, factor, k)));
+  }
+
+  /**
+   * {@link #step}'s update of one block (the arguments of {@link BlockUpdate}), the scalar formula above element by
+   * element: one array written per loop, so that C2 vectorises each loop; the float operations and their order are
+   * exactly those of the formula. Returns -1: this path does not look for non-finite weights.
+   */
+  private int stepBlock(float[] ps, float[] gs, int at, int len, float factor, Coefficients k) {
+    float negStepSize = k.negStepSize();
+    float biasCorrection2Sqrt = k.biasCorrection2Sqrt();
+    float weight1 = k.weight1();
+    float beta2 = k.beta2();
+    float weight2 = k.weight2();
+    float eps = k.eps();
+    float oneMinusWeight1 = k.oneMinusWeight1();
+    if (k.smallWeight()) {
+      for (int j = 0; j < len; j++) {
+        float g = gs[j];
+        float mi = m[at + j];
+        m[at + j] = mi + weight1 * (g - mi);
+      }
+    } else {
+      for (int j = 0; j < len; j++) {
+        float g = gs[j];
+        float mi = m[at + j];
+        m[at + j] = g - (g - mi) * oneMinusWeight1;
+      }
+    }
+    for (int j = 0; j < len; j++) {
+      float g = gs[j];
+      float vi = v[at + j] * beta2;
+      v[at + j] = vi + weight2 * g * g;
+    }
+    for (int j = 0; j < len; j++) {
+      float denom = (float) Math.sqrt(v[at + j]) / biasCorrection2Sqrt + eps;
+      float p = ps[j] * factor;
+      ps[j] = p + negStepSize * m[at + j] / denom;
+    }
+    return -1;
+  }
+
+  /**
+   * The update of one block: weights {@code ps[0, len)} and gradients {@code gs[0, len)} of elements {@code at ..}
+   * (moments at the same indices), {@code factor} the weight decay of the block's range (1 where it does not decay).
+   * Returns the first j whose new weight is not finite, or -1.
+   */
+  @FunctionalInterface
+  private interface BlockUpdate {
+    int apply(float[] ps, float[] gs, int at, int len, float factor);
+  }
+
+  /**
+   * Applies {@code update} to elements [from, to) of the weight and gradient buffers, block by block: the
+   * {@link WeightDecayMask}'s ranges are walked as alternating segments (undecayed up to the next decayed range, then
+   * that range, factor {@code k.decay()}), and each segment is cut into blocks of at most {@link Scratch#BLOCK}
+   * elements that are bulk-copied into scratch arrays (so the update loops run over plain arrays) and the weights
+   * copied back. Returns the index of the first element an update reported, or -1.
+   */
+  private int forBlocks(FloatBuffer pb, int po, FloatBuffer gb, int go, int from, int to, Coefficients k,
+      BlockUpdate update) {
+    float[] ps = Scratch.floats(0, Scratch.BLOCK);
+    float[] gs = Scratch.floats(1, Scratch.BLOCK);
+    int ranges = decayMask.rangeCount();
+    int range = 0;
+    while (range < ranges && decayMask.end(range) <= from) {
+      range++;
+    }
+    int firstBad = -1;
+    int i = from;
+    while (i < to) {
+      boolean inRange = range < ranges && i >= decayMask.start(range);
+      int end = Math.min(to, inRange ? decayMask.end(range) : range < ranges ? decayMask.start(range) : to);
+      float factor = inRange ? k.decay() : 1f;
+      for (int b = i; b < end; b += Scratch.BLOCK) {
+        int len = Math.min(Scratch.BLOCK, end - b);
+        pb.get(po + b, ps, 0, len);
+        gb.get(go + b, gs, 0, len);
+        int bad = update.apply(ps, gs, b, len, factor);
+        pb.put(po + b, ps, 0, len);
+        if (bad >= 0 && firstBad < 0) {
+          firstBad = b + bad;
+        }
+      }
+      if (inRange && end == decayMask.end(range)) {
         range++;
       }
-      int i = from;
-      while (i < to) {
-        // walk alternating segments: [i, start of next decayed range) undecayed, then that range decayed
-        boolean inRange = range < ranges && i >= decayMask.start(range);
-        int end = Math.min(to, inRange ? decayMask.end(range) : range < ranges ? decayMask.start(range) : to);
-        float factor = inRange ? decay : 1f;
-        for (int b = i; b < end; b += Scratch.BLOCK) {
-          int len = Math.min(Scratch.BLOCK, end - b);
-          pb.get(po + b, ps, 0, len);
-          gb.get(go + b, gs, 0, len);
-          if (smallWeight) {
-            for (int j = 0; j < len; j++) {
-              float g = gs[j];
-              float mi = m[b + j];
-              m[b + j] = mi + weight1 * (g - mi);
-            }
-          } else {
-            for (int j = 0; j < len; j++) {
-              float g = gs[j];
-              float mi = m[b + j];
-              m[b + j] = g - (g - mi) * oneMinusWeight1;
-            }
-          }
-          for (int j = 0; j < len; j++) {
-            float g = gs[j];
-            float vi = v[b + j] * beta2;
-            v[b + j] = vi + weight2 * g * g;
-          }
-          for (int j = 0; j < len; j++) { // one array written per loop: C2 vectorises those
-            float denom = (float) Math.sqrt(v[b + j]) / biasCorrection2Sqrt + eps;
-            float p = ps[j] * factor;
-            ps[j] = p + negStepSize * m[b + j] / denom;
-          }
-          pb.put(po + b, ps, 0, len);
-        }
-        if (inRange && end == decayMask.end(range)) {
-          range++;
-        }
-        i = end;
-      }
-    });
+      i = end;
+    }
+    return firstBad;
   }
 
   /**
@@ -232,36 +261,8 @@ public final class AdamW implements Optimizer {
 
   /** {@link #fusedStep} over elements [from, to): returns the first non-finite weight's index, or -1. */
   private int fusedChunk(FloatBuffer pb, int po, FloatBuffer gb, int go, int from, int to, Coefficients k) {
-    float[] ps = Scratch.floats(0, Scratch.BLOCK);
-    float[] gs = Scratch.floats(1, Scratch.BLOCK);
-    int ranges = decayMask.rangeCount();
-    int range = 0;
-    while (range < ranges && decayMask.end(range) <= from) {
-      range++;
-    }
-    int firstBad = -1;
-    int i = from;
-    while (i < to) {
-      boolean inRange = range < ranges && i >= decayMask.start(range);
-      int end = Math.min(to, inRange ? decayMask.end(range) : range < ranges ? decayMask.start(range) : to);
-      float factor = inRange ? k.decay() : 1f;
-      for (int b = i; b < end; b += Scratch.BLOCK) {
-        int len = Math.min(Scratch.BLOCK, end - b);
-        pb.get(po + b, ps, 0, len);
-        gb.get(go + b, gs, 0, len);
-        int bad = Simd.ENABLED ? AdamWVector.update(ps, gs, m, v, b, len, factor, k)
-            : updateBlock(ps, gs, m, v, b, len, factor, k);
-        pb.put(po + b, ps, 0, len);
-        if (bad >= 0 && firstBad < 0) {
-          firstBad = b + bad;
-        }
-      }
-      if (inRange && end == decayMask.end(range)) {
-        range++;
-      }
-      i = end;
-    }
-    return firstBad;
+    return forBlocks(pb, po, gb, go, from, to, k, (ps, gs, at, len, factor) -> Simd.ENABLED
+        ? AdamWVector.update(ps, gs, m, v, at, len, factor, k) : updateBlock(ps, gs, m, v, at, len, factor, k));
   }
 
   /**

@@ -64,25 +64,43 @@ public final class SpindleKryoRegistrator implements KryoRegistrator {
     kryo.register(PromptChunk.class, new PromptChunkSerializer());
   }
 
+  /** An id sequence as its length and its ints: the one layout of every {@code int[]} inside Spindle's records. */
+  private static void writeIds(Output output, int[] ids) {
+    output.writeInt(ids.length);
+    output.writeInts(ids);
+  }
+
+  private static int[] readIds(Input input) {
+    return input.readInts(input.readInt());
+  }
+
+  /** Each row by {@link #writeIds}, one after another; the row count is the caller's to write. */
+  private static void writeRows(Output output, int[][] rows) {
+    for (int[] row : rows) {
+      writeIds(output, row);
+    }
+  }
+
+  private static int[][] readRows(Input input, int count) {
+    int[][] rows = new int[count][];
+    for (int i = 0; i < count; i++) {
+      rows[i] = readIds(input);
+    }
+    return rows;
+  }
+
   static final class PromptChunkSerializer extends Serializer<PromptChunk> {
     @Override
     public void write(Kryo kryo, Output output, PromptChunk chunk) {
       output.writeInt(chunk.index());
       output.writeInt(chunk.size());
-      for (int[] prompt : chunk.prompts()) {
-        output.writeInt(prompt.length);
-        output.writeInts(prompt);
-      }
+      writeRows(output, chunk.prompts());
     }
 
     @Override
     public PromptChunk read(Kryo kryo, Input input, Class<PromptChunk> type) {
       int index = input.readInt();
-      int[][] prompts = new int[input.readInt()][];
-      for (int i = 0; i < prompts.length; i++) {
-        prompts[i] = input.readInts(input.readInt());
-      }
-      return new PromptChunk(index, prompts);
+      return new PromptChunk(index, readRows(input, input.readInt()));
     }
   }
 
@@ -103,16 +121,14 @@ public final class SpindleKryoRegistrator implements KryoRegistrator {
   static final class TranslationPairSerializer extends Serializer<TranslationPair> {
     @Override
     public void write(Kryo kryo, Output output, TranslationPair pair) {
-      output.writeInt(pair.source().length);
-      output.writeInts(pair.source());
-      output.writeInt(pair.target().length);
-      output.writeInts(pair.target());
+      writeIds(output, pair.source());
+      writeIds(output, pair.target());
     }
 
     @Override
     public TranslationPair read(Kryo kryo, Input input, Class<TranslationPair> type) {
-      int[] source = input.readInts(input.readInt());
-      return new TranslationPair(source, input.readInts(input.readInt()));
+      int[] source = readIds(input);
+      return new TranslationPair(source, readIds(input));
     }
   }
 
@@ -122,10 +138,8 @@ public final class SpindleKryoRegistrator implements KryoRegistrator {
       output.writeInt(chunk.index());
       output.writeInt(chunk.size());
       for (int i = 0; i < chunk.size(); i++) {
-        output.writeInt(chunk.sources()[i].length);
-        output.writeInts(chunk.sources()[i]);
-        output.writeInt(chunk.targets()[i].length);
-        output.writeInts(chunk.targets()[i]);
+        writeIds(output, chunk.sources()[i]);
+        writeIds(output, chunk.targets()[i]);
       }
     }
 
@@ -136,8 +150,8 @@ public final class SpindleKryoRegistrator implements KryoRegistrator {
       int[][] sources = new int[size][];
       int[][] targets = new int[size][];
       for (int i = 0; i < size; i++) {
-        sources[i] = input.readInts(input.readInt());
-        targets[i] = input.readInts(input.readInt());
+        sources[i] = readIds(input);
+        targets[i] = readIds(input);
       }
       return new PairChunk(index, sources, targets);
     }
@@ -170,14 +184,13 @@ public final class SpindleKryoRegistrator implements KryoRegistrator {
     @Override
     public void write(Kryo kryo, Output output, LabeledSequence example) {
       output.writeInt(example.label());
-      output.writeInt(example.ids().length);
-      output.writeInts(example.ids());
+      writeIds(output, example.ids());
     }
 
     @Override
     public LabeledSequence read(Kryo kryo, Input input, Class<LabeledSequence> type) {
       int label = input.readInt();
-      return new LabeledSequence(input.readInts(input.readInt()), label);
+      return new LabeledSequence(readIds(input), label);
     }
   }
 
@@ -187,10 +200,7 @@ public final class SpindleKryoRegistrator implements KryoRegistrator {
       output.writeInt(chunk.index());
       output.writeInt(chunk.size());
       output.writeInts(chunk.labels());
-      for (int[] ids : chunk.ids()) {
-        output.writeInt(ids.length);
-        output.writeInts(ids);
-      }
+      writeRows(output, chunk.ids());
     }
 
     @Override
@@ -198,11 +208,7 @@ public final class SpindleKryoRegistrator implements KryoRegistrator {
       int index = input.readInt();
       int size = input.readInt();
       int[] labels = input.readInts(size);
-      int[][] ids = new int[size][];
-      for (int i = 0; i < size; i++) {
-        ids[i] = input.readInts(input.readInt());
-      }
-      return new ExampleChunk(index, ids, labels);
+      return new ExampleChunk(index, readRows(input, size), labels);
     }
   }
 
@@ -289,8 +295,7 @@ public final class SpindleKryoRegistrator implements KryoRegistrator {
       output.writeInt(chunk.index());
       output.writeLong(chunk.offset());
       output.writeInt(chunk.owned());
-      output.writeInt(chunk.tokens().length);
-      output.writeInts(chunk.tokens());
+      writeIds(output, chunk.tokens());
     }
 
     @Override
@@ -298,8 +303,7 @@ public final class SpindleKryoRegistrator implements KryoRegistrator {
       int index = input.readInt();
       long offset = input.readLong();
       int owned = input.readInt();
-      int length = input.readInt();
-      return new TokenChunk(index, offset, owned, input.readInts(length));
+      return new TokenChunk(index, offset, owned, readIds(input));
     }
   }
 

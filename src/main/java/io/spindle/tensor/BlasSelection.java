@@ -82,7 +82,16 @@ final class BlasSelection {
   }
 
   private static int threads() {
-    String value = setting(THREADS_PROPERTY);
+    return threadsSetting(THREADS_PROPERTY);
+  }
+
+  /**
+   * A thread count read with {@link #setting}: a positive integer, 1 when unset; any other value is warned about and
+   * read as 1 (a job never fails for a mistyped tuning knob). Shared by {@code spindle.blas.threads} and
+   * {@link Parallel}'s {@code spindle.op.threads}.
+   */
+  static int threadsSetting(String property) {
+    String value = setting(property);
     if (value == null || value.isEmpty()) {
       return 1;
     }
@@ -94,7 +103,7 @@ final class BlasSelection {
     } catch (NumberFormatException ignored) {
       // reported below
     }
-    LOG.warn("Ignoring {}={}: expected a positive integer; using 1.", THREADS_PROPERTY, value);
+    LOG.warn("Ignoring {}={}: expected a positive integer; using 1.", property, value);
     return 1;
   }
 }

@@ -1,12 +1,12 @@
 package io.spindle.tensor;
 
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.IntConsumer;
 
 /**
  * Intra-op parallelism for the element kernels (GELU, LayerNorm, attention's per-head loop, AdamW): opt-in and off
@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
 public final class Parallel {
   static final String THREADS_PROPERTY = "spindle.op.threads";
 
-  private static final Logger LOG = LoggerFactory.getLogger(Parallel.class);
   /** Whether this thread is running a share of a parallel loop: loops inside it run serially (no nesting). */
   private static final ThreadLocal<boolean[]> INSIDE = ThreadLocal.withInitial(() -> new boolean[1]);
   private static volatile int threads = fromSettings();
@@ -78,15 +77,27 @@ public final class Parallel {
       body.run(0, 0, n);
       return;
     }
-    ExecutorService workers = pool(chunks - 1);
-    Future<?>[] futures = new Future<?>[chunks - 1];
-    for (int c = 1; c < chunks; c++) {
-      int chunk = c;
-      futures[c - 1] = workers.submit(() -> share(body, chunk, start(n, chunks, chunk), start(n, chunks, chunk + 1)));
+    runAll(pool(chunks - 1), chunks, c -> share(body, c, start(n, chunks, c), start(n, chunks, c + 1)),
+        "interrupted while waiting for op threads");
+  }
+
+  /**
+   * Runs {@code task} for indices 1 .. {@code tasks - 1} on {@code workers} and for index 0 on the calling thread,
+   * and returns when all have finished (with one task nothing is submitted, and {@code workers} may be null). The
+   * first failure, the caller's own before the workers' in index order, is rethrown once every task has finished:
+   * a {@link RuntimeException} or {@link Error} as it is, anything else wrapped in an {@link IllegalStateException}.
+   * An interrupt while waiting is kept on the thread and counts as a failure, an {@link IllegalStateException} with
+   * the message {@code interrupted}.
+   */
+  public static void runAll(ExecutorService workers, int tasks, IntConsumer task, String interrupted) {
+    Future<?>[] futures = new Future<?>[tasks - 1];
+    for (int i = 1; i < tasks; i++) {
+      int index = i;
+      futures[i - 1] = workers.submit(() -> task.accept(index));
     }
-    RuntimeException failure = null;
+    Throwable failure = null;
     try {
-      share(body, 0, 0, start(n, chunks, 1));
+      task.accept(0);
     } catch (RuntimeException e) {
       failure = e;
     }
@@ -95,18 +106,19 @@ public final class Parallel {
         f.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        failure = failure != null ? failure : new IllegalStateException("interrupted while waiting for op threads", e);
-      } catch (java.util.concurrent.ExecutionException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof Error) {
-          throw (Error) cause;
-        }
-        failure = failure != null ? failure : cause instanceof RuntimeException ? (RuntimeException) cause
-            : new IllegalStateException(cause);
+        failure = failure != null ? failure : new IllegalStateException(interrupted, e);
+      } catch (ExecutionException e) {
+        failure = failure != null ? failure : e.getCause();
       }
     }
+    if (failure instanceof RuntimeException e) {
+      throw e;
+    }
+    if (failure instanceof Error e) {
+      throw e;
+    }
     if (failure != null) {
-      throw failure;
+      throw new IllegalStateException(failure);
     }
   }
 
@@ -144,19 +156,6 @@ public final class Parallel {
   }
 
   private static int fromSettings() {
-    String value = BlasSelection.setting(THREADS_PROPERTY);
-    if (value == null || value.isEmpty()) {
-      return 1;
-    }
-    try {
-      int n = Integer.parseInt(value);
-      if (n >= 1) {
-        return n;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    LOG.warn("Ignoring {}={}: expected a positive integer; using 1.", THREADS_PROPERTY, value);
-    return 1;
+    return BlasSelection.threadsSetting(THREADS_PROPERTY);
   }
 }

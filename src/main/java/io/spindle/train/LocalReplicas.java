@@ -3,12 +3,12 @@ package io.spindle.train;
 import io.spindle.autograd.Graph;
 import io.spindle.nn.Network;
 import io.spindle.tensor.Blas;
+import io.spindle.tensor.Parallel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 
 /**
  * Data parallelism inside one JVM: the Spark trainer's scheme, on threads, for any model family. A step's draws are
@@ -162,40 +162,8 @@ public final class LocalReplicas<M extends Network<?>, D> implements AutoCloseab
     }
   }
 
-  @FunctionalInterface
-  private interface Shard {
-    void run(int shard);
-  }
-
   /** Runs shards 1.. on the workers and shard 0 here; rethrows the first failure once all have finished. */
-  private void runShards(int shards, Shard shard) {
-    List<Future<?>> pending = new ArrayList<>(shards - 1);
-    for (int s = 1; s < shards; s++) {
-      int index = s;
-      pending.add(workers.submit(() -> shard.run(index)));
-    }
-    RuntimeException failure = null;
-    try {
-      shard.run(0);
-    } catch (RuntimeException e) {
-      failure = e;
-    }
-    for (Future<?> f : pending) {
-      try {
-        f.get();
-      } catch (ExecutionException e) {
-        if (failure == null) {
-          failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        if (failure == null) {
-          failure = new IllegalStateException("LocalReplicas: interrupted while waiting for a shard", e);
-        }
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
+  private void runShards(int shards, IntConsumer shard) {
+    Parallel.runAll(workers, shards, shard, "LocalReplicas: interrupted while waiting for a shard");
   }
 }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +54,48 @@ class ParallelTest {
     }
     assertEquals(1, Parallel.chunks(100, 60), "a chunk holds at least the grain");
     assertEquals(3, Parallel.chunks(100, 1));
+  }
+
+  /** An {@link Error} of a task's own, to tell it from the test framework's assertion errors. */
+  private static final class TaskError extends Error {
+    TaskError(String message) {
+      super(message);
+    }
+  }
+
+  @Test
+  void runAllRethrowsAWorkersErrorAsItIsOnceEveryTaskHasFinished() {
+    ExecutorService workers = Executors.newFixedThreadPool(2);
+    try {
+      AtomicIntegerArray done = new AtomicIntegerArray(3);
+      TaskError e = assertThrows(TaskError.class, () -> Parallel.runAll(workers, 3, i -> {
+        if (i == 1) {
+          throw new TaskError("task 1 failed");
+        }
+        if (i == 2) {
+          LockSupport.parkNanos(50_000_000L); // still running when task 1 has failed
+        }
+        done.set(i, 1);
+      }, "interrupted"));
+      assertEquals("task 1 failed", e.getMessage());
+      assertEquals(1, done.get(0));
+      assertEquals(1, done.get(2));
+    } finally {
+      workers.shutdownNow();
+    }
+  }
+
+  @Test
+  void runAllPrefersTheCallersFailureToTheWorkers() {
+    ExecutorService workers = Executors.newFixedThreadPool(1);
+    try {
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> Parallel.runAll(workers, 2, i -> {
+        throw new IllegalStateException("task " + i + " failed");
+      }, "interrupted"));
+      assertEquals("task 0 failed", e.getMessage());
+    } finally {
+      workers.shutdownNow();
+    }
   }
 
   @Test
