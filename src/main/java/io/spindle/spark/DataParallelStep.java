@@ -6,6 +6,8 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The driver side of one data-parallel step of the {@link SparkTrainer}: broadcast the flat weights (a view of the
@@ -19,6 +21,7 @@ import org.apache.spark.broadcast.Broadcast;
  * over, so the closure Spark ships never holds a SparkContext, a trainer or the driver's model.
  */
 final class DataParallelStep {
+  private static final Logger LOG = LoggerFactory.getLogger(DataParallelStep.class);
   private static final Function2<GradientSum, GradientSum, GradientSum> MERGE = GradientSum::mergeInPlace;
 
   private DataParallelStep() {}
@@ -38,6 +41,7 @@ final class DataParallelStep {
       try {
         summed = sum.sumInto(parameters.grads());
       } catch (GradientBlock.Lost e) { // an executor left after its task; the gradient is a pure function: redo
+        LOG.warn("{}: {}; running the step's job again", what, e.getMessage());
         sum = SparkJobs.run(what, () -> data.treeAggregate(zero, sequence, MERGE, depth));
         summed = sum.sumInto(parameters.grads());
       }
