@@ -15,7 +15,6 @@ import org.apache.spark.storage.BlockManager;
 import org.apache.spark.storage.BroadcastBlockId;
 import org.apache.spark.storage.ByteBufferBlockData;
 import org.apache.spark.storage.StorageLevel;
-import org.apache.spark.unsafe.Platform;
 import org.apache.spark.util.io.ChunkedByteBuffer;
 import scala.Option;
 import scala.reflect.ClassTag$;
@@ -29,11 +28,10 @@ import scala.runtime.AbstractFunction1;
  * <p><b>Why.</b> A task result of hundreds of MB takes Spark's generic path: Kryo bytes, a Java-serialized
  * {@code DirectTaskResult} around them, a block in the block manager, a fetch by the driver (over loopback even in
  * local mode), a copy in {@code readExternal}, and a deserialized array; docs/benchmarks.md measured 2 to 5 s for
- * two 200 MB results. Stored here, a gradient is copied once into off-heap chunks (allocated with Spark's
- * {@code Platform.allocateDirectBuffer}, outside {@code -XX:MaxDirectMemorySize}) and read once by whoever merges
- * it: straight from the memory store when the block is local (local mode, or a reducer on the same executor),
+ * two 200 MB results. Stored here, a gradient is copied once into 4 MB arrays that earlier blocks used
+ * ({@link BlockChunks}) and read once by whoever merges it: straight from the memory store when the block is local (local mode, or a reducer on the same executor),
  * through Spark's block transfer otherwise. Nothing of hundreds of MB is allocated on the reader's heap except the
- * sum itself.
+ * sum itself (and on the driver not even that: {@link GradientSum#sumInto}).
  *
  * <p><b>Lifetime.</b> The block is a field of the step's weights broadcast
  * ({@code broadcast_<id>_grad_<executor>_<n>}, n counting this JVM's blocks),
@@ -58,7 +56,6 @@ final class GradientBlock {
    * directly, which is cheaper than a block.
    */
   static final String MIN_BYTES = "spark.spindle.gradientBlocks.minBytes";
-  private static final int CHUNK = 4 << 20;
   private static final int WINDOW = 16 << 10; // floats per read window
   private static final AtomicLong SERIAL = new AtomicLong();
 
@@ -110,13 +107,15 @@ final class GradientBlock {
   static GradientBlock store(long broadcastId, FloatBuffer src, int offset, int length, boolean bf16) {
     int width = bf16 ? 2 : 4;
     long bytes = (long) length * width;
-    int chunks = Math.toIntExact((bytes + CHUNK - 1) / CHUNK);
+    int chunks = Math.toIntExact((bytes + BlockChunks.SIZE - 1) / BlockChunks.SIZE);
+    BlockManager blocks = SparkEnv.get().blockManager();
+    byte[][] memory = BlockChunks.take(chunks, blocks);
     ByteBuffer[] data = new ByteBuffer[chunks];
-    int perChunk = CHUNK / width;
+    int perChunk = BlockChunks.SIZE / width;
     for (int c = 0; c < chunks; c++) {
       int from = c * perChunk;
       int n = Math.min(perChunk, length - from);
-      ByteBuffer chunk = Platform.allocateDirectBuffer(n * width).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer chunk = ByteBuffer.wrap(memory[c], 0, n * width).slice().order(ByteOrder.LITTLE_ENDIAN);
       if (bf16) {
         for (int i = 0; i < n; i++) {
           chunk.putShort(i * 2, Bf16.fromFloat(src.get(offset + from + i)));
@@ -128,11 +127,12 @@ final class GradientBlock {
     }
     BroadcastBlockId id = new BroadcastBlockId(broadcastId,
         "grad_" + SparkEnv.get().executorId() + "_" + SERIAL.incrementAndGet());
-    BlockManager blocks = SparkEnv.get().blockManager();
     if (!blocks.putBytes(id, new ChunkedByteBuffer(data), StorageLevel.MEMORY_AND_DISK_SER(), true,
         ClassTag$.MODULE$.Any())) {
+      BlockChunks.giveBack(memory);
       throw new IllegalStateException("GradientBlock: the block manager refused " + id + " (" + bytes + " bytes)");
     }
+    BlockChunks.lend(id, memory);
     return new GradientBlock(id.name(), length, bf16);
   }
 
