@@ -135,8 +135,9 @@ final class BenchTables {
       return;
     }
     out.println();
-    out.println("   Before / after, side by side in this session (base: Spark's compression defaults, element-by-element"
-        + " float codecs, the unfused driver update; new: today's)");
+    out.println("   Before / after, side by side in this session (base: Spark's compression and checksum defaults,"
+        + " element-by-element float codecs, gradients inside the task results, the unfused driver update;"
+        + " new: today's)");
     out.printf(Locale.ROOT, "%-5s | %10s %10s | %9s | %10s %10s | %8s %8s%n", "size", "ovh ms/M", "ovh ms/M",
         "speed-up", "driver ms", "driver ms", "heap MB", "heap MB");
     out.printf(Locale.ROOT, "%-5s | %10s %10s | %9s | %10s %10s | %8s %8s%n", "", "base", "new", "", "base", "new",
