@@ -42,7 +42,8 @@ import java.util.TreeMap;
  * long, Map, boolean, long)}; merged sums inherit it) and is written inside a Spark task with a gradient of at least
  * {@link GradientBlock#MIN_BYTES} (1 MiB by default) stores the gradient as a block in the executor's block manager and writes a
  * reference instead of the elements ({@link GradientBlock}); the reader adds the block's elements straight into its
- * sum. A sum of one stored part passes the reference on unread. The elements and the order of the additions are
+ * sum. A sum of one stored part passes the reference on unread. A canonical sum stores each subtree's gradient the
+ * same way, and its reader reads them back at once (merging subtrees adds arrays). The elements and the order of the additions are
  * those of the inline format, so the sums are the same bits.
  *
  * <p><b>Named sums.</b> Besides the loss, an objective may report further named sums (a reinforcement-learning step's
@@ -51,9 +52,10 @@ import java.util.TreeMap;
  * <p><b>Wire format</b> (Java serialization and {@link SpindleKryoRegistrator}'s Kryo serializer alike): token count,
  * compression flag, the weights broadcast's id (or -1), part count (0 or 1), then the part's key, loss sum, named
  * sums, length and elements, float32 or, when compressed, bfloat16 ({@link Bf16}, rounded at every tree level); a
- * stored part writes -1 for the length, then its block's name and its length. A canonical sum writes a negative part count,
- * {@code -(nodes + 1)}, then the tree's leaf count and each node's level, index, loss sum, named sums, length and
- * float32 elements. Named sums are their count, then each as a (modified UTF-8 name, double) pair in name order.
+ * stored part writes -1 for the length, then its block's name and its length. A canonical sum writes a negative part
+ * count, {@code -(nodes + 1)}, then the tree's leaf count and each node's level, index, loss sum, named sums, length
+ * and float32 elements (or, stored, -1, the block's name and the length). Named sums are their count, then each as a
+ * (modified UTF-8 name, double) pair in name order.
  */
 public final class GradientSum implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -136,9 +138,18 @@ public final class GradientSum implements Serializable {
 
   /** A task's canonical partial sum (its subtrees; taken, not copied). */
   public static GradientSum of(CanonicalSum sum) {
+    return of(sum, -1);
+  }
+
+  /**
+   * A task's canonical partial sum at the step whose weights broadcast is {@code storeUnder}, where a writer may
+   * store each subtree's gradient ({@link GradientBlock}; -1: never). The reader reads them back at once.
+   */
+  static GradientSum of(CanonicalSum sum, long storeUnder) {
     GradientSum s = empty(false);
     s.canonical = sum;
     s.tokens = sum.count();
+    s.storeUnder = storeUnder;
     return s;
   }
 
@@ -175,6 +186,7 @@ public final class GradientSum implements Serializable {
     if ((canonical == null) != (other.canonical == null)) {
       throw new IllegalStateException("GradientSum: a canonical and a partition-keyed sum cannot be merged");
     }
+    storeUnder = storeUnder >= 0 ? storeUnder : other.storeUnder;
     if (canonical != null) {
       canonical.merge(other.canonical);
       tokens = canonical.count();
@@ -187,7 +199,6 @@ public final class GradientSum implements Serializable {
     }
     tokens += other.tokens;
     bf16 |= other.bf16;
-    storeUnder = storeUnder >= 0 ? storeUnder : other.storeUnder;
     return this;
   }
 
@@ -315,7 +326,7 @@ public final class GradientSum implements Serializable {
         out.writeInt(n.index());
         out.writeDouble(n.lossSum());
         writeSums(out, n.sums());
-        writeFloats(out, n.gradient(), false, bulk);
+        writeArray(out, n.gradient(), false, bulk);
       }
       return;
     }
@@ -343,12 +354,16 @@ public final class GradientSum implements Serializable {
       lent.giveBack(); // a later read or write of this part throws
       return;
     }
-    float[] g = part.owned().gradient();
-    if (bulk && GradientBlock.worthStoring(storeUnder, g.length, bf16)) {
-      writeStored(out, GradientBlock.store(storeUnder, FloatBuffer.wrap(g), 0, g.length, bf16));
-      return;
+    writeArray(out, part.owned().gradient(), bf16, bulk);
+  }
+
+  /** {@code g}'s length and elements ({@link #writeFloats}), or, where worth it, a stored block's reference. */
+  private void writeArray(DataOutput out, float[] g, boolean compress, boolean bulk) throws IOException {
+    if (bulk && GradientBlock.worthStoring(storeUnder, g.length, compress)) {
+      writeStored(out, GradientBlock.store(storeUnder, FloatBuffer.wrap(g), 0, g.length, compress));
+    } else {
+      writeFloats(out, g, compress, bulk);
     }
-    writeFloats(out, g, bf16, bulk);
   }
 
   private static void writeStored(DataOutput out, GradientBlock block) throws IOException {
@@ -429,7 +444,16 @@ public final class GradientSum implements Serializable {
         int index = in.readInt();
         double loss = in.readDouble();
         Map<String, Double> sums = readSums(in);
-        sum.addNode(new CanonicalSum.Node(level, index, readFloats(in, in.readInt(), false, bulk), loss, sums));
+        int length = in.readInt();
+        float[] g;
+        if (length == STORED) { // read now: merging subtrees adds arrays
+          GradientBlock block = new GradientBlock(in.readUTF(), in.readInt(), false);
+          g = new float[block.length()];
+          block.read(FloatBuffer.wrap(g), 0, false);
+        } else {
+          g = readFloats(in, length, false, bulk);
+        }
+        sum.addNode(new CanonicalSum.Node(level, index, g, loss, sums));
       }
       sum.addCount(tokens);
       s.canonical = sum;

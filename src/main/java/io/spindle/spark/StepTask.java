@@ -61,7 +61,7 @@ final class StepTask<M extends Network<?>, D extends DataPart> implements Functi
     if (step.deterministic()) {
       CanonicalSum leaves = objective.accumulateDraws(w.model(), w.graph(), part, step.step(), mine, 0, mine.length,
           new CanonicalSum(objective.batchSize()));
-      mineSummed = GradientSum.of(leaves);
+      mineSummed = GradientSum.of(leaves, weights.id());
       double loss = 0;
       for (CanonicalSum.Node n : leaves.nodes()) {
         loss += n.lossSum();

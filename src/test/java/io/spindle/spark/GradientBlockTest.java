@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spindle.train.TrainingConfig;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -26,15 +27,18 @@ import org.junit.jupiter.api.Test;
 class GradientBlockTest {
   private static final int STEPS = 4;
 
-  @ParameterizedTest(name = "{0} partitions, depth {1}, bf16 {2}")
-  @CsvSource({"2, 2, false", "2, 2, true", "8, 3, false", "8, 3, true"})
-  void storedGradientsGiveTheBitsOfInlineOnes(int partitions, int depth, boolean bf16) throws Exception {
+  @ParameterizedTest(name = "{0} partitions, depth {1}, bf16 {2}, deterministic {3}")
+  @CsvSource({"2, 2, false, false", "2, 2, true, false", "8, 3, false, false", "8, 3, true, false",
+      "2, 2, false, true", "8, 3, false, true"})
+  void storedGradientsGiveTheBitsOfInlineOnes(int partitions, int depth, boolean bf16, boolean deterministic)
+      throws Exception {
     SparkTrainingOptions options = SparkTrainingOptions.defaults().withAggregationDepth(depth)
         .withCompressedGradients(bf16);
+    TrainingConfig config = SparkFixtures.training(STEPS).toBuilder().deterministic(deterministic).build();
     AtomicLong inlineResult = new AtomicLong();
-    float[] inline = train(Map.of(GradientBlock.ENABLED, "false"), partitions, options, inlineResult);
+    float[] inline = train(Map.of(GradientBlock.ENABLED, "false"), partitions, config, options, inlineResult);
     AtomicLong storedResult = new AtomicLong();
-    float[] stored = train(Map.of(GradientBlock.MIN_BYTES, "0"), partitions, options, storedResult);
+    float[] stored = train(Map.of(GradientBlock.MIN_BYTES, "0"), partitions, config, options, storedResult);
 
     int gradientBytes = inline.length * (bf16 ? 2 : 4);
     assertTrue(inlineResult.get() > gradientBytes, "inline: the largest task result, " + inlineResult.get()
@@ -50,8 +54,8 @@ class GradientBlockTest {
   }
 
   /** The weights after {@link #STEPS} steps in {@code local[2]}; the largest task result's size into {@code largest}. */
-  private static float[] train(Map<String, String> settings, int partitions, SparkTrainingOptions options,
-      AtomicLong largest) throws Exception {
+  private static float[] train(Map<String, String> settings, int partitions, TrainingConfig config,
+      SparkTrainingOptions options, AtomicLong largest) throws Exception {
     try (JavaSparkContext jsc = SparkFixtures.context("local[2]", true, settings)) {
       jsc.sc().addSparkListener(new SparkListener() {
         @Override
@@ -61,7 +65,7 @@ class GradientBlockTest {
           }
         }
       });
-      float[] weights = SparkFixtures.spark(jsc, partitions, STEPS, options);
+      float[] weights = SparkFixtures.spark(jsc, partitions, config, options, trainer -> { });
       assertNoGradientBlockLeft();
       return weights;
     }
