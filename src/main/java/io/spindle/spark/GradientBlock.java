@@ -126,7 +126,8 @@ final class GradientBlock {
       data[c] = chunk;
     }
     BroadcastBlockId id = new BroadcastBlockId(broadcastId,
-        "grad_" + SparkEnv.get().executorId() + "_" + SERIAL.incrementAndGet());
+        // a block name's field may hold letters, digits and '_' only (Spark parses names with that pattern)
+        "grad_" + SparkEnv.get().executorId().replaceAll("[^A-Za-z0-9]", "_") + "_" + SERIAL.incrementAndGet());
     if (!blocks.putBytes(id, new ChunkedByteBuffer(data), StorageLevel.MEMORY_AND_DISK_SER(), true,
         ClassTag$.MODULE$.Any())) {
       BlockChunks.giveBack(memory);
