@@ -29,9 +29,10 @@ import scala.runtime.AbstractFunction1;
  * {@code DirectTaskResult} around them, a block in the block manager, a fetch by the driver (over loopback even in
  * local mode), a copy in {@code readExternal}, and a deserialized array; docs/benchmarks.md measured 2 to 5 s for
  * two 200 MB results. Stored here, a gradient is copied once into 4 MB arrays that earlier blocks used
- * ({@link BlockChunks}) and read once by whoever merges it: straight from the memory store when the block is local (local mode, or a reducer on the same executor),
- * through Spark's block transfer otherwise. Nothing of hundreds of MB is allocated on the reader's heap except the
- * sum itself (and on the driver not even that: {@link GradientSum#sumInto}).
+ * ({@link BlockChunks}) and read once by whoever merges it: straight from the memory store when the block is local
+ * (local mode, or a reducer on the same executor), through Spark's block transfer otherwise. Nothing of hundreds of
+ * MB is allocated on the reader's heap except the sum itself (and on the driver not even that:
+ * {@link GradientSum#sumInto}).
  *
  * <p><b>Lifetime.</b> The block is a field of the step's weights broadcast
  * ({@code broadcast_<id>_grad_<executor>_<n>}, n counting this JVM's blocks),

@@ -39,12 +39,12 @@ import java.util.TreeMap;
  * it from there, and a merge in the same JVM copies it out first. The bytes and the sums are the same.
  *
  * <p><b>Stored gradients.</b> A sum that knows its step's weights broadcast ({@link #of(int, LentGradient, double,
- * long, Map, boolean, long)}; merged sums inherit it) and is written inside a Spark task with a gradient of at least
- * {@link GradientBlock#MIN_BYTES} (1 MiB by default) stores the gradient as a block in the executor's block manager and writes a
- * reference instead of the elements ({@link GradientBlock}); the reader adds the block's elements straight into its
- * sum. A sum of one stored part passes the reference on unread. A canonical sum stores each subtree's gradient the
- * same way, and its reader reads them back at once (merging subtrees adds arrays). The elements and the order of the additions are
- * those of the inline format, so the sums are the same bits.
+ * long, Map, boolean, long)}; merged sums inherit it) and is written where Spark runs, with a gradient of at least
+ * {@link GradientBlock#MIN_BYTES} (1 MiB by default), stores the gradient as a block in the executor's block manager
+ * and writes a reference instead of the elements ({@link GradientBlock}); the reader adds the block's elements
+ * straight into its sum. A sum of one stored part passes the reference on unread. A canonical sum stores each
+ * subtree's gradient the same way, and its reader reads them back at once (merging subtrees adds arrays). The
+ * elements and the order of the additions are those of the inline format, so the sums are the same bits.
  *
  * <p><b>Named sums.</b> Besides the loss, an objective may report further named sums (a reinforcement-learning step's
  * summed reward, say: {@code BatchGradient.Result#sums}); they are added exactly where and in the order the loss is.
@@ -83,7 +83,7 @@ public final class GradientSum implements Serializable {
       this(gradient, null, null, lossSum, sums);
     }
 
-    /** This part with its gradient as an array (a lent one copied out of its buffer, ending the loan; a stored one read). */
+    /** This part with its gradient as an array: a lent one copied out (ending the loan), a stored one read. */
     Part owned() {
       if (lent != null) {
         return new Part(lent.take(), lossSum, sums);

@@ -53,7 +53,7 @@ class GradientBlockTest {
     }
   }
 
-  /** The weights after {@link #STEPS} steps in {@code local[2]}; the largest task result's size into {@code largest}. */
+  /** The weights after training in {@code local[2]}; the largest task result's size into {@code largest}. */
   private static float[] train(Map<String, String> settings, int partitions, TrainingConfig config,
       SparkTrainingOptions options, AtomicLong largest) throws Exception {
     try (JavaSparkContext jsc = SparkFixtures.context("local[2]", true, settings)) {
