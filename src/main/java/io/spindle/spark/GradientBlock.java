@@ -6,6 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.network.buffer.ManagedBuffer;
@@ -59,6 +65,12 @@ final class GradientBlock {
   static final String MIN_BYTES = "spark.spindle.gradientBlocks.minBytes";
   private static final int WINDOW = 16 << 10; // floats per read window
   private static final AtomicLong SERIAL = new AtomicLong();
+  /** The threads of {@link #readAll}: daemons, so they never keep a JVM alive. */
+  private static final ExecutorService READERS = Executors.newFixedThreadPool(2, r -> {
+    Thread t = new Thread(r, "spindle-gradient-reader");
+    t.setDaemon(true);
+    return t;
+  });
 
   private final String name;
   private final int length;
@@ -143,11 +155,57 @@ final class GradientBlock {
    * float ({@code target[i] += g[i]}, {@code add} true), the same operations as {@link GradientSum}'s sum of arrays.
    */
   void read(FloatBuffer target, int offset, boolean add) {
+    read(target, offset, add, null);
+  }
+
+  /**
+   * Reads {@code blocks} into {@code target[offset..]} in their order, the first copied (unless {@code addFirst})
+   * and the others added: the result of reading them one after the other, but the fetches of remote blocks overlap,
+   * two at a time on two threads, while the writes into the target keep their order. At most two fetched blocks are
+   * held at once.
+   */
+  static void readAll(List<GradientBlock> blocks, FloatBuffer target, int offset, boolean addFirst) {
+    List<CompletableFuture<Void>> reads = new ArrayList<>();
+    for (int i = 0; i < blocks.size(); i++) {
+      GradientBlock block = blocks.get(i);
+      boolean add = i > 0 || addFirst;
+      CompletableFuture<Void> before = i == 0 ? null : reads.get(i - 1);
+      reads.add(CompletableFuture.runAsync(() -> block.read(target, offset, add, before), READERS));
+    }
+    try {
+      CompletableFuture.allOf(reads.toArray(new CompletableFuture<?>[0])).join();
+    } catch (CompletionException e) {
+      // every read has ended (a read after a failed one fails without writing); report the first failure, as its
+      // own type, so that a Lost block stays a Lost block
+      for (CompletableFuture<Void> read : reads) {
+        if (read.isCompletedExceptionally()) {
+          Throwable cause = read.handle((ok, failure) -> failure).join();
+          while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+          }
+          if (cause instanceof RuntimeException runtime) {
+            throw runtime;
+          }
+          if (cause instanceof Error error) {
+            throw error;
+          }
+          throw new IllegalStateException(cause);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** {@link #read(FloatBuffer, int, boolean)}, writing only once {@code before} (if any) has completed. */
+  private void read(FloatBuffer target, int offset, boolean add, CompletableFuture<Void> before) {
     BlockId id = BlockId.apply(name);
     BlockManager blocks = SparkEnv.get().blockManager();
     Option<BlockData> local = blocks.getLocalBytes(id);
     if (local.isDefined()) {
       try {
+        if (before != null) {
+          before.join();
+        }
         if (local.get() instanceof ByteBufferBlockData memory) {
           readChunks(memory.buffer().getChunks(), target, offset, add);
         } else {
@@ -162,7 +220,10 @@ final class GradientBlock {
     }
     Option<Boolean> remote = blocks.getRemoteBlock(id, new AbstractFunction1<ManagedBuffer, Boolean>() {
       @Override
-      public Boolean apply(ManagedBuffer data) {
+      public Boolean apply(ManagedBuffer data) { // runs once the block is fetched
+        if (before != null) {
+          before.join();
+        }
         try {
           readStream(data.createInputStream(), target, offset, add);
           return true;

@@ -11,6 +11,7 @@ import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -290,12 +291,23 @@ public final class GradientSum implements Serializable {
    */
   private void sumParts(FloatBuffer target, int offset, int length, float[] gradient, boolean firstInPlace) {
     int firstKey = parts.firstKey();
+    boolean allStored = !firstInPlace && parts.values().stream().allMatch(p -> p.stored() != null);
+    if (allStored) { // the driver's case: remote blocks are fetched two at a time, added in key order
+      List<GradientBlock> blocks = new ArrayList<>();
+      for (Part p : parts.values()) {
+        if (p.length() != length) {
+          throw new IllegalStateException("GradientSum: gradients of " + length + " and " + p.length() + " elements");
+        }
+        blocks.add(p.stored());
+      }
+      GradientBlock.readAll(blocks, target, offset, false);
+    }
     double loss = 0;
     TreeMap<String, Double> sums = new TreeMap<>();
     for (Map.Entry<Integer, Part> e : parts.entrySet()) {
       Part p = e.getValue();
       boolean first = e.getKey() == firstKey;
-      if (!(first && firstInPlace)) {
+      if (!(first && firstInPlace) && !allStored) {
         p.into(target, offset, length, !first);
         if (p.lent() != null) {
           p.lent().giveBack();

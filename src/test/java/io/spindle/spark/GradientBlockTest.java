@@ -93,23 +93,34 @@ class GradientBlockTest {
   @Test
   void aBlockThatIsGoneIsReportedLost() throws Exception {
     try (JavaSparkContext jsc = SparkFixtures.context("local[1]", true)) {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      try (DataOutputStream out = new DataOutputStream(bytes)) {
-        out.writeLong(3); // tokens
-        out.writeBoolean(false); // bf16
-        out.writeLong(0); // the broadcast
-        out.writeInt(1); // one part
-        out.writeInt(0); // its key
-        out.writeDouble(1.5); // loss
-        out.writeInt(0); // no named sums
-        out.writeInt(-1); // stored
-        out.writeUTF("broadcast_12345_grad_driver_1");
-        out.writeInt(10);
-      }
-      GradientSum sum = GradientSum.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+      GradientSum sum = storedPart(0, "broadcast_12345_grad_driver_1");
       assertEquals(1.5, sum.lossSum());
       GradientBlock.Lost lost = assertThrows(GradientBlock.Lost.class, sum::gradient);
       assertTrue(lost.getMessage().contains("broadcast_12345_grad_driver_1"), lost.getMessage());
+
+      // two stored parts, read on two threads: the first one's loss still comes out as Lost, not wrapped
+      GradientSum two = storedPart(0, "broadcast_12345_grad_driver_2").mergeInPlace(
+          storedPart(1, "broadcast_12345_grad_driver_3"));
+      lost = assertThrows(GradientBlock.Lost.class, () -> two.sumInto(io.spindle.tensor.Tensor.zeros(10)));
+      assertTrue(lost.getMessage().contains("broadcast_12345_grad_driver_2"), lost.getMessage());
     }
+  }
+
+  /** A sum read from the wire whose one part, key {@code key}, is the stored block {@code name} of 10 elements. */
+  private static GradientSum storedPart(int key, String name) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeLong(3); // tokens
+      out.writeBoolean(false); // bf16
+      out.writeLong(0); // the broadcast
+      out.writeInt(1); // one part
+      out.writeInt(key);
+      out.writeDouble(1.5); // loss
+      out.writeInt(0); // no named sums
+      out.writeInt(-1); // stored
+      out.writeUTF(name);
+      out.writeInt(10);
+    }
+    return GradientSum.readFrom(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
   }
 }
