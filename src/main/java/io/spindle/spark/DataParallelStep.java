@@ -2,6 +2,7 @@ package io.spindle.spark;
 
 import io.spindle.autograd.Parameters;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
@@ -36,13 +37,14 @@ final class DataParallelStep {
     Broadcast<FlatWeights> weights = jsc.broadcast(FlatWeights.of(parameters.values())); // a view: no copy
     try {
       Function2<GradientSum, T, GradientSum> sequence = task.apply(weights);
-      GradientSum sum = SparkJobs.run(what, () -> data.treeAggregate(zero, sequence, MERGE, depth));
+      Supplier<GradientSum> job = () -> SparkJobs.run(what, () -> data.treeAggregate(zero, sequence, MERGE, depth));
+      GradientSum sum = job.get();
       boolean summed;
       try {
         summed = sum.sumInto(parameters.grads());
       } catch (GradientBlock.Lost e) { // an executor left after its task; the gradient is a pure function: redo
         LOG.warn("{}: {}; running the step's job again", what, e.getMessage());
-        sum = SparkJobs.run(what, () -> data.treeAggregate(zero, sequence, MERGE, depth));
+        sum = job.get();
         summed = sum.sumInto(parameters.grads());
       }
       if (!summed) {

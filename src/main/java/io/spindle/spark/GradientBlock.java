@@ -130,9 +130,7 @@ final class GradientBlock {
       int n = Math.min(perChunk, length - from);
       ByteBuffer chunk = ByteBuffer.wrap(memory[c], 0, n * width).slice().order(ByteOrder.LITTLE_ENDIAN);
       if (bf16) {
-        for (int i = 0; i < n; i++) {
-          chunk.putShort(i * 2, Bf16.fromFloat(src.get(offset + from + i)));
-        }
+        Bf16.encode(src, offset + from, chunk, 0, n);
       } else {
         chunk.asFloatBuffer().put(0, src, offset + from, n);
       }
@@ -250,9 +248,7 @@ final class GradientBlock {
       if (bf16) {
         for (int from = 0; from < n; from += WINDOW) {
           int m = Math.min(WINDOW, n - from);
-          for (int i = 0; i < m; i++) {
-            window[i] = Bf16.toFloat(bytes.getShort(2 * (from + i)));
-          }
+          Bf16.decode(bytes, 2 * from, window, 0, m);
           copyOrAdd(FloatBuffer.wrap(window), 0, target, offset + at + from, m, add);
         }
       } else {
@@ -278,9 +274,7 @@ final class GradientBlock {
           throw new IOException("GradientBlock: " + name + " ends before its " + length + " elements");
         }
         if (bf16) {
-          for (int i = 0; i < m; i++) {
-            window[i] = Bf16.toFloat(view.getShort(2 * i));
-          }
+          Bf16.decode(view, 0, window, 0, m);
         } else {
           view.asFloatBuffer().get(0, window, 0, m);
         }

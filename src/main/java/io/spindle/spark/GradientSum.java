@@ -101,14 +101,18 @@ public final class GradientSum implements Serializable {
       return gradient != null ? gradient.length : lent != null ? lent.length() : stored.length();
     }
 
+    void checkLength(int length) {
+      if (length() != length) {
+        throw new IllegalStateException("GradientSum: gradients of " + length + " and " + length() + " elements");
+      }
+    }
+
     /**
      * This part's gradient g into {@code target[offset..]}: copied ({@code add} false) or {@code target[i] += g[i]}
      * (true); a lent one is read from its buffer (the loan stays), a stored one from its block.
      */
     void into(FloatBuffer target, int offset, int length, boolean add) {
-      if (length() != length) {
-        throw new IllegalStateException("GradientSum: gradients of " + length + " and " + length() + " elements");
-      }
+      checkLength(length);
       if (stored != null) {
         stored.read(target, offset, add);
       } else if (lent != null) {
@@ -291,28 +295,31 @@ public final class GradientSum implements Serializable {
    */
   private void sumParts(FloatBuffer target, int offset, int length, float[] gradient, boolean firstInPlace) {
     int firstKey = parts.firstKey();
-    boolean allStored = !firstInPlace && parts.values().stream().allMatch(p -> p.stored() != null);
-    if (allStored) { // the driver's case: remote blocks are fetched two at a time, added in key order
+    if (!firstInPlace && parts.values().stream().allMatch(p -> p.stored() != null)) {
+      // the driver's case: remote blocks are fetched two at a time, and added in key order
       List<GradientBlock> blocks = new ArrayList<>();
       for (Part p : parts.values()) {
-        if (p.length() != length) {
-          throw new IllegalStateException("GradientSum: gradients of " + length + " and " + p.length() + " elements");
-        }
+        p.checkLength(length);
         blocks.add(p.stored());
       }
       GradientBlock.readAll(blocks, target, offset, false);
+    } else {
+      for (Map.Entry<Integer, Part> e : parts.entrySet()) {
+        Part p = e.getValue();
+        boolean first = e.getKey() == firstKey;
+        if (!(first && firstInPlace)) {
+          p.into(target, offset, length, !first);
+          if (p.lent() != null) {
+            p.lent().giveBack();
+          }
+        }
+      }
     }
     double loss = 0;
     TreeMap<String, Double> sums = new TreeMap<>();
     for (Map.Entry<Integer, Part> e : parts.entrySet()) {
       Part p = e.getValue();
       boolean first = e.getKey() == firstKey;
-      if (!(first && firstInPlace) && !allStored) {
-        p.into(target, offset, length, !first);
-        if (p.lent() != null) {
-          p.lent().giveBack();
-        }
-      }
       loss = first ? p.lossSum() : loss + p.lossSum();
       p.sums().forEach((name, value) -> sums.merge(name, value, Double::sum));
     }
@@ -429,10 +436,7 @@ public final class GradientSum implements Serializable {
     ByteBuffer block = ByteBuffer.allocate(BLOCK * width).order(ByteOrder.LITTLE_ENDIAN);
     for (int start = 0; start < length; start += BLOCK) {
       int n = Math.min(BLOCK, length - start);
-      block.clear();
-      for (int i = start; i < start + n; i++) {
-        block.putShort(Bf16.fromFloat(src.get(offset + i)));
-      }
+      Bf16.encode(src, offset + start, block, 0, n);
       out.write(block.array(), 0, n * width);
     }
   }
@@ -507,10 +511,7 @@ public final class GradientSum implements Serializable {
     for (int start = 0; start < length; start += BLOCK) {
       int n = Math.min(BLOCK, length - start);
       in.readFully(bytes, 0, n * width);
-      block.clear();
-      for (int i = start; i < start + n; i++) {
-        g[i] = Bf16.toFloat(block.getShort());
-      }
+      Bf16.decode(block, 0, g, start, n);
     }
     return g;
   }

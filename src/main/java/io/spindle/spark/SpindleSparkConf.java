@@ -1,6 +1,7 @@
 package io.spindle.spark;
 
 import org.apache.spark.SparkConf;
+import org.apache.spark.util.Utils;
 
 /**
  * The Spark settings Spindle's data-parallel step wants, applied where Spindle creates the SparkContext (the CLI's
@@ -29,8 +30,7 @@ public final class SpindleSparkConf {
     conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         .setIfMissing("spark.kryo.registrator", SpindleKryoRegistrator.class.getName())
         .setIfMissing("spark.broadcast.compress", "false");
-    String master = conf.get("spark.master", "");
-    if (master.equals("local") || master.startsWith("local[")) {
+    if (Utils.isLocalMaster(conf)) { // Spark's own test: spark.master is local or local[...]
       conf.setIfMissing("spark.broadcast.checksum", "false");
     }
     return conf;
