@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The driver side of one data-parallel step of the {@link SparkTrainer}: broadcast the flat weights (a view of the
- * model's buffer, {@link FlatWeights}, which must not change until the broadcast is destroyed),
+ * model's buffer, {@link WeightsBroadcast}, which must not change until the broadcast is destroyed),
  * {@code treeAggregate} the tasks' {@link GradientSum}s over the cached partitions, destroy the broadcast (also when
  * the job fails; that also removes the step's stored gradients, {@link GradientBlock}), and put the summed gradient
  * into the model's gradient buffer. If a stored gradient was lost with its executor before the driver read it, the
@@ -34,9 +34,8 @@ final class DataParallelStep {
   static <T> GradientSum run(String what, JavaRDD<T> data, Parameters parameters, int depth, GradientSum zero,
       Function<Broadcast<FlatWeights>, Function2<GradientSum, T, GradientSum>> task) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
-    Broadcast<FlatWeights> weights = jsc.broadcast(FlatWeights.of(parameters.values())); // a view: no copy
-    try {
-      Function2<GradientSum, T, GradientSum> sequence = task.apply(weights);
+    try (WeightsBroadcast weights = WeightsBroadcast.of(jsc, parameters.values())) { // a view: no copy
+      Function2<GradientSum, T, GradientSum> sequence = task.apply(weights.handle());
       Supplier<GradientSum> job = () -> SparkJobs.run(what, () -> data.treeAggregate(zero, sequence, MERGE, depth));
       GradientSum sum = job.get();
       boolean summed;
@@ -51,8 +50,6 @@ final class DataParallelStep {
         parameters.zeroGrad();
       }
       return sum;
-    } finally {
-      weights.destroy();
     }
   }
 }

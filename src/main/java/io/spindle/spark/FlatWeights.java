@@ -8,6 +8,9 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The flat weights a training step or an evaluation broadcasts, without copying them on the driver: there it is a
@@ -19,14 +22,20 @@ import java.nio.FloatBuffer;
  * update. Reading is thread-safe (absolute bulk gets only).
  *
  * <p>Wire format (Java serialization and {@link SpindleKryoRegistrator}'s Kryo serializer alike): the length, then
- * the float32 elements little-endian.
+ * the float32 elements little-endian. A same-JVM view ({@link #sameJvm}) writes -1 and its key instead: its bytes
+ * are read back only in the JVM that wrote them, where the key finds the view ({@link WeightsBroadcast}).
  */
 final class FlatWeights implements Serializable {
   private static final long serialVersionUID = 1L;
+  /** The same-JVM views not yet released, by key. */
+  private static final Map<Long, FlatWeights> SAME_JVM = new ConcurrentHashMap<>();
+  private static final AtomicLong KEYS = new AtomicLong();
 
   private transient FloatBuffer buffer;
   private transient int offset;
   private transient int length;
+  /** 0, or this view's key in {@link #SAME_JVM}: then it serialises as the key. */
+  private transient long key;
 
   private FlatWeights(FloatBuffer buffer, int offset, int length) {
     this.buffer = buffer;
@@ -37,6 +46,25 @@ final class FlatWeights implements Serializable {
   /** A view of {@code values} (no copy). */
   static FlatWeights of(Tensor values) {
     return new FlatWeights(values.buffer(), values.offset(), values.size());
+  }
+
+  /**
+   * A view of {@code values} that serialises as a key and deserialises, in this JVM only, as this same view, until
+   * {@link #release}: for a broadcast whose readers all run in this JVM (local mode), so the broadcast's pieces
+   * carry a few bytes instead of the weights.
+   */
+  static FlatWeights sameJvm(Tensor values) {
+    FlatWeights w = of(values);
+    w.key = KEYS.incrementAndGet();
+    SAME_JVM.put(w.key, w);
+    return w;
+  }
+
+  /** Ends a same-JVM view's life: its bytes no longer read back (nothing to do for a plain view). */
+  void release() {
+    if (key != 0) {
+      SAME_JVM.remove(key);
+    }
   }
 
   int length() {
@@ -52,12 +80,26 @@ final class FlatWeights implements Serializable {
   }
 
   void writeTo(DataOutput out) throws IOException {
+    if (key != 0) {
+      out.writeInt(-1);
+      out.writeLong(key);
+      return;
+    }
     out.writeInt(length);
     FloatBytes.write(out, buffer, offset, length);
   }
 
   static FlatWeights readFrom(DataInput in) throws IOException {
     int length = in.readInt();
+    if (length == -1) {
+      long key = in.readLong();
+      FlatWeights w = SAME_JVM.get(key);
+      if (w == null) {
+        throw new IOException("FlatWeights: same-JVM weights " + key + " are released or were written by another JVM"
+            + " (only local mode broadcasts them by reference)");
+      }
+      return w;
+    }
     if (length < 0) {
       throw new IOException("FlatWeights: negative length " + length);
     }
@@ -75,7 +117,7 @@ final class FlatWeights implements Serializable {
     in.defaultReadObject();
     FlatWeights w = readFrom(in);
     buffer = w.buffer;
-    offset = 0;
+    offset = w.offset;
     length = w.length;
   }
 }

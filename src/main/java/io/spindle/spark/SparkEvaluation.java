@@ -28,10 +28,10 @@ final class SparkEvaluation {
   static <M extends Network<?>, D extends DataPart> Evaluation evaluate(Objective<M, D> objective, JavaRDD<D> parts,
       Parameters weights, int maxBatches) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(parts.context());
-    Broadcast<FlatWeights> broadcast = jsc.broadcast(FlatWeights.of(weights.values())); // destroyed before any update
-    try {
+    try (WeightsBroadcast broadcast = WeightsBroadcast.of(jsc, weights.values())) { // closed before any update
+      Broadcast<FlatWeights> handle = broadcast.handle();
       List<Evaluation> scored = SparkJobs.run("evaluating the validation data", () -> parts.map(part -> {
-        ExecutorModels.Workspace<M> w = ExecutorModels.borrow(objective, broadcast.value());
+        ExecutorModels.Workspace<M> w = ExecutorModels.borrow(objective, handle.value());
         Evaluation e = objective.evaluateAll(w.model(), part, maxBatches);
         ExecutorModels.giveBack(w);
         return e;
@@ -41,8 +41,6 @@ final class SparkEvaluation {
         total = total.plus(e);
       }
       return total;
-    } finally {
-      broadcast.destroy();
     }
   }
 }

@@ -173,8 +173,9 @@ public final class SparkTrainBench implements Callable<Integer> {
   /**
    * Runs {@code work} in a fresh SparkContext with today's settings ({@link SpindleSparkConf}) or the baseline's
    * (Spark's own compression and checksum defaults, {@link BaselineKryoRegistrator}'s element-by-element float
-   * codecs, gradients inside the task results ({@code spark.spindle.gradientBlocks=false}), and the unfused driver
-   * update, {@link TrainingLoop#FUSED_PROPERTY}); the context is stopped afterwards.
+   * codecs, gradients inside the task results ({@code spark.spindle.gradientBlocks=false}), the weights serialised
+   * into the broadcast's pieces in local mode too ({@code spark.spindle.localWeightsByReference=false}), and the
+   * unfused driver update, {@link TrainingLoop#FUSED_PROPERTY}); the context is stopped afterwards.
    */
   private <T> T inContext(boolean baseline, InContext<T> work) throws Exception {
     SparkConf sparkConf = new SparkConf().setAppName("spindle bench spark").setMaster(master)
@@ -186,7 +187,8 @@ public final class SparkTrainBench implements Callable<Integer> {
           .set("spark.kryo.registrator", BaselineKryoRegistrator.class.getName())
           .set("spark.broadcast.compress", "true")
           .set("spark.broadcast.checksum", "true")
-          .set("spark.spindle.gradientBlocks", "false");
+          .set("spark.spindle.gradientBlocks", "false")
+          .set("spark.spindle.localWeightsByReference", "false");
     }
     for (String kv : conf) {
       int eq = kv.indexOf('=');
