@@ -8,16 +8,18 @@ Three designs, for N executors (one task each), P float32 parameters (S = 4P byt
   spreads it in 4 MB pieces (the driver's link sends about BCAST_FACTOR x S, executors fetch from each other), every
   executor deserialises S. Aggregation as Spark's treeAggregate runs it: scale s = max(ceil(N^(1/d)), 2), and while
   n > s + ceil(n/s) a shuffle level cuts n by s; each reducer receives, deserialises and merges s gradients. The final
-  k = n partial sums go to the driver, whose link receives k S, which deserialises them (spark.resultGetter.threads =
-  4 at once) and merges them one after the other. Then the driver's update of P parameters.
+  k = n partial sums go to the driver, whose link receives k S; it reads them (stored gradients: GradientBlock.readAll
+  fetches GETTERS = 2 blocks at a time) and adds them into the model's buffer one after the other. Then the driver's
+  update of P parameters.
 * Sharded reduce-scatter through a shuffle, optimizer per shard on the executors (BigDL's AllReduceParameter): every
   executor sends S (N shards) and receives S/N from each of the others, merges them, updates its P/N parameters, and
   the new weights go round the same way (each executor fetches N-1 shards of S/N). Two shuffle stages; the driver
   only schedules.
 * Ring all-reduce (reference; no serialisation): 2 (N-1)/N S over each link, (N-1)/N S merged, a replicated update.
 
-Every Spark stage adds a latency L (scheduling, task launch). Constants default to the figures in docs/scaling.md;
-pass your own from `bin/bench spark --sections rates`.
+Every Spark stage adds a latency L (scheduling, task launch). Constants default to the rates `bin/bench spark
+--sections rates` measured on the 2-core development VM on 2026-12-04 (docs/scaling.md, rounded down), L to an
+assumption for a cluster; pass your own.
 """
 import argparse
 import math
@@ -49,15 +51,16 @@ def ring(N, P, B, c):
 
 def main():
     a = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    a.add_argument("--write", type=float, default=2000, help="serialisation, MB/s (default 2000)")
-    a.add_argument("--read", type=float, default=2000, help="deserialisation, MB/s (default 2000)")
-    a.add_argument("--merge", type=float, default=2000, help="a += b on one thread, MB/s of gradient (default 2000)")
+    a.add_argument("--write", type=float, default=8000, help="serialisation, MB/s (default 8000)")
+    a.add_argument("--read", type=float, default=9000, help="deserialisation into a buffer, MB/s (default 9000)")
+    a.add_argument("--merge", type=float, default=15000, help="a += b on one thread, MB/s of gradient (default 15000)")
     a.add_argument("--update", type=float, default=2.0, help="driver update, ns/parameter, all cores (default 2)")
-    a.add_argument("--update-one", type=float, default=4.0,
-                   help="update on one executor core, ns/parameter (default 4)")
+    a.add_argument("--update-one", type=float, default=3.0,
+                   help="update on one executor core, ns/parameter (default 3)")
     a.add_argument("--latency", type=float, default=30, help="per Spark stage, ms (default 30)")
     a.add_argument("--bcast", type=float, default=1.5, help="driver link traffic of a broadcast, x S (default 1.5)")
-    a.add_argument("--getters", type=int, default=4, help="spark.resultGetter.threads (default 4)")
+    a.add_argument("--getters", type=int, default=2,
+                   help="gradients the driver fetches at once (GradientBlock.readAll: 2)")
     c = a.parse_args()
     c.write *= 1e6
     c.read *= 1e6

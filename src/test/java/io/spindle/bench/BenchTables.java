@@ -82,19 +82,20 @@ final class BenchTables {
     out.println();
     out.println("2. Anatomy of a Spark step (medians over the timed steps, ms): overhead = step - compute = broadcast "
         + "+ scheduling + task start + aggregation + driver step");
-    out.printf(Locale.ROOT, "%-9s %7s %8s %-16s | %8s %8s %8s %6s | %9s %6s %6s %6s %6s | %8s %8s %8s %8s%n", "run",
-        "params", "weights", "global batch", "step", "compute", "overhead", "ovh", "broadcast", "sched", "start",
-        "aggr", "driver", "results", "heap", "heap", "direct");
-    out.printf(Locale.ROOT, "%-9s %7s %8s %-16s | %8s %8s %8s %6s | %9s %6s %6s %6s %6s | %8s %8s %8s %8s%n", "", "",
-        "MB", "", "", "", "", "ms/M", "", "", "", "", "step", "MB/step", "peak MB", "live MB", "peak MB");
+    out.printf(Locale.ROOT, "%-9s %7s %8s %-16s | %8s %8s %6s %8s %6s | %9s %6s %6s %6s %6s | %8s %8s %8s %8s%n",
+        "run", "params", "weights", "global batch", "step", "compute", "on", "overhead", "ovh", "broadcast", "sched",
+        "start", "aggr", "driver", "results", "heap", "heap", "direct");
+    out.printf(Locale.ROOT, "%-9s %7s %8s %-16s | %8s %8s %6s %8s %6s | %9s %6s %6s %6s %6s | %8s %8s %8s %8s%n", "",
+        "", "MB", "", "", "", "cpu %", "", "ms/M", "", "", "", "", "step", "MB/step", "peak MB", "live MB", "peak MB");
     for (AnatomyRow r : rows) {
       List<SparkStepEvents.Breakdown> b = r.matched();
       HeapWatch.Peak heap = r.run().heap();
-      out.printf(Locale.ROOT, "%-9s %7s %8.1f %-16s | %8s %8.0f %8.0f %6.1f | %9.0f %6.0f %6.0f %6.0f %6.0f | %8.1f "
-              + "%8d %8s %8d%n", r.setup().name() + (r.variant().isEmpty() ? "" : " " + r.variant()),
+      out.printf(Locale.ROOT, "%-9s %7s %8.1f %-16s | %8s %8.0f %6.0f %8.0f %6.1f | %9.0f %6.0f %6.0f %6.0f %6.0f | "
+              + "%8.1f %8d %8s %8d%n", r.setup().name() + (r.variant().isEmpty() ? "" : " " + r.variant()),
           millions(r.run().parameters()), r.run().parameters() * 4 / 1e6,
           batch(r.setup()), StepTime.of(r.run().laps()).millisText(), median(b, SparkStepEvents.Breakdown::compute),
-          median(b, SparkStepEvents.Breakdown::overhead), r.overheadPerMillion(),
+          100 * median(b, SparkStepEvents.Breakdown::onCpu), median(b, SparkStepEvents.Breakdown::overhead),
+          r.overheadPerMillion(),
           median(b, SparkStepEvents.Breakdown::broadcast),
           median(b, SparkStepEvents.Breakdown::scheduling), median(b, SparkStepEvents.Breakdown::taskStart),
           median(b, SparkStepEvents.Breakdown::aggregation), median(b, SparkStepEvents.Breakdown::driverStep),
@@ -105,7 +106,8 @@ final class BenchTables {
             r.run().breakdowns().size() - b.size(), r.run().breakdowns().size());
       }
     }
-    out.println("   step: wall time; compute: the longest task's executorRunTime; broadcast: step start to job start; "
+    out.println("   step: wall time; compute: the longest task's executorRunTime; on cpu: the tasks' executorCpuTime over "
+        + "their executorRunTime (below 100: a task waited for a core); broadcast: step start to job start; "
         + "sched: job start to first task launch; start: the rest until the last task's compute ended; aggr: then "
         + "to job end (result transfer and merge); driver: job end to step end (clip, AdamW). Medians need not add "
         + "up. ovh ms/M: overhead per million parameters (target <= 10). heap: this JVM (in local mode driver and "

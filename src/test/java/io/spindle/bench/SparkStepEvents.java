@@ -23,8 +23,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * <ul>
  *   <li><b>compute</b>: the longest {@code executorRunTime} of the step's tasks (the task function: forward and
  *       backward over the task's windows, reading the broadcast weights, building its gradient sum);</li>
- *   <li><b>broadcast</b>: step start to job start: zeroing the gradients, copying the weights off the model and
- *       broadcasting them, cleaning the closures;</li>
+ *   <li><b>on cpu</b>: the tasks' {@code executorCpuTime} over their {@code executorRunTime}: how much of its run a
+ *       task thread had a core;</li>
+ *   <li><b>broadcast</b>: step start to job start: broadcasting the weights (a view of the model's buffer), and
+ *       {@code treeAggregate}'s preparation (cleaning the closures, building the RDDs);</li>
  *   <li><b>scheduling</b>: job start to the first task's launch (stage submission, task serialization);</li>
  *   <li><b>task start</b>: the rest of the span from the first launch to the last task's end of compute (launch
  *       skew, task deserialization);</li>
@@ -37,8 +39,11 @@ import scala.jdk.javaapi.CollectionConverters;
  * {@link #awaitJobs()} before reading a run's events.
  */
 final class SparkStepEvents extends SparkListener {
-  /** One successful task: driver launch time, executor times (ms) and the size of its serialized result. */
-  private record Task(long launch, long deserialize, long run, long resultBytes) {}
+  /**
+   * One successful task: driver launch time, executor times (ms), the task thread's CPU time in its run (ms) and the
+   * size of its serialized result.
+   */
+  private record Task(long launch, long deserialize, long run, double cpu, long resultBytes) {}
 
   private static final class Job {
     final long start;
@@ -53,9 +58,11 @@ final class SparkStepEvents extends SparkListener {
   /**
    * A step taken apart (milliseconds, bytes); see the class comment.
    *
+   * @param onCpu the tasks' CPU time over their run time, summed over the step's tasks: below 1 when a task thread
+   *     waited for a core (on 2 cores: for the JIT compiler, the collector or the driver's own threads)
    * @param resultBytes the serialized task results (the gradients on the wire), summed over the step's tasks
    */
-  record Breakdown(double wall, double compute, double broadcast, double scheduling, double taskStart,
+  record Breakdown(double wall, double compute, double onCpu, double broadcast, double scheduling, double taskStart,
       double aggregation, double driverStep, long resultBytes) {
     /** Wall time minus compute. */
     double overhead() {
@@ -83,7 +90,7 @@ final class SparkStepEvents extends SparkListener {
       return;
     }
     jobs.get(jobId).tasks.add(new Task(info.launchTime(), metrics.executorDeserializeTime(),
-        metrics.executorRunTime(), metrics.resultSize()));
+        metrics.executorRunTime(), metrics.executorCpuTime() / 1e6, metrics.resultSize()));
   }
 
   @Override
@@ -140,13 +147,18 @@ final class SparkStepEvents extends SparkListener {
     long lastComputeEnd = Long.MIN_VALUE;
     long compute = 0;
     long bytes = 0;
+    long run = 0;
+    double cpu = 0;
     for (Task t : job.tasks) {
+      run += t.run();
+      cpu += t.cpu();
       firstLaunch = Math.min(firstLaunch, t.launch());
       lastComputeEnd = Math.max(lastComputeEnd, t.launch() + t.deserialize() + t.run());
       compute = Math.max(compute, t.run());
       bytes += t.resultBytes();
     }
-    return new Breakdown(lap.endMillis() - lap.startMillis(), compute, job.start - lap.startMillis(),
+    return new Breakdown(lap.endMillis() - lap.startMillis(), compute, run == 0 ? 1 : cpu / run,
+        job.start - lap.startMillis(),
         firstLaunch - job.start, lastComputeEnd - firstLaunch - compute, job.end - lastComputeEnd,
         lap.endMillis() - job.end, bytes);
   }

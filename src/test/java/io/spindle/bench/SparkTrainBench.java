@@ -78,8 +78,9 @@ public final class SparkTrainBench implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).")
   int rounds;
 
-  @Option(names = "--warmup", defaultValue = "1", description = "Untimed steps at the start of every run "
-      + "(default: ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", defaultValue = "10", description = "Untimed steps at the start of every run "
+      + "(default: ${DEFAULT-VALUE}: Spark's own driver code is still being JIT-compiled over a context's first tens "
+      + "of jobs, and on 2 cores the compiler takes CPU from the tasks).")
   int warmup;
 
   @Option(names = "--steps", defaultValue = "4", description = "Timed steps per run (default: ${DEFAULT-VALUE}).")
@@ -160,6 +161,10 @@ public final class SparkTrainBench implements Callable<Integer> {
     }
     if (sections.contains("rates")) {
       BenchRates.print(out);
+      inContext(false, (jsc, events) -> {
+        BenchRates.jobLatency(out, jsc, partitions);
+        return null;
+      });
     }
     return 0;
   }
