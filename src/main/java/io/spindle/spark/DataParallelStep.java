@@ -2,6 +2,7 @@ package io.spindle.spark;
 
 import io.spindle.autograd.Parameters;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -24,6 +25,11 @@ import org.slf4j.LoggerFactory;
 final class DataParallelStep {
   private static final Logger LOG = LoggerFactory.getLogger(DataParallelStep.class);
   private static final Function2<GradientSum, GradientSum, GradientSum> MERGE = GradientSum::mergeInPlace;
+  /**
+   * A test seam, null outside tests: called with the weights broadcast's id after each run of a step's job and before
+   * the driver reads the gradients, so a test can take stored gradients away as a lost executor would.
+   */
+  static volatile LongConsumer afterJobForTests;
 
   private DataParallelStep() {}
 
@@ -36,7 +42,14 @@ final class DataParallelStep {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.context());
     try (WeightsBroadcast weights = WeightsBroadcast.of(jsc, parameters.values())) { // a view: no copy
       Function2<GradientSum, T, GradientSum> sequence = task.apply(weights.handle());
-      Supplier<GradientSum> job = () -> SparkJobs.run(what, () -> data.treeAggregate(zero, sequence, MERGE, depth));
+      Supplier<GradientSum> job = () -> {
+        GradientSum sum = SparkJobs.run(what, () -> data.treeAggregate(zero, sequence, MERGE, depth));
+        LongConsumer hook = afterJobForTests;
+        if (hook != null) {
+          hook.accept(weights.handle().id());
+        }
+        return sum;
+      };
       GradientSum sum = job.get();
       boolean summed;
       try {

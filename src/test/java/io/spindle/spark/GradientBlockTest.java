@@ -9,12 +9,15 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.storage.BlockId;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -88,6 +91,48 @@ class GradientBlockTest {
       }
     } while (left > 0 && System.nanoTime() < deadline);
     assertEquals(0, left, "gradient blocks left after training");
+  }
+
+  @Test
+  void aStepWhoseBlocksAreLostRunsItsJobAgainAndGivesTheSameBits() throws Exception {
+    TrainingConfig config = SparkFixtures.training(STEPS);
+    SparkTrainingOptions options = SparkTrainingOptions.defaults();
+    Map<String, String> stored = Map.of(GradientBlock.MIN_BYTES, "0");
+    float[] undisturbed = train(stored, 2, config, options, new AtomicLong());
+
+    List<Integer> removedPerJob = new ArrayList<>();
+    DataParallelStep.afterJobForTests = broadcastId -> { // the second step's first job loses every block
+      int removed = 0;
+      if (removedPerJob.size() == 1) {
+        for (BlockId id : gradientBlocks("broadcast_" + broadcastId + "_grad_")) {
+          SparkEnv.get().blockManager().removeBlock(id, true);
+          removed++;
+        }
+      }
+      removedPerJob.add(removed);
+    };
+    float[] rerun;
+    try {
+      rerun = train(stored, 2, config, options, new AtomicLong());
+    } finally {
+      DataParallelStep.afterJobForTests = null;
+    }
+    assertEquals(STEPS + 1, removedPerJob.size(), "one job per step and one rerun: " + removedPerJob);
+    assertEquals(2, removedPerJob.get(1), "the second step's two stored gradients were taken away");
+    for (int i = 0; i < undisturbed.length; i++) {
+      assertEquals(Float.floatToRawIntBits(undisturbed[i]), Float.floatToRawIntBits(rerun[i]), "weight " + i);
+    }
+  }
+
+  /** This JVM's blocks whose names start with {@code prefix}. */
+  private static List<BlockId> gradientBlocks(String prefix) {
+    return scala.jdk.javaapi.CollectionConverters.asJava(SparkEnv.get().blockManager().getMatchingBlockIds(
+        new scala.runtime.AbstractFunction1<BlockId, Object>() {
+          @Override
+          public Object apply(BlockId id) {
+            return id.name().startsWith(prefix);
+          }
+        }));
   }
 
   @Test
