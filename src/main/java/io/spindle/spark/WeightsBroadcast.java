@@ -1,18 +1,16 @@
 package io.spindle.spark;
 
 import io.spindle.tensor.Tensor;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.util.Utils;
 
 /**
  * The weights of one training step or evaluation, broadcast as a view of the driver's buffer ({@link FlatWeights}),
  * and destroyed on {@link #close} (after the job, before the weights change).
  *
  * <p>In local mode the tasks run in the driver's JVM and read the broadcast's value from the one block manager, so
- * Spark's copy of it in pieces (serialised into fresh 4 MB buffers every step, about 70 ms at 10M parameters) is
- * never read. There the broadcast holds a same-JVM view ({@link FlatWeights#sameJvm}): its pieces carry a key, and
+ * Spark's copy of it in pieces (serialised into fresh 4 MB buffers every step: at 10.8M parameters about 20 ms of a
+ * warm step and 55 ms of a cold one, docs/benchmarks.md) is never read. There the broadcast holds a same-JVM view ({@link FlatWeights#sameJvm}): its pieces carry a key, and
  * should the value ever be read from bytes (Spark dropped it from memory to disk) the key finds the same view. On a
  * cluster, or with {@link #SAME_JVM} false, the pieces carry the weights, as before.
  */
@@ -30,8 +28,7 @@ final class WeightsBroadcast implements AutoCloseable {
 
   /** Broadcasts {@code values} (no copy on the driver: they must not change until {@link #close}). */
   static WeightsBroadcast of(JavaSparkContext jsc, Tensor values) {
-    SparkConf conf = jsc.getConf();
-    FlatWeights weights = Utils.isLocalMaster(conf) && conf.getBoolean(SAME_JVM, true)
+    FlatWeights weights = jsc.isLocal() && jsc.getConf().getBoolean(SAME_JVM, true) // isLocal: local or local[...]
         ? FlatWeights.sameJvm(values) : FlatWeights.of(values);
     try {
       return new WeightsBroadcast(weights, jsc.broadcast(weights));
