@@ -10,9 +10,10 @@ import org.apache.spark.broadcast.Broadcast;
  *
  * <p>In local mode the tasks run in the driver's JVM and read the broadcast's value from the one block manager, so
  * Spark's copy of it in pieces (serialised into fresh 4 MB buffers every step: at 10.8M parameters about 20 ms of a
- * warm step and 55 ms of a cold one, docs/benchmarks.md) is never read. There the broadcast holds a same-JVM view ({@link FlatWeights#sameJvm}): its pieces carry a key, and
- * should the value ever be read from bytes (Spark dropped it from memory to disk) the key finds the same view. On a
- * cluster, or with {@link #SAME_JVM} false, the pieces carry the weights, as before.
+ * warm step and 55 ms of a cold one, docs/benchmarks.md) is never read. There the broadcast holds a same-JVM view
+ * ({@link FlatWeights#sameJvm}): its pieces carry a key, and should the value ever be read from bytes (Spark dropped
+ * it from memory to disk) the key finds the same view. On a cluster, or with {@link #SAME_JVM} false, the pieces
+ * carry the weights, as before.
  */
 final class WeightsBroadcast implements AutoCloseable {
   /** The Spark setting that turns the same-JVM view off in local mode (then the pieces carry the weights). */

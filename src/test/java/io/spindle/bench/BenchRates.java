@@ -34,10 +34,11 @@ final class BenchRates {
   /** Jobs timed for L ({@link #jobLatency}). */
   static final int JOBS = 500;
   /**
-   * Untimed repetitions first, so the JIT has compiled the loops. Deserialization reads into an array already in use:
-   * deserialising into a fresh 40 MB {@code float[]} under {@code -Xmx4g} measured 274-297 MB/s on the development
-   * VM, nearly all of it the kernel's first touch of new heap memory (about 160 ms per 40 MB), not the decoder. Spindle's
-   * driver reads stored gradients into the model's own buffer, so the decoder's rate is the model's r.
+   * Untimed repetitions first, so the JIT has compiled the loops. Deserialization reads into an array already in
+   * use: deserialising into a fresh 40 MB {@code float[]} under {@code -Xmx4g} measured 274-297 MB/s on the
+   * development VM, nearly all of it the kernel's first touch of new heap memory (about 160 ms per 40 MB), not the
+   * decoder. Spindle's driver reads stored gradients into the model's own buffer, so the decoder's rate is the
+   * model's r.
    */
   static final int WARMUP = 3;
   /** A pool of one thread: parallel streams started in it stay on it. */
