@@ -83,6 +83,11 @@ public final class SparkTrainBench implements Callable<Integer> {
       + "of jobs, and on 2 cores the compiler takes CPU from the tasks).")
   int warmup;
 
+  @Option(names = "--warmup-rounds", defaultValue = "1", description = "Untimed in-process / Spark run pairs per "
+      + "config of table 1 before its timed rounds (default: ${DEFAULT-VALUE}), so that both sides start warm: the "
+      + "first runs of a JVM still compile Spark's driver code and the kernels.")
+  int warmupRounds;
+
   @Option(names = "--steps", defaultValue = "4", description = "Timed steps per run (default: ${DEFAULT-VALUE}).")
   int steps;
 
@@ -123,9 +128,9 @@ public final class SparkTrainBench implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     check(partitions >= 1 && threads >= 1 && opThreads >= 1, "--partitions, --threads and --op-threads must be >= 1");
-    check(microBatches >= 1 && rounds >= 1 && warmup >= 0 && steps >= 1 && overheadSteps >= 1 && bf16Steps >= 2
-        && determinismRounds >= 1, "--micro-batches, --rounds, --steps, --overhead-steps, --determinism-rounds must "
-        + "be >= 1, --warmup >= 0, --bf16-steps >= 2");
+    check(microBatches >= 1 && rounds >= 1 && warmupRounds >= 0 && warmup >= 0 && steps >= 1 && overheadSteps >= 1
+        && bf16Steps >= 2 && determinismRounds >= 1, "--micro-batches, --rounds, --steps, --overhead-steps, "
+        + "--determinism-rounds must be >= 1, --warmup and --warmup-rounds >= 0, --bf16-steps >= 2");
     for (String s : sections) {
       check(List.of("throughput", "overhead", "bf16", "determinism", "rates").contains(s),
           "--sections: unknown section '" + s + "'");
@@ -227,6 +232,11 @@ public final class SparkTrainBench implements Callable<Integer> {
       List<BenchRuns.Run> inProcess = new ArrayList<>();
       List<BenchRuns.Run> spark = new ArrayList<>();
       try (SparkTokenStream data = stream(jsc, tokens, setup)) {
+        for (int round = 0; round < warmupRounds; round++) { // untimed: their runs are dropped
+          progress("%s: warm-up round %d of %d", name, round + 1, warmupRounds);
+          BenchRuns.inProcess(setup, tokens, warmup, steps, seed, threads, opThreads);
+          BenchRuns.spark(setup, data, warmup, steps, seed, false, events);
+        }
         for (int round = 0; round < rounds; round++) {
           progress("%s: round %d of %d", name, round + 1, rounds);
           if (round % 2 == 0) { // alternate which goes first, so that a drift in the machine's load hits both
@@ -244,8 +254,8 @@ public final class SparkTrainBench implements Callable<Integer> {
     }
     BenchTables.throughput(out, rows, String.format(Locale.ROOT, "in process on %d thread(s) (batch shards) and %d "
         + "op thread(s) vs Spark %s, %d partitions (1 BLAS thread per task); medians over %d round(s) x %d timed steps "
-        + "per side, %d warm-up step(s) per run excluded", threads, opThreads, master, partitions, rounds, steps,
-        warmup), partitions);
+        + "per side, %d warm-up step(s) per run excluded, after %d untimed round(s)", threads, opThreads, master,
+        partitions, rounds, steps, warmup, warmupRounds), partitions);
   }
 
   /**
