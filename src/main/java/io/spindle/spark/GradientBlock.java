@@ -156,6 +156,13 @@ final class GradientBlock {
     read(target, offset, add, null);
   }
 
+  /** The block's elements as a new array (read from wherever the block is). */
+  float[] toArray() {
+    float[] g = new float[length];
+    read(FloatBuffer.wrap(g), 0, false);
+    return g;
+  }
+
   /**
    * Reads {@code blocks} into {@code target[offset..]} in their order, the first copied (unless {@code addFirst})
    * and the others added: the result of reading them one after the other, but the fetches of remote blocks overlap,

@@ -90,9 +90,7 @@ public final class GradientSum implements Serializable {
         return new Part(lent.take(), lossSum, sums);
       }
       if (stored != null) {
-        float[] g = new float[stored.length()];
-        stored.read(FloatBuffer.wrap(g), 0, false);
-        return new Part(g, lossSum, sums);
+        return new Part(stored.toArray(), lossSum, sums);
       }
       return this;
     }
@@ -391,6 +389,11 @@ public final class GradientSum implements Serializable {
     out.writeInt(block.length());
   }
 
+  /** The reference {@link #writeStored} wrote, after its {@link #STORED} marker. */
+  private static GradientBlock readStored(DataInput in, boolean bf16) throws IOException {
+    return new GradientBlock(in.readUTF(), in.readInt(), bf16);
+  }
+
   /** The count of {@code sums}, then each (name, value) in name order. */
   private static void writeSums(DataOutput out, Map<String, Double> sums) throws IOException {
     out.writeInt(sums.size());
@@ -461,14 +464,8 @@ public final class GradientSum implements Serializable {
         double loss = in.readDouble();
         Map<String, Double> sums = readSums(in);
         int length = in.readInt();
-        float[] g;
-        if (length == STORED) { // read now: merging subtrees adds arrays
-          GradientBlock block = new GradientBlock(in.readUTF(), in.readInt(), false);
-          g = new float[block.length()];
-          block.read(FloatBuffer.wrap(g), 0, false);
-        } else {
-          g = readFloats(in, length, false, bulk);
-        }
+        float[] g = length == STORED ? readStored(in, false).toArray() // read now: merging subtrees adds arrays
+            : readFloats(in, length, false, bulk);
         sum.addNode(new CanonicalSum.Node(level, index, g, loss, sums));
       }
       sum.addCount(tokens);
@@ -486,9 +483,7 @@ public final class GradientSum implements Serializable {
     Map<String, Double> sums = readSums(in);
     int length = in.readInt();
     if (length == STORED) {
-      String name = in.readUTF();
-      GradientBlock block = new GradientBlock(name, in.readInt(), bf16);
-      s.parts.put(key, new Part(null, null, block, loss, sums));
+      s.parts.put(key, new Part(null, null, readStored(in, bf16), loss, sums));
       return s;
     }
     s.parts.put(key, new Part(readFloats(in, length, bf16, bulk), loss, sums));
