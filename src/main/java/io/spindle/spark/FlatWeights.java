@@ -11,6 +11,7 @@ import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.util.KnownSizeEstimation;
 
 /**
  * The flat weights a training step or an evaluation broadcasts, without copying them on the driver: there it is a
@@ -24,8 +25,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Wire format (Java serialization and {@link SpindleKryoRegistrator}'s Kryo serializer alike): the length, then
  * the float32 elements little-endian. A same-JVM view ({@link #sameJvm}) writes -1 and its key instead: its bytes
  * are read back only in the JVM that wrote them, where the key finds the view ({@link WeightsBroadcast}).
+ *
+ * <p>Size: Spark's block manager sizes every value it stores in memory, the broadcast's too, with its
+ * {@code SizeEstimator}, which walks the object graph. From a view of a direct buffer that walk reaches the JVM's
+ * list of buffer cleaners, so it visited every direct buffer alive (every tensor) and took milliseconds per step,
+ * growing with the model (and reported their sum as the broadcast's size). This class tells Spark its size instead,
+ * through Spark's own hook for that, {@code KnownSizeEstimation} (Scala-private to Spark, but a plain interface in
+ * bytecode): a view holds no memory of its own, an owned copy its array.
  */
-final class FlatWeights implements Serializable {
+final class FlatWeights implements Serializable, KnownSizeEstimation {
   private static final long serialVersionUID = 1L;
   /** The same-JVM views not yet released, by key. */
   private static final Map<Long, FlatWeights> SAME_JVM = new ConcurrentHashMap<>();
@@ -36,16 +44,19 @@ final class FlatWeights implements Serializable {
   private transient int length;
   /** 0, or this view's key in {@link #SAME_JVM}: then it serialises as the key. */
   private transient long key;
+  /** Whether the buffer is this object's own array (deserialised), not a view of a model's buffer. */
+  private transient boolean owned;
 
-  private FlatWeights(FloatBuffer buffer, int offset, int length) {
+  private FlatWeights(FloatBuffer buffer, int offset, int length, boolean owned) {
     this.buffer = buffer;
     this.offset = offset;
     this.length = length;
+    this.owned = owned;
   }
 
   /** A view of {@code values} (no copy). */
   static FlatWeights of(Tensor values) {
-    return new FlatWeights(values.buffer(), values.offset(), values.size());
+    return new FlatWeights(values.buffer(), values.offset(), values.size(), false);
   }
 
   /**
@@ -69,6 +80,15 @@ final class FlatWeights implements Serializable {
 
   int length() {
     return length;
+  }
+
+  /**
+   * The bytes this object holds, for Spark's {@code SizeEstimator} (see the class comment): a small object, plus its
+   * array when it owns one; a view's buffer belongs to the model.
+   */
+  @Override
+  public long estimatedSize() {
+    return 64 + (owned ? 16 + 4L * length : 0);
   }
 
   /** Copies the weights into {@code values}, of the same size. */
@@ -105,7 +125,7 @@ final class FlatWeights implements Serializable {
     }
     float[] a = new float[length];
     FloatBytes.read(in, a, length, true);
-    return new FlatWeights(FloatBuffer.wrap(a), 0, length);
+    return new FlatWeights(FloatBuffer.wrap(a), 0, length, true);
   }
 
   private void writeObject(ObjectOutputStream out) throws IOException {
@@ -119,5 +139,6 @@ final class FlatWeights implements Serializable {
     buffer = w.buffer;
     offset = w.offset;
     length = w.length;
+    owned = w.owned;
   }
 }

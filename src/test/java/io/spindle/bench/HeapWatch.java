@@ -19,13 +19,17 @@ import javax.management.openmbean.CompositeData;
  * The peak memory of this JVM while a run lasts: heap in use (including garbage not yet collected), the live heap
  * (what the collections of the run left), and direct buffers (off-heap tensor storage under native BLAS).
  *
- * <p>Heap in use is sampled every 5 ms and read from every collection's notification just before it collected (heap
- * use only grows between collections, so together they catch the true peak); the live heap is the largest heap use
- * right after a collection (-1 when none ran). Order of use: {@link #start()} right before the run (it collects the
- * garbage of earlier runs first), {@link #stop()} right after.
+ * <p>Heap in use only grows between collections, so its peak is what a collection's notification reports as the
+ * heap just before it collected, or, after the last collection, the reading {@link #stop()} takes; the live heap is
+ * the largest heap use right after a collection (-1 when none ran). Spindle's tensors are direct buffers that their
+ * cleaners free after a collection, so the notifications and the last reading catch their peak too; a sampler thread
+ * also reads both every {@value #SAMPLE_MILLIS} ms, for direct memory that something frees on its own. It used to read every 5 ms: 200 wake-ups a second on the cores the Spark
+ * tasks ran on, during Spark runs only, took measurably from the tasks' compute (docs/benchmarks.md, "The heap
+ * watch"). Order of use: {@link #start()} right before the run (it collects the garbage of earlier runs first),
+ * {@link #stop()} right after.
  */
 final class HeapWatch {
-  private static final long SAMPLE_MILLIS = 5;
+  private static final long SAMPLE_MILLIS = 200;
 
   /**
    * Peaks in bytes.
@@ -115,6 +119,9 @@ final class HeapWatch {
     synchronized (this) {
       heapUsed = Math.max(heapUsed, before);
       heapLive = Math.max(heapLive, after);
+      if (directPool != null) {
+        direct = Math.max(direct, directPool.getMemoryUsed());
+      }
     }
   }
 
