@@ -23,10 +23,11 @@ import javax.management.openmbean.CompositeData;
  * heap just before it collected, or, after the last collection, the reading {@link #stop()} takes; the live heap is
  * the largest heap use right after a collection (-1 when none ran). Spindle's tensors are direct buffers that their
  * cleaners free after a collection, so the notifications and the last reading catch their peak too; a sampler thread
- * also reads both every {@value #SAMPLE_MILLIS} ms, for direct memory that something frees on its own. It used to read every 5 ms: 200 wake-ups a second on the cores the Spark
- * tasks ran on, during Spark runs only, took measurably from the tasks' compute (docs/benchmarks.md, "The heap
- * watch"). Order of use: {@link #start()} right before the run (it collects the garbage of earlier runs first),
- * {@link #stop()} right after.
+ * also reads both every {@value #SAMPLE_MILLIS} ms, for direct memory that something frees on its own. It read every
+ * 5 ms before, 200 wake-ups a second during the Spark runs only; the notifications make that unnecessary, and the
+ * bench should take as little as it can from the tasks (table 1 did not move measurably, docs/benchmarks.md, "Config
+ * A at the 0.9 boundary"). Order of use: {@link #start()} right before the run (it collects the garbage of earlier
+ * runs first), {@link #stop()} right after.
  */
 final class HeapWatch {
   private static final long SAMPLE_MILLIS = 200;
