@@ -28,10 +28,11 @@ import org.apache.spark.util.KnownSizeEstimation;
  *
  * <p>Size: Spark's block manager sizes every value it stores in memory, the broadcast's too, with its
  * {@code SizeEstimator}, which walks the object graph. From a view of a direct buffer that walk reaches the JVM's
- * list of buffer cleaners, so it visited every direct buffer alive (every tensor) and took milliseconds per step,
- * growing with the model (and reported their sum as the broadcast's size). This class tells Spark its size instead,
- * through Spark's own hook for that, {@code KnownSizeEstimation} (Scala-private to Spark, but a plain interface in
- * bytecode): a view holds no memory of its own, an owned copy its array.
+ * list of buffer cleaners, so it visited every direct buffer alive (every tensor): about 1 ms a step in config A,
+ * more with more tensors alive, and it reported their objects as the broadcast's size (docs/benchmarks.md, "Config
+ * A at the 0.9 boundary"). This class tells Spark its size instead, through Spark's own hook for that,
+ * {@code KnownSizeEstimation} (Scala-private to Spark, but a plain interface in bytecode): a view holds no memory of
+ * its own, an owned copy its array.
  */
 final class FlatWeights implements Serializable, KnownSizeEstimation {
   private static final long serialVersionUID = 1L;
