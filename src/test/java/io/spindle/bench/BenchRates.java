@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.ForkJoinPool;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
@@ -42,7 +43,7 @@ final class BenchRates {
    */
   static final int WARMUP = 3;
   /** A pool of one thread: parallel streams started in it stay on it. */
-  private static final java.util.concurrent.ForkJoinPool ONE_THREAD = new java.util.concurrent.ForkJoinPool(1);
+  private static final ForkJoinPool ONE_THREAD = new ForkJoinPool(1);
 
   private BenchRates() {}
 
@@ -95,17 +96,17 @@ final class BenchRates {
       p.values().copyFrom(random(N, 3));
       AdamW adam = new AdamW(AdamW.Config.defaults().withWeightDecay(0.1), p);
       float[] g = random(N, 4);
+      float scale = 1f / 1024;
+      Runnable fusedUpdate = () -> {
+        double norm = GradientClipping.globalNorm(p.grads(), scale);
+        adam.fusedStep(p.values(), p.grads(), scale, GradientClipping.coefficient(norm, 1.0), 1e-4);
+      };
       double ms = millis(() -> {
         p.grads().copyFrom(g);
-        float scale = 1f / 1024;
         if (how.equals("fused1")) { // parallel streams run in the calling thread's pool: one thread
-          ONE_THREAD.submit(() -> {
-            double norm = GradientClipping.globalNorm(p.grads(), scale);
-            adam.fusedStep(p.values(), p.grads(), scale, GradientClipping.coefficient(norm, 1.0), 1e-4);
-          }).get();
+          ONE_THREAD.submit(fusedUpdate).get();
         } else if (fused) {
-          double norm = GradientClipping.globalNorm(p.grads(), scale);
-          adam.fusedStep(p.values(), p.grads(), scale, GradientClipping.coefficient(norm, 1.0), 1e-4);
+          fusedUpdate.run();
         } else {
           p.grads().scaleInPlace(scale);
           GradientClipping.clipGlobalNorm(p.grads(), 1.0);

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
@@ -79,13 +80,7 @@ class GradientBlockTest {
     long deadline = System.nanoTime() + 10_000_000_000L;
     int left;
     do {
-      left = SparkEnv.get().blockManager().getMatchingBlockIds(
-          new scala.runtime.AbstractFunction1<org.apache.spark.storage.BlockId, Object>() {
-            @Override
-            public Object apply(org.apache.spark.storage.BlockId id) {
-              return id.name().contains("_grad_");
-            }
-          }).size();
+      left = blocks(name -> name.contains("_grad_")).size();
       if (left > 0) {
         Thread.sleep(50);
       }
@@ -104,7 +99,7 @@ class GradientBlockTest {
     DataParallelStep.afterJobForTests = broadcastId -> { // the second step's first job loses every block
       int removed = 0;
       if (removedPerJob.size() == 1) {
-        for (BlockId id : gradientBlocks("broadcast_" + broadcastId + "_grad_")) {
+        for (BlockId id : blocks(name -> name.startsWith("broadcast_" + broadcastId + "_grad_"))) {
           SparkEnv.get().blockManager().removeBlock(id, true);
           removed++;
         }
@@ -124,13 +119,13 @@ class GradientBlockTest {
     }
   }
 
-  /** This JVM's blocks whose names start with {@code prefix}. */
-  private static List<BlockId> gradientBlocks(String prefix) {
+  /** This JVM's blocks whose names pass {@code name}. */
+  private static List<BlockId> blocks(Predicate<String> name) {
     return scala.jdk.javaapi.CollectionConverters.asJava(SparkEnv.get().blockManager().getMatchingBlockIds(
         new scala.runtime.AbstractFunction1<BlockId, Object>() {
           @Override
           public Object apply(BlockId id) {
-            return id.name().startsWith(prefix);
+            return name.test(id.name());
           }
         }));
   }
